@@ -1,0 +1,39 @@
+"""chainrule's engine: scalar ``Value`` nodes, the op table, backward and higher-order grad.
+
+The public API is what this module exports; ``nn`` and ``viz`` use nothing else.
+
+Example:
+    >>> from autograd import Value
+    >>> x, y, w = Value(2.0, "x"), Value(3.0, "y"), Value(4.0, "w")
+    >>> z = (x + y) * w
+    >>> z.backward()
+    >>> (z.data, x.grad, y.grad, w.grad)
+    (20.0, 4.0, 4.0, 5.0)
+"""
+
+from autograd.engine import grad, local_partials, operands, topological_order
+from autograd.functional import log_softmax, logsumexp, softmax
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.ops import OPS, TABLE, Interval, Op
+from autograd.value import Scope, Value, is_grad_enabled, no_grad, scope
+
+__all__ = [
+    "OPS",
+    "TABLE",
+    "GradcheckError",
+    "Interval",
+    "Op",
+    "Scope",
+    "Value",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "local_partials",
+    "log_softmax",
+    "logsumexp",
+    "no_grad",
+    "operands",
+    "scope",
+    "softmax",
+    "topological_order",
+]

@@ -1,0 +1,214 @@
+"""Walking the graph: topological order, backward, and gradients of any order.
+
+Nothing here recurses over the graph: the sort keeps its own stack, so a chain of a
+million operations needs no more Python stack than a chain of three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, overload
+
+from autograd.ops import OPS, Op
+from autograd.value import Value, _unary
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node that reaches ``root`` (``root`` included), inputs before outputs.
+
+    The order is deterministic: a depth-first walk over ``parents`` in operand order.
+
+    Example:
+        >>> x = Value(2.0, "x")
+        >>> y = x * x + x
+        >>> [n.label or n.op.name for n in topological_order(y)]
+        ['x', 'mul', 'add']
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    # An explicit stack, not recursion. A node is pushed, then a None marker, then its
+    # unvisited parents; popping the marker means all its parents are done: emit it.
+    stack: list[Value | None] = [root]
+    pop, push, emit, mark = stack.pop, stack.append, order.append, visited.add
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())  # type: ignore[arg-type]
+            continue
+        if node in visited:
+            continue
+        mark(node)
+        push(node)
+        push(None)
+        second = node._second
+        if second is not None and second not in visited:
+            push(second)
+        first = node._first
+        if first is not None and first not in visited:
+            push(first)
+    return order
+
+
+def _derivative_error(op: Op, node: Value, error: Exception) -> Exception:
+    values = tuple(p.data for p in node.parents)
+    shown = ", ".join(f"{n}={v!r}" for n, v in zip(op.inputs, op.operands(values), strict=True))
+    rule = f" ({op.domain_text})" if op.domain_text else ""
+    return type(error)(f"{op.name}: derivative undefined at {shown}{rule}")
+
+
+def backward(root: Value, gradient: float = 1.0) -> None:
+    """Set ``.grad`` of every node reaching ``root`` to d root / d node (see ``Value.backward``).
+
+    Intermediate (non-leaf) gradients are reset first, so a repeated call recomputes them;
+    leaves accumulate, as in PyTorch.
+    """
+    order = topological_order(root)
+    for node in order:
+        if node._op is not None:
+            node.grad = 0.0
+    root.grad += gradient
+    node = root
+    try:
+        for node in reversed(order):
+            op = node._op
+            if op is None:
+                continue
+            first, second = node._first, node._second
+            if second is None:
+                first.grad += op.vjp(node.grad, first.data, node.data)
+            else:
+                d_first, d_second = op.vjp(node.grad, first.data, second.data, node.data)
+                first.grad += d_first
+                second.grad += d_second
+    except (ArithmeticError, ValueError) as error:
+        raise _derivative_error(node._op, node, error) from None  # type: ignore[arg-type]
+
+
+def local_partials(node: Value) -> tuple[float, ...]:
+    """D node / d parent for each parent of ``node``, in ``parents`` order (empty for a leaf).
+
+    Example:
+        >>> x, w = Value(5.0), Value(4.0)
+        >>> local_partials(x * w)
+        (4.0, 5.0)
+    """
+    op = node._op
+    if op is None:
+        return ()
+    try:
+        return op.local_partials(*(p.data for p in node.parents), node.data)
+    except (ArithmeticError, ValueError) as error:
+        raise _derivative_error(op, node, error) from None
+
+
+def operands(node: Value) -> tuple[Value | float, ...]:
+    """The operands of ``node`` in slot order: its parents, with folded numbers in place.
+
+    Example:
+        >>> x = Value(3.0)
+        >>> operands(2 - x)
+        (2.0, Value(data=3.0, grad=0.0))
+    """
+    if node._op is None:
+        return ()
+    return node._op.operands(node.parents)
+
+
+class _ValueSpace:
+    """The math space over Values: table formulas evaluated here build differentiable graphs.
+
+    Numbers stay numbers (a constant partial such as d(x + y)/dx = 1 creates no node).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        op = OPS[name]
+
+        def apply(x: Value | float) -> Value | float:
+            return _unary(op, x) if isinstance(x, Value) else op.fwd(float(x))
+
+        setattr(self, name, apply)
+        return apply
+
+    def expm1(self, x: Value | float) -> Value | float:
+        return self.exp(x) - 1.0
+
+    @staticmethod
+    def _data(x: Value | float) -> float:
+        return x.data if isinstance(x, Value) else float(x)
+
+    def sign(self, x: Value | float) -> float:
+        data = self._data(x)
+        return 1.0 if data > 0.0 else (-1.0 if data < 0.0 else 0.0)
+
+    def select(self, x: Value | float, positive: Any, otherwise: Any) -> Any:
+        return positive if self._data(x) > 0.0 else otherwise
+
+
+VALUE_SPACE = _ValueSpace()
+
+
+def _scaled(upstream: Value | float, partial: Value | float) -> Value | float:
+    if not isinstance(partial, Value) and partial == 1.0:
+        return upstream
+    if not isinstance(upstream, Value) and upstream == 1.0:
+        return partial
+    return upstream * partial
+
+
+@overload
+def grad(output: Value, inputs: Value, create_graph: bool = ...) -> Any: ...
+@overload
+def grad(output: Value, inputs: Sequence[Value], create_graph: bool = ...) -> list[Any]: ...
+def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False) -> Any:
+    """Gradients of ``output`` with respect to ``inputs``, leaving every ``.grad`` untouched.
+
+    Args:
+        output: the Value to differentiate.
+        inputs: one Value or a sequence of Values.
+        create_graph: if False, the gradients are floats. If True, they are Values whose
+            graphs can be differentiated again, to any order.
+
+    Returns:
+        One gradient per input (a single one if ``inputs`` is a single Value). An input
+        that does not reach ``output`` gets 0.0.
+
+    Example:
+        >>> x = Value(2.0)
+        >>> y = x ** 3
+        >>> d1 = grad(y, x, create_graph=True)
+        >>> d2 = grad(d1, x, create_graph=True)
+        >>> d1.data, d2.data, grad(d2, x)
+        (12.0, 12.0, 6.0)
+    """
+    single = isinstance(inputs, Value)
+    wanted: Sequence[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    order = topological_order(output)
+    grads: dict[Value, Any] = {output: 1.0}
+    for node in reversed(order):
+        op = node._op
+        if op is None:
+            continue
+        upstream = grads[node]
+        parents = node.parents
+        try:
+            if create_graph:
+                values = op.operands(parents)
+                partials = [p(VALUE_SPACE, *values, node) for p in op.base.partials]
+                partials = [partials[i] for i in range(op.arity) if i not in op.constants]
+                contributions = [_scaled(upstream, p) for p in partials]
+            else:
+                contributions = op.vjp(float(upstream), *(p.data for p in parents), node.data)
+                if len(parents) == 1:
+                    contributions = (contributions,)
+        except (ArithmeticError, ValueError) as error:
+            raise _derivative_error(op, node, error) from None
+        for parent, contribution in zip(parents, contributions, strict=True):
+            previous = grads.get(parent)
+            grads[parent] = contribution if previous is None else previous + contribution
+    results = []
+    for x in wanted:
+        g = grads.get(x, 0.0)
+        if create_graph and not isinstance(g, Value):
+            g = Value(g)
+        results.append(g if create_graph else float(g))
+    return results[0] if single else results

@@ -1,0 +1,287 @@
+"""The op table: every primitive operation of the engine, declared once.
+
+Each :class:`Op` holds its name, display symbol, input names, forward formula, one local
+partial derivative per input, its domain and its kinks. Formulas are written against a
+*math space* ``m`` passed in, so the same entry
+
+- compiles to float kernels for the eager engine (:mod:`autograd.source`),
+- builds differentiable ``Value`` expressions for higher-order gradients,
+- builds sympy expressions for the symbolic test oracle,
+- gives hypothesis strategies the domain to draw inputs from.
+
+A math space provides ``exp expm1 log sqrt tanh sigmoid softplus abs sign`` and
+``select(x, positive, otherwise)`` (``positive`` where x > 0, else ``otherwise``).
+The arithmetic operators ``+ - * / **`` and unary ``-`` act on the inputs directly.
+
+Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
+x = 0, so relu'(0) = 0, abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope.
+
+Adding a primitive is one :class:`Op` entry here plus a one-line ``Value`` method.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from autograd.source import SOURCE_SPACE, Expr, compile_function, source
+
+SELU_LAMBDA = 1.0507009873554805
+SELU_ALPHA = 1.6732632423543772
+
+Formula = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A real interval; ``low``/``high`` may be infinite. Bounds are open unless marked closed."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_closed: bool = False
+    high_closed: bool = False
+
+    def __contains__(self, x: float) -> bool:
+        above = x >= self.low if self.low_closed else x > self.low
+        below = x <= self.high if self.high_closed else x < self.high
+        return above and below
+
+
+REALS = Interval()
+POSITIVE = Interval(0.0)
+
+
+class Op:
+    """One primitive operation: its formulas, metadata and compiled float kernels.
+
+    Attributes:
+        name: identifier, matching Python's ``math`` module where one exists ("exp", "log").
+        symbol: what a drawing shows ("*", "tanh").
+        inputs: the name of each operand slot, in order ("x", "y").
+        constants: operand slots filled by a number instead of a ``Value``
+            (``y * 1.0001`` records ``mul`` with ``{1: 1.0001}``); empty for table entries.
+        base: the table entry this op comes from (itself for a table entry).
+        domain: per input, where the op is defined *and* differentiable; strategies and
+            tests draw inputs from it.
+        kinks: per input, points inside the domain where a derivative jumps
+            (a one-sided convention applies there) or that tests should stay away from.
+        domain_text: the condition named in the error for an input outside the domain.
+        notation: "infix" (x + y), "prefix" (-x) or "call" (tanh(x)), for printing.
+    """
+
+    __slots__ = (
+        "_folds",
+        "base",
+        "constants",
+        "domain",
+        "domain_text",
+        "forward",
+        "fwd",
+        "inputs",
+        "kernel_source",
+        "kinks",
+        "local_partials",
+        "name",
+        "notation",
+        "partials",
+        "symbol",
+        "vjp",
+    )
+
+    def __init__(  # noqa: PLR0913 - an op is declared in one call, keywords name the rest
+        self,
+        name: str,
+        symbol: str,
+        inputs: tuple[str, ...],
+        forward: Formula,
+        partials: tuple[Formula, ...],
+        *,
+        domain: tuple[Interval, ...] | None = None,
+        kinks: tuple[tuple[float, ...], ...] | None = None,
+        domain_text: str = "",
+        notation: str = "call",
+    ) -> None:
+        if len(partials) != len(inputs):
+            raise ValueError(f"op {name!r}: one partial per input is required")
+        self.name = name
+        self.symbol = symbol
+        self.inputs = inputs
+        self.forward = forward
+        self.partials = partials
+        self.domain = domain or (REALS,) * len(inputs)
+        self.kinks = kinks or ((),) * len(inputs)
+        self.domain_text = domain_text
+        self.notation = notation
+        self.constants: Mapping[int, float] = MappingProxyType({})
+        self.base = self
+        self._folds: tuple[dict[float, Op], ...] = tuple({} for _ in inputs)
+        self.fwd, self.local_partials, self.vjp, self.kernel_source = _kernels(self, None)
+
+    @property
+    def arity(self) -> int:
+        """Number of operand slots (``Value`` parents plus folded constants)."""
+        return len(self.inputs)
+
+    def __repr__(self) -> str:
+        if not self.constants:
+            return f"Op({self.name!r})"
+        return f"Op({self.name!r}, constants={dict(self.constants)})"
+
+    def fold(self, slot: int, value: float) -> Op:
+        """This op with operand ``slot`` fixed to the number ``value`` (cached).
+
+        Folding a number into the op, instead of wrapping it in a constant leaf, saves a
+        node per operation and means no gradient is ever computed for the number (so
+        ``x ** 2`` never needs ``log(x)``). The value stays visible in ``constants``.
+        """
+        cache = self._folds[slot]
+        folded = cache.get(value)
+        if folded is None or value == 0.0:
+            folded = self._make_folded(slot, value)
+            # -0.0 == 0.0 as dict keys, yet they are different constants (1 / -0.0):
+            # zeros are not cached. The cache is bounded; nodes keep their own op.
+            if value != 0.0:
+                if len(cache) >= 4096:
+                    cache.clear()
+                cache[value] = folded
+        return folded
+
+    def fold_cache(self, slot: int) -> Mapping[float, Op]:
+        """The cache behind :meth:`fold` for ``slot``: a fast path for ``Value`` methods."""
+        return self._folds[slot]
+
+    def _make_folded(self, slot: int, value: float) -> Op:
+        kernels = _FOLDED_KERNELS.get((self.name, slot))
+        if kernels is None:
+            kernels = _FOLDED_KERNELS[(self.name, slot)] = _kernels(self, slot)
+        folded = object.__new__(Op)
+        for attribute in Op.__slots__:
+            setattr(folded, attribute, getattr(self, attribute))
+        folded._folds = ()
+        folded.constants = MappingProxyType({slot: value})
+        folded.base = self
+        fwd, loc, vjp, folded.kernel_source = kernels
+        folded.fwd = functools.partial(fwd, value)
+        folded.local_partials = functools.partial(loc, value)
+        folded.vjp = functools.partial(vjp, value)
+        return folded
+
+    def operands(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Insert this op's constants into ``values`` (one per ``Value`` slot), in slot order."""
+        if not self.constants:
+            return values
+        ((slot, constant),) = self.constants.items()
+        return (*values[:slot], constant, *values[slot:])
+
+    def input_error(self, error: Exception, values: tuple[float, ...]) -> Exception:
+        """A clear exception, of the same type as ``error``, naming this op and its inputs."""
+        shown = ", ".join(
+            f"{n}={v!r}" for n, v in zip(self.inputs, self.operands(values), strict=True)
+        )
+        rule = f" ({self.domain_text})" if self.domain_text else ""
+        return type(error)(f"{self.name}: input outside the domain{rule}: got {shown}")
+
+
+Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], str]
+_FOLDED_KERNELS: dict[tuple[str, int], Kernels] = {}
+
+
+def _tuple_source(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _kernels(op: Op, constant_slot: int | None) -> Kernels:
+    """Generate an op's float kernels: forward, local partials, vector-Jacobian product.
+
+    Parameters are the op's input names, plus ``out`` (the op's output) and ``g`` (the
+    upstream gradient). A folded constant becomes the kernels' first parameter, bound
+    with ``functools.partial``, so all numbers folded into one slot share one kernel.
+    """
+    names = list(op.inputs)
+    args = [Expr(n) for n in names]
+    out = Expr("out")
+    forward = source(op.forward(SOURCE_SPACE, *args))
+    partial_exprs = [p(SOURCE_SPACE, *args, out) for p in op.partials]
+    partials = [source(p) for p in partial_exprs]
+    live = [i for i in range(len(names)) if i != constant_slot]
+    lead = [] if constant_slot is None else [names[constant_slot]]
+    params = lead + [names[i] for i in live]
+    tag = "" if constant_slot is None else f"_c{constant_slot}"
+    products = [source(Expr("g") * partial_exprs[i]) for i in live]
+    vjp_body = products[0] if len(products) == 1 else _tuple_source(products)
+    fwd, fwd_text = compile_function(f"{op.name}_forward{tag}", params, forward)
+    loc, loc_text = compile_function(
+        f"{op.name}_partials{tag}", [*params, "out"], _tuple_source([partials[i] for i in live])
+    )
+    vjp, vjp_text = compile_function(
+        f"{op.name}_vjp{tag}", [*lead, "g", *params[len(lead) :], "out"], vjp_body
+    )
+    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
+
+
+# fmt: off
+# The formulas. `out` is the op's own output: exp' = out, tanh' = 1 - out**2.
+ADD = Op("add", "+", ("x", "y"), lambda m, x, y: x + y,
+         (lambda m, x, y, out: 1.0, lambda m, x, y, out: 1.0), notation="infix")
+SUB = Op("sub", "-", ("x", "y"), lambda m, x, y: x - y,
+         (lambda m, x, y, out: 1.0, lambda m, x, y, out: -1.0), notation="infix")
+MUL = Op("mul", "*", ("x", "y"), lambda m, x, y: x * y,
+         (lambda m, x, y, out: y, lambda m, x, y, out: x), notation="infix")
+DIV = Op(
+    "div", "/", ("x", "y"), lambda m, x, y: x / y,
+    (lambda m, x, y, out: 1.0 / y, lambda m, x, y, out: -out / y),
+    kinks=((), (0.0,)), domain_text="y != 0", notation="infix",
+)
+POW = Op(
+    "pow", "**", ("x", "y"), lambda m, x, y: x**y,
+    (lambda m, x, y, out: y * x ** (y - 1.0), lambda m, x, y, out: out * m.log(x)),
+    domain=(POSITIVE, REALS),
+    domain_text="x > 0, or x < 0 with an integer y, or x = 0 with y >= 0",
+    notation="infix",
+)
+NEG = Op("neg", "-", ("x",), lambda m, x: -x, (lambda m, x, out: -1.0,), notation="prefix")
+ABS = Op("abs", "abs", ("x",), lambda m, x: m.abs(x), (lambda m, x, out: m.sign(x),),
+         kinks=((0.0,),))
+EXP = Op("exp", "exp", ("x",), lambda m, x: m.exp(x), (lambda m, x, out: out,))
+LOG = Op("log", "log", ("x",), lambda m, x: m.log(x), (lambda m, x, out: 1.0 / x,),
+         domain=(POSITIVE,), domain_text="x > 0")
+SQRT = Op("sqrt", "sqrt", ("x",), lambda m, x: m.sqrt(x), (lambda m, x, out: 0.5 / out,),
+          domain=(POSITIVE,), domain_text="x >= 0, and x > 0 for the derivative")
+TANH = Op("tanh", "tanh", ("x",), lambda m, x: m.tanh(x), (lambda m, x, out: 1.0 - out * out,))
+SIGMOID = Op("sigmoid", "sigmoid", ("x",), lambda m, x: m.sigmoid(x),
+             (lambda m, x, out: out * (1.0 - out),))
+SOFTPLUS = Op("softplus", "softplus", ("x",), lambda m, x: m.softplus(x),
+              (lambda m, x, out: m.sigmoid(x),))
+RELU = Op("relu", "ReLU", ("x",), lambda m, x: m.select(x, x, 0.0),
+          (lambda m, x, out: m.select(x, 1.0, 0.0),), kinks=((0.0,),))
+LEAKY_RELU = Op(
+    "leaky_relu", "LeakyReLU", ("x", "slope"), lambda m, x, a: m.select(x, x, a * x),
+    (lambda m, x, a, out: m.select(x, 1.0, a), lambda m, x, a, out: m.select(x, 0.0, x)),
+    kinks=((0.0,), ()),
+)
+ELU = Op(
+    "elu", "ELU", ("x", "alpha"), lambda m, x, a: m.select(x, x, a * m.expm1(x)),
+    (lambda m, x, a, out: m.select(x, 1.0, out + a),
+     lambda m, x, a, out: m.select(x, 0.0, m.expm1(x))),
+    domain=(REALS, POSITIVE), kinks=((0.0,), ()),
+)
+SELU = Op(
+    "selu", "SELU", ("x",),
+    lambda m, x: SELU_LAMBDA * m.select(x, x, SELU_ALPHA * m.expm1(x)),
+    (lambda m, x, out: m.select(x, SELU_LAMBDA, out + SELU_LAMBDA * SELU_ALPHA),),
+    kinks=((0.0,),),
+)
+
+TABLE: tuple[Op, ...] = (
+    ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT,
+    TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU,
+)
+"""Every primitive, in a fixed order (tests, strategies and docs iterate over it)."""
+# fmt: on
+
+OPS: Mapping[str, Op] = MappingProxyType({op.name: op for op in TABLE})
+"""The table by name."""

@@ -1,0 +1,204 @@
+"""Turn op-table formulas into Python source, and that source into float kernels.
+
+Every formula in the op table is a plain function of a *math space* ``m`` and its inputs.
+Called with :class:`Expr` inputs and a :class:`SourceSpace`, a formula writes Python source
+instead of computing a number. The engine compiles that source once per op into small
+float functions (forward, local partials, vector-Jacobian product), so the eager engine runs
+straight-line float code that was generated from the same table the tests and the symbolic
+oracle read. A future graph compiler can use the same writer with another dialect.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+Number = int | float
+
+
+class Expr:
+    """A fragment of Python source that supports the arithmetic operators.
+
+    Example:
+        >>> x, y = Expr("x"), Expr("y")
+        >>> (x * y + 1).text
+        '((x * y) + 1.0)'
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+    def __add__(self, other: Expr | Number) -> Expr:
+        return _binary("+", self, other)
+
+    def __radd__(self, other: Number) -> Expr:
+        return _binary("+", other, self)
+
+    def __sub__(self, other: Expr | Number) -> Expr:
+        return _binary("-", self, other)
+
+    def __rsub__(self, other: Number) -> Expr:
+        return _binary("-", other, self)
+
+    def __mul__(self, other: Expr | Number) -> Expr:
+        return _binary("*", self, other)
+
+    def __rmul__(self, other: Number) -> Expr:
+        return _binary("*", other, self)
+
+    def __truediv__(self, other: Expr | Number) -> Expr:
+        return _binary("/", self, other)
+
+    def __rtruediv__(self, other: Number) -> Expr:
+        return _binary("/", other, self)
+
+    def __pow__(self, other: Expr | Number) -> Expr:
+        return Expr(f"_pow({source(self)}, {source(other)})")
+
+    def __rpow__(self, other: Number) -> Expr:
+        return Expr(f"_pow({source(other)}, {source(self)})")
+
+    def __neg__(self) -> Expr:
+        return Expr(f"(-{self.text})")
+
+
+def source(value: Expr | Number) -> str:
+    """The source text of an expression or a number literal (``repr`` of the float)."""
+    if isinstance(value, Expr):
+        return value.text
+    number = float(value)
+    if math.isnan(number):
+        return "nan"
+    if math.isinf(number):
+        return "inf" if number > 0 else "(-inf)"
+    text = repr(number)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _is_literal(value: Expr | Number, number: float) -> bool:
+    return not isinstance(value, Expr) and float(value) == number
+
+
+def _binary(symbol: str, left: Expr | Number, right: Expr | Number) -> Expr:
+    # Multiplying by a literal 1 is the common case for partials such as d(x + y)/dx;
+    # dropping it keeps the generated kernels (and their `.source`) short.
+    if symbol == "*":
+        if _is_literal(left, 1.0):
+            return right if isinstance(right, Expr) else Expr(source(right))
+        if _is_literal(right, 1.0):
+            return left if isinstance(left, Expr) else Expr(source(left))
+        if _is_literal(right, -1.0) and isinstance(left, Expr):
+            return -left
+    return Expr(f"({source(left)} {symbol} {source(right)})")
+
+
+class SourceSpace:
+    """The math space whose functions write Python source for float kernels.
+
+    ``m.exp(x)`` returns the expression ``_exp(x)``; the helpers it names are defined in
+    :data:`FLOAT_GLOBALS`.
+    """
+
+    FUNCTIONS: ClassVar[Mapping[str, str]] = {
+        "exp": "_exp",
+        "expm1": "_expm1",
+        "log": "_log",
+        "sqrt": "_sqrt",
+        "tanh": "_tanh",
+        "sigmoid": "_sigmoid",
+        "softplus": "_softplus",
+        "abs": "abs",
+        "sign": "_sign",
+    }
+
+    def __getattr__(self, name: str) -> Callable[[Expr | Number], Expr]:
+        try:
+            target = self.FUNCTIONS[name]
+        except KeyError:
+            raise AttributeError(f"the math space has no function {name!r}") from None
+        return lambda x: Expr(f"{target}({source(x)})")
+
+    def select(self, x: Expr, positive: Expr | Number, otherwise: Expr | Number) -> Expr:
+        """``positive`` where x > 0, else ``otherwise``."""
+        # A conditional expression evaluates only the branch it takes, so the branch for
+        # x <= 0 (say expm1(x) in ELU) never runs, and never overflows, for a large x.
+        return Expr(f"({source(positive)} if {source(x)} > 0.0 else {source(otherwise)})")
+
+
+SOURCE_SPACE = SourceSpace()
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:  # past the float range: inf, as numpy and PyTorch give
+        return math.inf
+
+
+def _expm1(x: float) -> float:
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return math.inf
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so that exp never sees a large positive argument.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, full precision in both tails.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _sign(x: float) -> float:
+    # sign(0) = 0: the convention abs'(0) = 0 comes from here.
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+
+def _pow(x: float, y: float) -> float:
+    try:
+        result = x**y
+    except OverflowError:
+        negative = x < 0.0 and float(y).is_integer() and int(y) % 2 == 1
+        return -math.inf if negative else math.inf
+    if isinstance(result, complex):
+        raise ValueError("a negative base needs an integer exponent")
+    return float(result)
+
+
+FLOAT_GLOBALS: dict[str, Any] = {
+    "__builtins__": {"abs": abs},
+    "inf": math.inf,
+    "nan": math.nan,
+    "_exp": _exp,
+    "_expm1": _expm1,
+    "_log": math.log,
+    "_sqrt": math.sqrt,
+    "_tanh": math.tanh,
+    "_sigmoid": _sigmoid,
+    "_softplus": _softplus,
+    "_sign": _sign,
+    "_pow": _pow,
+}
+
+
+def compile_function(name: str, params: list[str], body: str) -> tuple[Callable[..., Any], str]:
+    """Compile ``def name(params): return body`` against :data:`FLOAT_GLOBALS`.
+
+    The body comes from the op table (our own formulas), never from user text.
+    """
+    text = f"def {name}({', '.join(params)}):\n    return {body}\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(text, f"<chainrule kernel {name}>", "exec"), FLOAT_GLOBALS, namespace)  # noqa: S102
+    return namespace[name], text

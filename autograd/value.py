@@ -1,0 +1,346 @@
+"""``Value``: a scalar that records the operations applied to it into a graph.
+
+A node holds only references from output to inputs (``parents``), a reference to its op
+entry and two floats: no closures and no back-references, so reference counting frees a
+dropped graph at once, with no cyclic garbage collection.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, NamedTuple
+
+from autograd import ops
+from autograd.ops import Op
+
+
+class Scope:
+    """A named region of graph construction (a Neuron, a Layer), nested in ``parent``.
+
+    Every node created inside ``with scope(name):`` records the innermost scope, so a
+    drawing can cluster a layer's nodes without knowing anything about ``nn``.
+    Each ``with`` block makes a new ``Scope``: two blocks with one name are two clusters.
+    """
+
+    __slots__ = ("_node_tags", "name", "parent")
+
+    def __init__(self, name: str, parent: Scope | None = None) -> None:
+        self.name = name
+        self.parent = parent
+        self._node_tags = (self, False)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Names from the outermost scope to this one."""
+        names: list[str] = []
+        node: Scope | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return tuple(reversed(names))
+
+    def __repr__(self) -> str:
+        return f"Scope({'/'.join(self.path)!r})"
+
+
+class _State(NamedTuple):
+    grad_enabled: bool
+    scope: Scope | None
+
+
+# None stands for the default state (recording, no scope), the fast path of every op.
+_STATE: ContextVar[_State | None] = ContextVar("chainrule_state", default=None)
+
+
+def _current() -> _State:
+    return _STATE.get() or _State(True, None)
+
+
+@contextmanager
+def scope(name: str) -> Iterator[Scope]:
+    """Tag every node created inside the block with a new :class:`Scope` called ``name``.
+
+    Example:
+        >>> with scope("neuron") as s:
+        ...     y = Value(2.0) * 3
+        >>> y.scope is s, s.path
+        (True, ('neuron',))
+    """
+    state = _current()
+    new = Scope(str(name), state.scope)
+    token = _STATE.set(_State(state.grad_enabled, new))
+    try:
+        yield new
+    finally:
+        _STATE.reset(token)
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside the block, operations record no graph: every result is a leaf.
+
+    Example:
+        >>> x = Value(2.0)
+        >>> with no_grad():
+        ...     y = x * x
+        >>> y.data, y.op, y.parents
+        (4.0, None, ())
+    """
+    state = _current()
+    token = _STATE.set(_State(False, state.scope))
+    try:
+        yield
+    finally:
+        _STATE.reset(token)
+
+
+def is_grad_enabled() -> bool:
+    """False inside :func:`no_grad`."""
+    return _current().grad_enabled
+
+
+def _as_number(x: Any) -> float | None:
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real):  # int, bool, fractions, numpy integer and float scalars
+        return float(x)
+    return None
+
+
+_new_node = object.__new__
+
+
+def _scope_tags(s: Scope | None) -> tuple[Scope, bool] | None:
+    return None if s is None else s._node_tags
+
+
+def _leaf_tags(parameter: bool) -> tuple[Scope | None, bool] | None:
+    state = _STATE.get()
+    s = None if state is None else state.scope
+    return (s, True) if parameter else _scope_tags(s)
+
+
+def _record(op: Op, first: Value, second: Value | None, data: float) -> Value:
+    """Create the node for ``op`` applied to ``first`` (and ``second``) with output ``data``."""
+    node = _new_node(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._first = first
+    node._second = second
+    node._tags = None
+    state = _STATE.get()
+    if state is not None:  # inside scope() or no_grad(): the uncommon case
+        node._tags = _scope_tags(state.scope)
+        if not state.grad_enabled:
+            node._op = node._first = node._second = None
+    return node
+
+
+def _unary(op: Op, x: Value) -> Value:
+    data = x.data
+    try:
+        out = op.fwd(data)
+    except (ArithmeticError, ValueError) as error:
+        raise op.input_error(error, (data,)) from None
+    return _record(op, x, None, out)
+
+
+def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
+    def method(self: Value) -> Value:
+        return _unary(op, self)
+
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = doc or f"The op {op.name!r} applied to self."
+    return method
+
+
+def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
+    """The method applying ``op`` to ``(self, other)``, or to ``(other, self)`` if reflected.
+
+    A number operand is folded into the op (see ``Op.fold``) instead of becoming a node.
+    This runs for every arithmetic operation, so it is written for speed: one frame,
+    and a per-slot cache from number to folded op.
+    """
+    fwd = op.fwd
+    slot = 0 if reflected else 1
+    folds = op.fold_cache(slot)
+
+    def method(self: Value, other: Any) -> Value:
+        if isinstance(other, Value):
+            x, y = (other, self) if reflected else (self, other)
+            a, b = x.data, y.data
+            try:
+                out = fwd(a, b)
+            except (ArithmeticError, ValueError) as error:
+                raise op.input_error(error, (a, b)) from None
+            return _record(op, x, y, out)
+        number = other if type(other) is float else _as_number(other)
+        if number is None:
+            return NotImplemented
+        folded = folds.get(number) or op.fold(slot, number)
+        data = self.data
+        try:
+            out = folded.fwd(data)
+        except (ArithmeticError, ValueError) as error:
+            raise folded.input_error(error, (data,)) from None
+        return _record(folded, self, None, out)
+
+    return method
+
+
+def _method_binary(op: Op, x: Value, parameter: Any) -> Value:
+    result = _binary_method(op)(x, parameter)
+    if result is NotImplemented:
+        raise TypeError(
+            f"{op.name}: {op.inputs[1]} must be a number or a Value, got {type(parameter).__name__}"
+        )
+    return result
+
+
+class Value:
+    """A scalar node of the computation graph.
+
+    Args:
+        data: the value; an int, a float or a numpy scalar, stored as a Python float.
+        label: a free name shown by visualisation.
+        parameter: mark the value as a trainable parameter (``nn`` does this).
+
+    Example:
+        >>> x, y, w = Value(2.0, "x"), Value(3.0, "y"), Value(4.0, "w")
+        >>> z = (x + y) * w
+        >>> z.backward()
+        >>> z.data, x.grad, y.grad, w.grad
+        (20.0, 4.0, 4.0, 5.0)
+    """
+
+    # Parents live in two slots, not a tuple: every op has one or two operands, and a
+    # tuple per node would double the allocations (and the garbage collector's work).
+    __slots__ = ("__weakref__", "_first", "_op", "_second", "_tags", "data", "grad", "label")
+
+    # Makes numpy hand `ndarray_or_scalar * value` to Value.__rmul__ instead of
+    # building an object array.
+    __array_ufunc__ = None
+
+    data: float
+    grad: float
+    label: str
+
+    def __init__(self, data: Any, label: str = "", *, parameter: bool = False) -> None:
+        number = _as_number(data)
+        if number is None:
+            raise TypeError(
+                f"Value(data): expected a real number (int, float or numpy scalar), "
+                f"got {type(data).__name__}: {data!r:.60}"
+            )
+        if not isinstance(label, str):
+            raise TypeError(f"Value(label): expected a str, got {type(label).__name__}")
+        self.data = number
+        self.grad = 0.0
+        self.label = label
+        self._op: Op | None = None
+        self._first: Value | None = None
+        self._second: Value | None = None
+        self._tags = _leaf_tags(parameter)
+
+    # --- the public graph -------------------------------------------------------------
+    @property
+    def op(self) -> Op | None:
+        """The :class:`~autograd.ops.Op` that produced this value; ``None`` for a leaf."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The input Values in operand order (``a + a`` lists ``a`` twice)."""
+        first, second = self._first, self._second
+        if first is None:
+            return ()
+        return (first,) if second is None else (first, second)
+
+    @property
+    def scope(self) -> Scope | None:
+        """The innermost :func:`scope` this node was created in, if any."""
+        return None if self._tags is None else self._tags[0]
+
+    @property
+    def is_parameter(self) -> bool:
+        """True for values marked as trainable parameters."""
+        return self._tags is not None and self._tags[1]
+
+    @is_parameter.setter
+    def is_parameter(self, flag: bool) -> None:
+        self._tags = (self.scope, True) if flag else _scope_tags(self.scope)
+
+    def __repr__(self) -> str:
+        extra = f", label={self.label!r}" if self.label else ""
+        if self._op is not None:
+            extra += f", op={self._op.name!r}"
+        return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
+
+    # --- arithmetic: one line per op, each built from its table entry ------------------
+    __add__ = _binary_method(ops.ADD)
+    __radd__ = _binary_method(ops.ADD, reflected=True)
+    __sub__ = _binary_method(ops.SUB)
+    __rsub__ = _binary_method(ops.SUB, reflected=True)
+    __mul__ = _binary_method(ops.MUL)
+    __rmul__ = _binary_method(ops.MUL, reflected=True)
+    __truediv__ = _binary_method(ops.DIV)
+    __rtruediv__ = _binary_method(ops.DIV, reflected=True)
+    __pow__ = _binary_method(ops.POW)
+    __rpow__ = _binary_method(ops.POW, reflected=True)
+    __neg__ = _unary_method(ops.NEG)
+    __abs__ = _unary_method(ops.ABS)
+
+    # --- functions ----------------------------------------------------------------------
+    exp = _unary_method(ops.EXP, "e ** self.")
+
+    log = _unary_method(ops.LOG, "Natural logarithm; ``ValueError`` for self <= 0.")
+
+    sqrt = _unary_method(
+        ops.SQRT, "Square root; ``ValueError`` for self < 0 (and for its derivative at 0)."
+    )
+
+    tanh = _unary_method(ops.TANH, "Hyperbolic tangent.")
+
+    sigmoid = _unary_method(
+        ops.SIGMOID, "The logistic function 1 / (1 + e ** -self), without overflow."
+    )
+
+    relu = _unary_method(ops.RELU, "max(self, 0), with derivative 0 at 0.")
+
+    def leaky_relu(self, slope: Value | float = 0.01) -> Value:
+        """Self if self > 0 else slope * self; derivative ``slope`` at 0.
+
+        A ``Value`` slope receives a gradient too (PReLU).
+        """
+        return _method_binary(ops.LEAKY_RELU, self, slope)
+
+    def elu(self, alpha: Value | float = 1.0) -> Value:
+        """Self if self > 0 else alpha * (e ** self - 1); a ``Value`` alpha is learnable."""
+        return _method_binary(ops.ELU, self, alpha)
+
+    selu = _unary_method(
+        ops.SELU, "SELU with lambda = 1.0507009873554805 and alpha = 1.6732632423543772."
+    )
+
+    softplus = _unary_method(ops.SOFTPLUS, "log(1 + e ** self), without overflow.")
+
+    # --- graph operations ---------------------------------------------------------------
+    def backward(self, gradient: float = 1.0) -> None:
+        """Propagate ``d self / d node`` into ``.grad`` of every node that reaches ``self``.
+
+        Intermediate gradients are recomputed on each call; leaf gradients accumulate
+        across calls, as in PyTorch.
+        """
+        # engine imports this module; importing it at call time breaks the cycle.
+        from autograd.engine import backward  # noqa: PLC0415
+
+        backward(self, gradient)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
