@@ -15,7 +15,7 @@ from autograd.engine import grad, local_partials, operands, topological_order
 from autograd.functional import log_softmax, logsumexp, softmax
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import OPS, TABLE, Interval, Op
-from autograd.value import Scope, Value, is_grad_enabled, no_grad, scope
+from autograd.value import Scope, Value, apply, is_grad_enabled, no_grad, scope
 
 __all__ = [
     "OPS",
@@ -25,6 +25,7 @@ __all__ = [
     "Op",
     "Scope",
     "Value",
+    "apply",
     "grad",
     "gradcheck",
     "is_grad_enabled",

@@ -121,7 +121,9 @@ class _ValueSpace:
     """
 
     def __getattr__(self, name: str) -> Any:
-        op = OPS[name]
+        op = OPS.get(name)
+        if op is None or op.arity != 1:
+            raise AttributeError(f"the math space has no function {name!r}")
 
         def apply(x: Value | float) -> Value | float:
             return _unary(op, x) if isinstance(x, Value) else op.fwd(float(x))

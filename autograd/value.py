@@ -7,6 +7,7 @@ dropped graph at once, with no cyclic garbage collection.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -193,8 +194,43 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
     return method
 
 
+@functools.cache
+def _cached_binary_method(op: Op, reflected: bool) -> Callable[[Value, Any], Value]:
+    return _binary_method(op, reflected)
+
+
+def apply(op: Op | str, *operands: Value | float) -> Value:
+    """Apply an op of the table (or its name) to Values and numbers, as ``Value``'s methods do.
+
+    Example:
+        >>> apply("mul", Value(3.0), 2).data
+        6.0
+    """
+    entry = ops.OPS[op] if isinstance(op, str) else op
+    if len(operands) != entry.arity:
+        raise TypeError(f"{entry.name}: takes {entry.arity} operands, got {len(operands)}")
+    first = operands[0]
+    if entry.arity == 1:
+        if not isinstance(first, Value):
+            raise TypeError(f"{entry.name}: expected a Value, got {type(first).__name__}")
+        return _unary(entry, first)
+    second = operands[1]
+    if isinstance(first, Value):
+        result = _cached_binary_method(entry, False)(first, second)
+    elif isinstance(second, Value):
+        result = _cached_binary_method(entry, True)(second, first)
+    else:
+        result = NotImplemented
+    if result is NotImplemented:
+        raise TypeError(
+            f"{entry.name}: needs a Value and a number or two Values, got "
+            f"{type(first).__name__} and {type(second).__name__}"
+        )
+    return result
+
+
 def _method_binary(op: Op, x: Value, parameter: Any) -> Value:
-    result = _binary_method(op)(x, parameter)
+    result = _cached_binary_method(op, False)(x, parameter)
     if result is NotImplemented:
         raise TypeError(
             f"{op.name}: {op.inputs[1]} must be a number or a Value, got {type(parameter).__name__}"

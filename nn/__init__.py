@@ -1,0 +1,1 @@
+"""Neural networks built on ``autograd`` (neurons, layers, MLPs): being built, see the issues."""

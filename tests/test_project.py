@@ -1,0 +1,76 @@
+"""The project's promises about itself: README commands, CI script, shown output, layout."""
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from autograd.cli import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", README)
+
+
+def test_readme_opens_with_the_demo_and_the_test_command():
+    demo_command, test_command = readme_commands()[:2]
+    assert demo_command.endswith("pip install . && chainrule demo")
+    assert "python -m pytest" in test_command
+    assert README.index(demo_command) < README.index("## ")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in script.splitlines()
+
+
+def test_readme_shows_what_the_demo_prints():
+    block = README.split("<!-- demo-output", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert block.rstrip("\n") == demo()
+
+
+def test_top_level_is_the_designed_layout():
+    tracked = subprocess.run(
+        ["git", "ls-files"],  # noqa: S607 - git from PATH, as a developer runs it
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    top = {line.split("/", 1)[0] for line in tracked.stdout.splitlines()}
+    allowed = {"README.md", "pyproject.toml", "CHANGELOG.md", ".ci", ".gitignore"}
+    allowed |= {"autograd", "nn", "viz", "tests", "notebooks"}
+    assert top <= allowed
+
+
+@pytest.mark.parametrize("package", ["nn", "viz"])
+def test_nn_and_viz_use_only_the_public_autograd_api(package):
+    import autograd  # noqa: PLC0415
+
+    public = set(autograd.__all__) | {"strategies"}
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "autograd":
+                names = {alias.name for alias in node.names}
+                assert names <= public, f"{path}: {names - public}"
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograd."):
+                pytest.fail(f"{path} imports engine internals from {node.module}")
+
+
+def test_console_script_is_installed():
+    executable = shutil.which("chainrule")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("the chainrule console script is not on PATH after installation")
+        pytest.skip("chainrule is not installed in this environment")
+    result = subprocess.run([executable, "demo"], capture_output=True, text=True, check=True)
+    assert result.stdout.rstrip("\n") == demo()

@@ -1,0 +1,1 @@
+"""Drawing computation graphs built with ``autograd``: being built, see the issues."""
