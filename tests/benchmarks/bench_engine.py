@@ -1,0 +1,476 @@
+"""Benchmark chainrule's engine against micrograd 0.1.0 and hand-written float code.
+
+Three implementations do the same forward + backward work:
+
+- ``float code``: plain Python floats; a forward loop that stores its intermediates and
+  an explicit backward loop. It is the cheapest way to do this arithmetic in Python: the
+  lower bound.
+- ``chainrule``: ``autograd.Value`` from this repository.
+- ``micrograd``: ``micrograd.engine.Value`` from micrograd 0.1.0 on PyPI (optional; it is
+  the ``bench`` extra). micrograd turns each number operand into a constant leaf ``Value``,
+  so its graphs hold more nodes than chainrule's, which folds numbers into the op.
+
+Workloads:
+
+- A, chain: ``x = 1.0; y = x``, then N times ``y = y * 1.0001 + 0.0001`` (2N op nodes),
+  then backward; N = 10,000 and N = 100,000. The result is ``x.grad``.
+- B, pairwise sum: leaves ``a_i``, ``b_i`` (i < 100,000, from ``random.Random(0)``),
+  products ``p_i = a_i * b_i``, reduced to one output by a balanced tree of additions
+  (level by level, neighbours added, an odd last element carried up); then backward.
+  The result is the gradient of every ``a_i`` and ``b_i``.
+
+What one timed run covers (``time.perf_counter``, one call of one function):
+creating the leaves, building the graph, backward, reading the gradients into floats,
+returning (the graph goes out of scope: reference counting frees chainrule's at once),
+and then ``gc.collect()``, because micrograd's nodes hold closures that refer back to
+them, so only the cyclic garbage collector can free a dropped micrograd graph. All three
+implementations pay that same ``gc.collect()``. Automatic garbage collection stays on, as
+users run micrograd. Objects that exist before timing starts are moved out of the
+collector's sight with ``gc.freeze()``, so a collection costs what the benchmarked
+graph costs, not what the rest of the process costs (in a bigger program, micrograd's
+automatic collections would be slower, not faster). The lines under the table give the
+part of each time spent in that final ``gc.collect()``, and micrograd's speed-up without it.
+
+Each run is repeated (5 times for N = 10,000, 3 times for the big workloads; 2 and 1 with
+``--quick``), implementations taking turns so that a change in machine load hits all of
+them; the table reports the median and the best. Before any timing, the script checks
+that the three implementations give the same gradients (chain: within 1e-9 relative;
+sums: every gradient exactly equal) and exits with an error if they do not.
+
+Everything runs in one thread started with a 512 MiB stack and a recursion limit of one
+million, for every implementation alike: micrograd's ``backward`` sorts the graph
+recursively, one Python frame per node of a chain.
+
+Memory: ``tracemalloc`` counts the bytes allocated while building chain A with
+N = 10,000, divided by the number of op nodes (2N), for chainrule and micrograd; then the
+bytes still held after backward (after a ``gc.collect()``), and the peak during backward.
+
+Run from the repository root::
+
+    pip install ".[bench]"      # micrograd 0.1.0; without it, micrograd is skipped
+    python tests/benchmarks/bench_engine.py            # about a minute
+    python tests/benchmarks/bench_engine.py --quick    # fewer repeats
+
+Targets: chainrule at least 5x faster than micrograd on A and B, and less than 300 bytes
+per op node (micrograd needs about 1,270).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import math
+import platform
+import random
+import statistics
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import Value
+
+try:
+    from micrograd.engine import Value as MicrogradValue
+except ImportError:  # the optional "bench" extra is not installed
+    MicrogradValue = None
+
+SCALE = 1.0001
+SHIFT = 0.0001
+CHAIN_SIZES = (10_000, 100_000)
+PAIRS = 100_000
+MEMORY_CHAIN = 10_000
+
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 1_000_000
+
+SPEEDUP_TARGET = 5.0
+BYTES_PER_NODE_TARGET = 300
+
+FLOAT, CHAINRULE, MICROGRAD = "float code", "chainrule", "micrograd"
+INSTALL_HINT = 'micrograd 0.1.0 is not installed; run  pip install ".[bench]"  to compare with it.'
+
+Gradients = list[float]
+
+
+# --- workload A: a chain ------------------------------------------------------------------
+def build_chain(value_type: type, n: int) -> tuple[Any, Any]:
+    """The leaf ``x`` and the output of ``n`` steps ``y = y * SCALE + SHIFT`` from it."""
+    x = value_type(1.0)
+    y = x
+    for _ in range(n):
+        y = y * SCALE + SHIFT
+    return x, y
+
+
+def chain_graph(value_type: type, n: int) -> Gradients:
+    """Build chain A with ``value_type``, run backward and return ``[x.grad]``."""
+    x, y = build_chain(value_type, n)
+    y.backward()
+    return [float(x.grad)]
+
+
+def chain_floats(n: int) -> Gradients:
+    """Chain A in plain floats: the forward keeps every intermediate, as a tape would."""
+    y = 1.0
+    tape = [y]
+    record = tape.append
+    for _ in range(n):
+        product = y * SCALE
+        y = product + SHIFT
+        record(product)
+        record(y)
+    # Backward, from the output down: d(product + SHIFT)/d product = 1 passes the
+    # gradient through unchanged, d(y * SCALE)/dy = SCALE multiplies it.
+    grad = 1.0
+    for _ in range(n):
+        grad = grad * SCALE
+    return [grad]
+
+
+# --- workload B: a pairwise sum of products -----------------------------------------------
+def make_inputs(n: int) -> tuple[list[float], list[float]]:
+    """Deterministic operands ``a_i``, ``b_i`` in [-1, 1)."""
+    rng = random.Random(0)  # noqa: S311 (benchmark data, not cryptography)
+    a = [rng.uniform(-1.0, 1.0) for _ in range(n)]
+    b = [rng.uniform(-1.0, 1.0) for _ in range(n)]
+    return a, b
+
+
+def pair_level(level: Sequence[Any]) -> list[Any]:
+    """The next level of the tree: neighbours added, an odd last element carried up."""
+    paired = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+    if len(level) % 2:
+        paired.append(level[-1])
+    return paired
+
+
+def pairwise_sum(items: Sequence[Any]) -> Any:
+    """Sum ``items`` (one or more) with a balanced tree of additions."""
+    level = items
+    while len(level) > 1:
+        level = pair_level(level)
+    return level[0]
+
+
+def sum_graph(value_type: type, a: Sequence[float], b: Sequence[float]) -> Gradients:
+    """Build workload B with ``value_type``, run backward and return the a and b gradients."""
+    xs = [value_type(v) for v in a]
+    ws = [value_type(v) for v in b]
+    total = pairwise_sum([x * w for x, w in zip(xs, ws, strict=True)])
+    total.backward()
+    return [float(x.grad) for x in xs] + [float(w.grad) for w in ws]
+
+
+def sum_floats(a: Sequence[float], b: Sequence[float]) -> Gradients:
+    """Workload B in plain floats: the forward keeps every level of the tree."""
+    levels = [[x * w for x, w in zip(a, b, strict=True)]]
+    while len(levels[-1]) > 1:
+        levels.append(pair_level(levels[-1]))
+    # Backward, level by level from the output: an addition passes its gradient to both
+    # inputs, a carried element keeps it; element i of a level feeds element i // 2 above.
+    grads = [1.0]
+    for level in reversed(levels[:-1]):
+        grads = [grads[i >> 1] for i in range(len(level))]
+    # d(a * b)/da = b, d(a * b)/db = a.
+    grad_a = [g * w for g, w in zip(grads, b, strict=True)]
+    grad_b = [g * x for g, x in zip(grads, a, strict=True)]
+    return grad_a + grad_b
+
+
+# --- the workloads and their checks -------------------------------------------------------
+@dataclass(frozen=True)
+class Workload:
+    """One piece of work, done by each available implementation."""
+
+    name: str
+    repeats: int
+    rel_tol: float
+    runs: dict[str, Callable[[], Gradients]]
+
+
+def implementations(
+    floats: Callable[..., Gradients], graph: Callable[..., Gradients], *args: Any
+) -> dict[str, Callable[[], Gradients]]:
+    """The runs of one workload: float code, chainrule and, if installed, micrograd."""
+    runs = {
+        FLOAT: functools.partial(floats, *args),
+        CHAINRULE: functools.partial(graph, Value, *args),
+    }
+    if MicrogradValue is not None:
+        runs[MICROGRAD] = functools.partial(graph, MicrogradValue, *args)
+    return runs
+
+
+def make_workloads(quick: bool) -> list[Workload]:
+    """Chain A for each size in ``CHAIN_SIZES``, then sum B."""
+    small, big = (2, 1) if quick else (5, 3)
+    workloads = [
+        Workload(
+            f"A chain, N = {n:,} ({2 * n:,} ops)",
+            small if n <= 10_000 else big,
+            1e-9,
+            implementations(chain_floats, chain_graph, n),
+        )
+        for n in CHAIN_SIZES
+    ]
+    a, b = make_inputs(PAIRS)
+    name = f"B pairwise sum of {PAIRS:,} products ({2 * PAIRS - 1:,} ops)"
+    workloads.append(Workload(name, big, 0.0, implementations(sum_floats, sum_graph, a, b)))
+    return workloads
+
+
+def first_mismatch(got: Gradients, expected: Gradients, rel_tol: float) -> str | None:
+    """A description of the first gradient outside ``rel_tol`` of the expected one."""
+    if len(got) != len(expected):
+        return f"{len(got)} gradients instead of {len(expected)}"
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        if not math.isclose(g, e, rel_tol=rel_tol, abs_tol=0.0):
+            return f"gradient {i}: {g!r} instead of {e!r}"
+    return None
+
+
+def check_gradients(workload: Workload) -> None:
+    """Exit with an error unless every implementation matches the float code's gradients."""
+    expected = workload.runs[FLOAT]()
+    for name, run in workload.runs.items():
+        problem = first_mismatch(run(), expected, workload.rel_tol)
+        if problem is not None:
+            sys.exit(
+                f"ABORTED: {name} and {FLOAT} disagree on {workload.name} "
+                f"(relative tolerance {workload.rel_tol}): {problem}"
+            )
+
+
+# --- timing -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per run, and the part of it spent in the final ``gc.collect()``."""
+
+    median: float
+    best: float
+    collect: float  # median
+
+
+def time_once(run: Callable[[], Gradients]) -> tuple[float, float]:
+    """Seconds for one run including freeing its graph, and for the ``gc.collect()`` alone."""
+    start = time.perf_counter()
+    run()  # the gradients are dropped here, with the last reference to the graph
+    returned = time.perf_counter()
+    gc.collect()
+    end = time.perf_counter()
+    return end - start, end - returned
+
+
+def measure(workload: Workload) -> dict[str, Timing]:
+    """Time every implementation ``workload.repeats`` times, taking turns."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in workload.runs}
+    for repeat in range(workload.repeats):
+        for name, run in workload.runs.items():
+            print(f"  {workload.name}: {name}, run {repeat + 1}", file=sys.stderr, flush=True)
+            samples[name].append(time_once(run))
+    timings = {}
+    for name, pairs in samples.items():
+        totals = [total for total, _ in pairs]
+        collects = [collect for _, collect in pairs]
+        timings[name] = Timing(statistics.median(totals), min(totals), statistics.median(collects))
+    return timings
+
+
+# --- memory -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Memory:
+    """Bytes per op node of chain A: graph built, after backward, peak during backward."""
+
+    built: float
+    after_backward: float
+    backward_peak: float
+
+
+def chain_memory(value_type: type, n: int) -> Memory:
+    """``tracemalloc`` bytes per op node (2n of them) of chain A built with ``value_type``."""
+    build_chain(value_type, 10)  # warm up: caches the engine fills on first use
+    gc.collect()
+    tracemalloc.start()
+    try:
+        _, y = build_chain(value_type, n)
+        built = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        y.backward()
+        gc.collect()  # micrograd's backward leaves its sort state in a reference cycle
+        after, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    ops = 2 * n
+    return Memory(built / ops, after / ops, peak / ops)
+
+
+# --- the report ---------------------------------------------------------------------------
+def ms(timing: Timing) -> str:
+    """``median (best)`` in milliseconds."""
+    return f"{timing.median * 1e3:,.1f} ({timing.best * 1e3:,.1f})"
+
+
+def ratio(slow: Timing | None, fast: Timing | None) -> str:
+    """``slow / fast`` for the medians (and for the best runs)."""
+    if slow is None or fast is None:
+        return "n/a"
+    return f"{slow.median / fast.median:.1f}x ({slow.best / fast.best:.1f}x)"
+
+
+def table_row(workload: Workload, timings: dict[str, Timing]) -> str:
+    """One markdown row: times, then the three ratios."""
+    f, c, m = (timings.get(name) for name in (FLOAT, CHAINRULE, MICROGRAD))
+    cells = [
+        workload.name,
+        str(workload.repeats),
+        ms(f) if f else "n/a",
+        ms(c) if c else "n/a",
+        ms(m) if m else "n/a",
+        ratio(c, f),
+        ratio(m, f),
+        ratio(m, c),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def print_table(results: list[tuple[Workload, dict[str, Timing]]]) -> None:
+    """The markdown table of times and ratios."""
+    print("Times in ms per run: median (best). Ratios: of the medians (of the best runs).")
+    print()
+    print(
+        "| workload | runs | float code | chainrule | micrograd "
+        "| chainrule / float | micrograd / float | micrograd / chainrule (speed-up) |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    for workload, timings in results:
+        print(table_row(workload, timings))
+    print()
+
+
+def print_speed_targets(results: list[tuple[Workload, dict[str, Timing]]]) -> None:
+    """Whether chainrule is at least ``SPEEDUP_TARGET`` times faster than micrograd."""
+    print(f"Target: chainrule at least {SPEEDUP_TARGET:g}x faster than micrograd on A and B.")
+    for workload, timings in results:
+        if MICROGRAD not in timings:
+            print(f"- {workload.name}: not measured (micrograd is not installed)")
+            continue
+        speedup = timings[MICROGRAD].median / timings[CHAINRULE].median
+        verdict = "met" if speedup >= SPEEDUP_TARGET else "MISSED"
+        print(f"- {workload.name}: {speedup:.1f}x, {verdict}")
+    print()
+
+
+def print_collect_share(results: list[tuple[Workload, dict[str, Timing]]]) -> None:
+    """How much of each time is the final ``gc.collect()``, and the speed-up without it."""
+    print("Of which the final gc.collect() (freeing cyclic garbage), median ms:")
+    for workload, timings in results:
+        parts = ", ".join(f"{name} {t.collect * 1e3:,.1f}" for name, t in timings.items())
+        line = f"- {workload.name}: {parts}"
+        if MICROGRAD in timings:
+            micro, ours = timings[MICROGRAD], timings[CHAINRULE]
+            without = (micro.median - micro.collect) / (ours.median - ours.collect)
+            line += f"; micrograd / chainrule without it: {without:.1f}x"
+        print(line)
+    print()
+
+
+def memory_line(name: str, memory: Memory) -> str:
+    """One line of the memory report."""
+    return (
+        f"- {name}: {memory.built:,.0f} B per op node while building, "
+        f"{memory.after_backward:,.0f} B after backward, "
+        f"{memory.backward_peak:,.0f} B peak during backward"
+    )
+
+
+def print_memory() -> None:
+    """``tracemalloc`` bytes per op node for chain A, chainrule and micrograd."""
+    n = MEMORY_CHAIN
+    print(f"Memory, tracemalloc, chain A with N = {n:,} ({2 * n:,} op nodes):")
+    ours = chain_memory(Value, n)
+    print(memory_line(CHAINRULE, ours))
+    if MicrogradValue is not None:
+        print(
+            memory_line(MICROGRAD, chain_memory(MicrogradValue, n))
+            + f" (includes one constant leaf per number operand, {2 * n:,} more nodes)"
+        )
+    verdict = "met" if ours.built < BYTES_PER_NODE_TARGET else "MISSED"
+    print(
+        f"Target: chainrule below {BYTES_PER_NODE_TARGET} B per op node "
+        f"(micrograd: about 1,270): {verdict}"
+    )
+    print()
+
+
+def print_environment() -> None:
+    """Python version and machine, to go with the numbers."""
+    micrograd = "0.1.0" if MicrogradValue is not None else "not installed"
+    print(
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"machine {platform.machine()}, micrograd {micrograd}"
+    )
+
+
+# --- running ------------------------------------------------------------------------------
+def run_benchmarks(quick: bool) -> None:
+    """Check, time and report every workload, then the memory use."""
+    if MicrogradValue is None:
+        print(f"NOTE: {INSTALL_HINT}")
+        print()
+    workloads = make_workloads(quick)
+    for workload in workloads:
+        check_gradients(workload)
+    gc.collect()
+    gc.freeze()  # what exists now is not the benchmark's garbage: keep it out of gc's way
+    results = [(workload, measure(workload)) for workload in workloads]
+    print_table(results)
+    print_collect_share(results)
+    print_speed_targets(results)
+    print_memory()
+    print_environment()
+
+
+def run_with_big_stack(target: Callable[[], None]) -> None:
+    """Run ``target`` in a thread with a deep stack and recursion limit; re-raise its error."""
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            target()
+        except BaseException as error:  # SystemExit included: re-raised in the main thread
+            errors.append(error)
+
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        thread = threading.Thread(target=guarded, name="bench")
+        thread.start()  # the stack size applies when the thread starts
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line: ``--quick`` only."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats (2 and 1 instead of 5 and 3)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark in a thread with room for micrograd's recursion."""
+    args = parse_args(argv)
+    run_with_big_stack(functools.partial(run_benchmarks, args.quick))
+
+
+if __name__ == "__main__":
+    main()
