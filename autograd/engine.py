@@ -24,10 +24,21 @@ def topological_order(root: Value) -> list[Value]:
         >>> [n.label or n.op.name for n in topological_order(y)]
         ['x', 'mul', 'add']
     """
+    return _walk(root, with_leaves=True)
+
+
+def _walk(root: Value, with_leaves: bool) -> list[Value]:
+    """The topological order, with or without the leaves.
+
+    Without leaves it is what backward needs (a leaf only receives, it never passes a
+    gradient on), and much shorter for a graph with many inputs.
+    """
     order: list[Value] = []
+    if root._op is None:
+        return [root] if with_leaves else order
     visited: set[Value] = set()
     # An explicit stack, not recursion. A node is pushed, then a None marker, then its
-    # unvisited parents; popping the marker means all its parents are done: emit it.
+    # parents still to visit; popping the marker means all its parents are done: emit it.
     stack: list[Value | None] = [root]
     pop, push, emit, mark = stack.pop, stack.append, order.append, visited.add
     while stack:
@@ -38,14 +49,18 @@ def topological_order(root: Value) -> list[Value]:
         if node in visited:
             continue
         mark(node)
+        if node._op is None:  # a leaf: nothing to walk
+            emit(node)
+            continue
         push(node)
         push(None)
-        second = node._second
-        if second is not None and second not in visited:
-            push(second)
-        first = node._first
-        if first is not None and first not in visited:
-            push(first)
+        for parent in (node._second, node._first):
+            if (
+                parent is not None
+                and (with_leaves or parent._op is not None)
+                and parent not in visited
+            ):
+                push(parent)
     return order
 
 
@@ -62,17 +77,14 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     Intermediate (non-leaf) gradients are reset first, so a repeated call recomputes them;
     leaves accumulate, as in PyTorch.
     """
-    order = topological_order(root)
+    order = _walk(root, with_leaves=False)
     for node in order:
-        if node._op is not None:
-            node.grad = 0.0
+        node.grad = 0.0
     root.grad += gradient
     node = root
     try:
         for node in reversed(order):
             op = node._op
-            if op is None:
-                continue
             first, second = node._first, node._second
             if second is None:
                 first.grad += op.vjp(node.grad, first.data, node.data)
@@ -143,7 +155,8 @@ class _ValueSpace:
         return 1.0 if data > 0.0 else (-1.0 if data < 0.0 else 0.0)
 
     def select(self, x: Value | float, positive: Any, otherwise: Any) -> Any:
-        return positive if self._data(x) > 0.0 else otherwise
+        chosen = positive if self._data(x) > 0.0 else otherwise
+        return chosen() if callable(chosen) else chosen
 
 
 VALUE_SPACE = _ValueSpace()
@@ -184,20 +197,20 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     """
     single = isinstance(inputs, Value)
     wanted: Sequence[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item]
-    order = topological_order(output)
+    order = _walk(output, with_leaves=False)
     grads: dict[Value, Any] = {output: 1.0}
     for node in reversed(order):
         op = node._op
-        if op is None:
-            continue
         upstream = grads[node]
         parents = node.parents
         try:
             if create_graph:
                 values = op.operands(parents)
-                partials = [p(VALUE_SPACE, *values, node) for p in op.base.partials]
-                partials = [partials[i] for i in range(op.arity) if i not in op.constants]
-                contributions = [_scaled(upstream, p) for p in partials]
+                contributions = [
+                    _scaled(upstream, partial(VALUE_SPACE, *values, node))
+                    for slot, partial in enumerate(op.partials)
+                    if slot not in op.constants  # never differentiate a folded number
+                ]
             else:
                 contributions = op.vjp(float(upstream), *(p.data for p in parents), node.data)
                 if len(parents) == 1:

@@ -10,7 +10,8 @@ partial derivative per input, its domain and its kinks. Formulas are written aga
 - gives hypothesis strategies the domain to draw inputs from.
 
 A math space provides ``exp expm1 log sqrt tanh sigmoid softplus abs sign`` and
-``select(x, positive, otherwise)`` (``positive`` where x > 0, else ``otherwise``).
+``select(x, positive, otherwise)``: ``positive`` where x > 0, else ``otherwise``. A branch
+may be a thunk (a function of no arguments), which spaces that can skip a branch never call.
 The arithmetic operators ``+ - * / **`` and unary ``-`` act on the inputs directly.
 
 Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
@@ -238,9 +239,14 @@ DIV = Op(
 )
 POW = Op(
     "pow", "**", ("x", "y"), lambda m, x, y: x**y,
-    (lambda m, x, y, out: y * x ** (y - 1.0), lambda m, x, y, out: out * m.log(x)),
+    # At x = 0 the formulas meet 0 * inf (y = 0) and 0 * log(0) (y > 0), where x ** y is
+    # flat: the partials are 0 there, as in PyTorch. The branches are thunks, so that no
+    # space evaluates 0 ** -1 or log(0) for the branch it does not take.
+    (lambda m, x, y, out: m.select(m.abs(x) + m.abs(y), lambda: y * x ** (y - 1.0), 0.0),
+     lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x), 0.0)),
     domain=(POSITIVE, REALS),
-    domain_text="x > 0, or x < 0 with an integer y, or x = 0 with y >= 0",
+    domain_text="x > 0; x < 0 only with an integer y, and y then has no derivative; "
+                "x = 0 only with y >= 0",
     notation="infix",
 )
 NEG = Op("neg", "-", ("x",), lambda m, x: -x, (lambda m, x, out: -1.0,), notation="prefix")

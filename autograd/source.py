@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 Number = int | float
+Branch = "Expr | Number | Callable[[], Expr | Number]"
 
 
 class Expr:
@@ -124,11 +125,12 @@ class SourceSpace:
             raise AttributeError(f"the math space has no function {name!r}") from None
         return lambda x: Expr(f"{target}({source(x)})")
 
-    def select(self, x: Expr, positive: Expr | Number, otherwise: Expr | Number) -> Expr:
-        """``positive`` where x > 0, else ``otherwise``."""
+    def select(self, x: Expr, positive: Branch, otherwise: Branch) -> Expr:
+        """``positive`` where x > 0, else ``otherwise``; a branch may be a thunk."""
         # A conditional expression evaluates only the branch it takes, so the branch for
         # x <= 0 (say expm1(x) in ELU) never runs, and never overflows, for a large x.
-        return Expr(f"({source(positive)} if {source(x)} > 0.0 else {source(otherwise)})")
+        yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
+        return Expr(f"({yes} if {source(x)} > 0.0 else {no})")
 
 
 SOURCE_SPACE = SourceSpace()

@@ -107,7 +107,10 @@ def _as_number(x: Any) -> float | None:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):  # int, bool, fractions, numpy integer and float scalars
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"{type(x).__name__} {x!r:.40} is too large for a float") from None
     return None
 
 
@@ -116,12 +119,6 @@ _new_node = object.__new__
 
 def _scope_tags(s: Scope | None) -> tuple[Scope, bool] | None:
     return None if s is None else s._node_tags
-
-
-def _leaf_tags(parameter: bool) -> tuple[Scope | None, bool] | None:
-    state = _STATE.get()
-    s = None if state is None else state.scope
-    return (s, True) if parameter else _scope_tags(s)
 
 
 def _record(op: Op, first: Value, second: Value | None, data: float) -> Value:
@@ -267,21 +264,28 @@ class Value:
     label: str
 
     def __init__(self, data: Any, label: str = "", *, parameter: bool = False) -> None:
-        number = _as_number(data)
-        if number is None:
-            raise TypeError(
-                f"Value(data): expected a real number (int, float or numpy scalar), "
-                f"got {type(data).__name__}: {data!r:.60}"
-            )
-        if not isinstance(label, str):
+        if type(data) is not float:
+            number = _as_number(data)
+            if number is None:
+                raise TypeError(
+                    f"Value(data): expected a real number (int, float or numpy scalar), "
+                    f"got {type(data).__name__}: {data!r:.60}"
+                )
+            data = number
+        if type(label) is not str and not isinstance(label, str):
             raise TypeError(f"Value(label): expected a str, got {type(label).__name__}")
-        self.data = number
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._op: Op | None = None
         self._first: Value | None = None
         self._second: Value | None = None
-        self._tags = _leaf_tags(parameter)
+        state = _STATE.get()
+        if state is None and not parameter:  # the common case, kept cheap: many leaves
+            self._tags = None
+        else:
+            scope_ = None if state is None else state.scope
+            self._tags = (scope_, True) if parameter else _scope_tags(scope_)
 
     # --- the public graph -------------------------------------------------------------
     @property

@@ -32,7 +32,8 @@ class SympySpace:
     @staticmethod
     def select(x, positive, otherwise):
         # relu'(0) = 0 and friends: the x > 0 branch is strict, as in the engine.
-        return sympy.Piecewise((positive, x > 0), (otherwise, True))
+        branches = [b() if callable(b) else b for b in (positive, otherwise)]
+        return sympy.Piecewise((branches[0], x > 0), (branches[1], True))
 
 
 SYMPY = SympySpace()

@@ -1,0 +1,125 @@
+"""Gradcheck: agreement with central differences, and a useful failure message."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck
+
+NUMBER = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)"
+
+
+def rows(message):
+    """Parse '  name = point: analytic A, numeric N mark' lines into {name: (A, N, mark)}."""
+    pattern = rf"^\s+(.+?) = ({NUMBER}): analytic ({NUMBER}), numeric ({NUMBER}) (\w+)$"
+    found = {}
+    for line in message.splitlines():
+        match = re.match(pattern, line)
+        if match:
+            name, _, analytic, numeric, mark = match.groups()
+            found[name] = (float(analytic), float(numeric), mark)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("fn", "inputs"),
+    [
+        (lambda x, y: (x * y).tanh(), [0.5, -1.5]),
+        (lambda x: x.exp() * x, [0.3]),
+        (lambda x, y, z: (x / y + z**2).sigmoid() * x.softplus(), [1.2, -0.7, 0.4]),
+        (lambda x: x.log() * x.sqrt(), [2.5]),
+        (lambda x, y: x**y, [1.7, 2.3]),
+        (lambda x, a: x.leaky_relu(a) + x.elu(a) + x.selu(), [-0.8, 0.3]),
+        (lambda x: abs(x) + x.relu() - x, [1.5]),
+        (lambda x, y: x * 0.5 - 3 / y + 2**x, [0.9, 1.1]),
+    ],
+)
+def test_good_functions_pass(fn, inputs):
+    assert gradcheck(fn, inputs) is True
+
+
+def test_value_inputs_pass_and_are_left_alone():
+    x, y = Value(0.5, "x"), Value(-1.5, "y")
+    assert gradcheck(lambda a, b: (a * b).tanh(), [x, y]) is True
+    assert (x.grad, y.grad) == (0.0, 0.0)
+    assert (x.data, y.data) == (0.5, -1.5)
+
+
+def test_mixed_float_and_value_inputs():
+    assert gradcheck(lambda a, b: a * b + a.exp(), [Value(0.3), 2]) is True
+
+
+def test_broken_graph_raises_gradcheck_error_with_numbers():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: x * x.data, [3.0])
+    assert isinstance(info.value, AssertionError)
+    found = rows(str(info.value))
+    assert set(found) == {"input 0"}
+    analytic, numeric, mark = found["input 0"]
+    assert analytic == 3.0  # d/dx (x * 3.0): the .data factor is a constant to the engine
+    assert numeric == pytest.approx(6.0, rel=1e-6)
+    assert mark == "MISMATCH"
+    assert "3.0" in str(info.value)
+
+
+def test_message_lists_every_input_and_marks_only_the_bad_one():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, y: x * y + y * y.data, [2.0, 5.0])
+    found = rows(str(info.value))
+    assert set(found) == {"input 0", "input 1"}
+    a0, n0, m0 = found["input 0"]
+    a1, n1, m1 = found["input 1"]
+    assert a0 == 5.0
+    assert n0 == pytest.approx(5.0, rel=1e-6)
+    assert m0 == "ok"
+    assert a1 == 7.0  # x + y.data
+    assert n1 == pytest.approx(12.0, rel=1e-6)  # x + 2 y
+    assert m1 == "MISMATCH"
+
+
+def test_labels_of_value_inputs_appear_in_message():
+    x, w = Value(2.0, "x"), Value(3.0, "weight")
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: a * b.data + b * a.data, [x, w])
+    found = rows(str(info.value))
+    assert set(found) == {"x", "weight"}
+    assert found["x"][0] == 3.0
+    assert found["x"][1] == pytest.approx(6.0, rel=1e-6)
+    assert found["weight"][0] == 2.0
+    assert found["weight"][1] == pytest.approx(4.0, rel=1e-6)
+
+
+def test_unlabelled_values_are_numbered():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: a * b.data, [Value(1.0, "a"), Value(2.0)])
+    assert set(rows(str(info.value))) == {"a", "input 1"}
+
+
+def test_function_returning_a_float_is_a_type_error():
+    with pytest.raises(TypeError, match="float"):
+        gradcheck(lambda x: x.data * 2.0, [1.0])
+
+
+def test_tolerances_are_respected():
+    # A gradient off by 1e-4 relative fails a tight rtol and passes a loose one.
+    def slightly_wrong(x):
+        return x * (x.data * 1e-4) + x * x
+
+    assert gradcheck(slightly_wrong, [1.0], rtol=1e-2) is True
+    with pytest.raises(GradcheckError):
+        gradcheck(slightly_wrong, [1.0], atol=1e-8, rtol=1e-6)
+
+
+def test_kink_is_a_mismatch_with_central_differences():
+    # abs at 0: engine convention 0, central difference 0 as well; relu at 0: engine 0,
+    # central difference 0.5.
+    assert gradcheck(abs, [0.0]) is True
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: x.relu(), [0.0])
+    analytic, numeric, _ = rows(str(info.value))["input 0"]
+    assert analytic == 0.0
+    assert numeric == pytest.approx(0.5, rel=1e-6)
+    assert math.isfinite(numeric)
