@@ -54,13 +54,13 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
             continue
         push(node)
         push(None)
-        for parent in (node._second, node._first):
-            if (
-                parent is not None
-                and (with_leaves or parent._op is not None)
-                and parent not in visited
-            ):
-                push(parent)
+        # Second before first, so that the first operand's subgraph comes first in order.
+        second = node._second
+        if second is not None and (with_leaves or second._op is not None) and second not in visited:
+            push(second)
+        first = node._first  # never None for a node with an op
+        if (with_leaves or first._op is not None) and first not in visited:
+            push(first)
     return order
 
 

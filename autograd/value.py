@@ -170,7 +170,10 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
 
     def method(self: Value, other: Any) -> Value:
         if isinstance(other, Value):
-            x, y = (other, self) if reflected else (self, other)
+            if reflected:
+                x, y = other, self
+            else:
+                x, y = self, other
             a, b = x.data, y.data
             try:
                 out = fwd(a, b)
