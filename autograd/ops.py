@@ -139,6 +139,8 @@ class Op:
         node per operation and means no gradient is ever computed for the number (so
         ``x ** 2`` never needs ``log(x)``). The value stays visible in ``constants``.
         """
+        if self.constants:
+            raise ValueError(f"{self!r} already has a folded number")
         cache = self._folds[slot]
         folded = cache.get(value)
         if folded is None or value == 0.0:
@@ -156,9 +158,9 @@ class Op:
         return self._folds[slot]
 
     def _make_folded(self, slot: int, value: float) -> Op:
-        kernels = _FOLDED_KERNELS.get((self.name, slot))
+        kernels = _FOLDED_KERNELS.get((self, slot))
         if kernels is None:
-            kernels = _FOLDED_KERNELS[(self.name, slot)] = _kernels(self, slot)
+            kernels = _FOLDED_KERNELS[(self, slot)] = _kernels(self, slot)
         folded = object.__new__(Op)
         for attribute in Op.__slots__:
             setattr(folded, attribute, getattr(self, attribute))
@@ -188,7 +190,7 @@ class Op:
 
 
 Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], str]
-_FOLDED_KERNELS: dict[tuple[str, int], Kernels] = {}
+_FOLDED_KERNELS: dict[tuple[Op, int], Kernels] = {}
 
 
 def _tuple_source(items: list[str]) -> str:
@@ -210,17 +212,17 @@ def _kernels(op: Op, constant_slot: int | None) -> Kernels:
     partials = [source(p) for p in partial_exprs]
     live = [i for i in range(len(names)) if i != constant_slot]
     lead = [] if constant_slot is None else [names[constant_slot]]
-    params = lead + [names[i] for i in live]
+    values = [names[i] for i in live]
     tag = "" if constant_slot is None else f"_c{constant_slot}"
     products = [source(Expr("g") * partial_exprs[i]) for i in live]
     vjp_body = products[0] if len(products) == 1 else _tuple_source(products)
-    fwd, fwd_text = compile_function(f"{op.name}_forward{tag}", params, forward)
+    fwd, fwd_text = compile_function(f"{op.name}_forward{tag}", lead + values, forward)
     loc, loc_text = compile_function(
-        f"{op.name}_partials{tag}", [*params, "out"], _tuple_source([partials[i] for i in live])
+        f"{op.name}_partials{tag}",
+        [*lead, *values, "out"],
+        _tuple_source([partials[i] for i in live]),
     )
-    vjp, vjp_text = compile_function(
-        f"{op.name}_vjp{tag}", [*lead, "g", *params[len(lead) :], "out"], vjp_body
-    )
+    vjp, vjp_text = compile_function(f"{op.name}_vjp{tag}", [*lead, "g", *values, "out"], vjp_body)
     return fwd, loc, vjp, fwd_text + loc_text + vjp_text
 
 

@@ -222,19 +222,13 @@ def apply(op: Op | str, *operands: Value | float) -> Value:
     else:
         result = NotImplemented
     if result is NotImplemented:
-        raise TypeError(
-            f"{entry.name}: needs a Value and a number or two Values, got "
-            f"{type(first).__name__} and {type(second).__name__}"
-        )
-    return result
-
-
-def _method_binary(op: Op, x: Value, parameter: Any) -> Value:
-    result = _cached_binary_method(op, False)(x, parameter)
-    if result is NotImplemented:
-        raise TypeError(
-            f"{op.name}: {op.inputs[1]} must be a number or a Value, got {type(parameter).__name__}"
-        )
+        for name, operand in zip(entry.inputs, operands, strict=True):
+            if not isinstance(operand, Value) and _as_number(operand) is None:
+                raise TypeError(
+                    f"{entry.name}: {name} must be a number or a Value, "
+                    f"got {type(operand).__name__}"
+                )
+        raise TypeError(f"{entry.name}: needs at least one Value operand, got two numbers")
     return result
 
 
@@ -360,11 +354,11 @@ class Value:
 
         A ``Value`` slope receives a gradient too (PReLU).
         """
-        return _method_binary(ops.LEAKY_RELU, self, slope)
+        return apply(ops.LEAKY_RELU, self, slope)
 
     def elu(self, alpha: Value | float = 1.0) -> Value:
         """Self if self > 0 else alpha * (e ** self - 1); a ``Value`` alpha is learnable."""
-        return _method_binary(ops.ELU, self, alpha)
+        return apply(ops.ELU, self, alpha)
 
     selu = _unary_method(
         ops.SELU, "SELU with lambda = 1.0507009873554805 and alpha = 1.6732632423543772."
