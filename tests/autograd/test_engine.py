@@ -198,45 +198,44 @@ def _small_graph():
     return x, w, y
 
 
+@pytest.fixture
+def without_cyclic_gc():
+    """Only reference counting frees objects inside the test."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.mark.usefixtures("without_cyclic_gc")
 def test_dropped_graph_is_freed_by_reference_counting():
-    gc.disable()
-    try:
-        x, w, y = _small_graph()
-        refs = _weakrefs(y)
-        assert len(refs) > 10
-        assert all(r() is not None for r in refs)
-        del x, w, y
-        assert [r() for r in refs] == [None] * len(refs)
-    finally:
-        gc.enable()
+    x, w, y = _small_graph()
+    refs = _weakrefs(y)
+    assert len(refs) > 10
+    assert all(r() is not None for r in refs)
+    del x, w, y
+    assert [r() for r in refs] == [None] * len(refs)
 
 
+@pytest.mark.usefixtures("without_cyclic_gc")
 def test_graph_is_freed_after_backward():
-    gc.disable()
-    try:
-        x, w, y = _small_graph()
-        y.backward()
-        assert x.grad != 0.0
-        refs = _weakrefs(y)
-        del x, w, y
-        assert [r() for r in refs] == [None] * len(refs)
-    finally:
-        gc.enable()
+    x, w, y = _small_graph()
+    y.backward()
+    assert x.grad != 0.0
+    refs = _weakrefs(y)
+    del x, w, y
+    assert [r() for r in refs] == [None] * len(refs)
 
 
+@pytest.mark.usefixtures("without_cyclic_gc")
 def test_graphs_are_freed_after_higher_order_grad():
-    gc.disable()
-    try:
-        x, w, y = _small_graph()
-        dx, dw = grad(y, [x, w], create_graph=True)
-        ddx = grad(dx, x, create_graph=True)
-        assert isinstance(ddx, Value)
-        refs = _weakrefs(y, dx, dw, ddx)
-        assert len(refs) > 20
-        del x, w, y, dx, dw, ddx
-        assert [r() for r in refs] == [None] * len(refs)
-    finally:
-        gc.enable()
+    x, w, y = _small_graph()
+    dx, dw = grad(y, [x, w], create_graph=True)
+    ddx = grad(dx, x, create_graph=True)
+    assert isinstance(ddx, Value)
+    refs = _weakrefs(y, dx, dw, ddx)
+    assert len(refs) > 20
+    del x, w, y, dx, dw, ddx
+    assert [r() for r in refs] == [None] * len(refs)
 
 
 def test_bytes_per_op_node():
