@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from autograd.engine import grad
-from autograd.value import Value, no_grad
+from autograd.value import Value
 
 
 class GradcheckError(AssertionError):
@@ -19,18 +19,23 @@ def _evaluate(fn: Callable[..., Value], values: list[Value]) -> Value:
     return result
 
 
-def gradcheck(
+def gradcheck(  # noqa: PLR0913 - the tolerances keep PyTorch's names and order
     fn: Callable[..., Value],
     inputs: Sequence[Value | float],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    *,
+    order: int = 1,
 ) -> bool:
     """Check ``fn``'s gradients against central differences (f(x+eps) - f(x-eps)) / 2eps.
 
     ``fn`` takes one Value per input and returns a Value. Each input passes when
     ``|analytic - numeric| <= atol + rtol * |numeric|``. A function that breaks the graph,
     for instance by multiplying by ``x.data`` instead of ``x``, fails.
+
+    With ``order=2`` (or more), each gradient computed with ``grad(create_graph=True)`` is
+    checked the same way in turn, which tests second (and higher) derivatives.
 
     Returns:
         True when every input passes.
@@ -39,9 +44,31 @@ def gradcheck(
         GradcheckError: listing each input's analytic and numeric gradient.
 
     Example:
-        >>> gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.5])
+        >>> gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.5], order=2)
         True
     """
+    if order < 1:
+        raise ValueError(f"gradcheck: order must be at least 1, got {order}")
+    names = _check_first_order(fn, inputs, eps, atol, rtol)
+    for i, name in enumerate(names if order > 1 else []):
+
+        def derivative(*values: Value, i: int = i) -> Value:
+            return grad(_evaluate(fn, list(values)), values[i], create_graph=True)
+
+        try:
+            gradcheck(derivative, inputs, eps, atol, rtol, order=order - 1)
+        except GradcheckError as error:
+            raise GradcheckError(f"in the derivative with respect to {name}: {error}") from None
+    return True
+
+
+def _check_first_order(
+    fn: Callable[..., Value],
+    inputs: Sequence[Value | float],
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> list[str]:
     points = [float(v.data) if isinstance(v, Value) else float(v) for v in inputs]
     names = [
         (v.label if isinstance(v, Value) and v.label else f"input {i}")
@@ -52,11 +79,11 @@ def gradcheck(
     rows = []
     failed = False
     for i, (name, derivative) in enumerate(zip(names, analytic, strict=True)):
-        with no_grad():
-            shifted = [Value(x + eps if j == i else x) for j, x in enumerate(points)]
-            upper = _evaluate(fn, shifted).data
-            shifted[i] = Value(points[i] - eps)
-            lower = _evaluate(fn, shifted).data
+        # Recorded, not under no_grad: for order > 1, fn itself differentiates its inputs.
+        shifted = [Value(x + eps if j == i else x) for j, x in enumerate(points)]
+        upper = _evaluate(fn, shifted).data
+        shifted[i] = Value(points[i] - eps)
+        lower = _evaluate(fn, shifted).data
         numeric = (upper - lower) / (2.0 * eps)
         ok = abs(derivative - numeric) <= atol + rtol * abs(numeric)
         failed |= not ok
@@ -66,4 +93,4 @@ def gradcheck(
         )
     if failed:
         raise GradcheckError("gradcheck: gradients disagree\n" + "\n".join(rows))
-    return True
+    return names

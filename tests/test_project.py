@@ -74,3 +74,10 @@ def test_console_script_is_installed():
         pytest.skip("chainrule is not installed in this environment")
     result = subprocess.run([executable, "demo"], capture_output=True, text=True, check=True)
     assert result.stdout.rstrip("\n") == demo()
+
+
+def test_readme_lists_every_op_of_the_table():
+    from autograd import TABLE  # noqa: PLC0415
+
+    listed = re.findall(r"^\| `(\w+)` \|", README, flags=re.MULTILINE)
+    assert listed == [op.name for op in TABLE]

@@ -123,3 +123,27 @@ def test_kink_is_a_mismatch_with_central_differences():
     assert analytic == 0.0
     assert numeric == pytest.approx(0.5, rel=1e-6)
     assert math.isfinite(numeric)
+
+
+def test_second_order_passes_for_correct_functions():
+    assert gradcheck(lambda x: x**3, [2.0], order=3)
+    assert gradcheck(lambda x, y: (x * y).tanh() + x.sigmoid() / y, [0.3, -1.2], order=2)
+
+
+def test_second_order_catches_a_first_derivative_that_is_only_numerically_right():
+    # f(v) = v**2 in value, with a gradient 2 * v.data that is a constant to the engine:
+    # first order is right, the second derivative (0 instead of 2) is not.
+    def squared_with_a_constant_gradient(v):
+        return v.data**2 + (v - v.data) * (2 * v.data)
+
+    assert gradcheck(squared_with_a_constant_gradient, [1.5])
+    with pytest.raises(GradcheckError, match="in the derivative with respect to input 0") as info:
+        gradcheck(squared_with_a_constant_gradient, [1.5], order=2)
+    numbers = re.search(r"analytic (\S+), numeric (\S+) MISMATCH", str(info.value))
+    assert float(numbers[1]) == 0.0
+    assert float(numbers[2]) == pytest.approx(2.0, rel=1e-6)
+
+
+def test_order_must_be_positive():
+    with pytest.raises(ValueError, match="order must be at least 1"):
+        gradcheck(lambda x: x, [1.0], order=0)

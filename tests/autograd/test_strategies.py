@@ -16,6 +16,12 @@ def test_engine_gradients_match_finite_differences_on_random_graphs(expression):
     assert gradcheck(expression, expression.inputs)
 
 
+@settings(max_examples=30)
+@given(expressions(max_steps=8))
+def test_engine_second_derivatives_match_finite_differences_on_random_graphs(expression):
+    assert gradcheck(expression, expression.inputs, order=2)
+
+
 @given(expressions())
 def test_expressions_replay_the_values_they_were_drawn_with(expression):
     out = expression(*expression.inputs)
