@@ -66,9 +66,7 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
 
 def _derivative_error(op: Op, node: Value, error: Exception) -> Exception:
     values = tuple(p.data for p in node.parents)
-    shown = ", ".join(f"{n}={v!r}" for n, v in zip(op.inputs, op.operands(values), strict=True))
-    rule = f" ({op.domain_text})" if op.domain_text else ""
-    return type(error)(f"{op.name}: derivative undefined at {shown}{rule}")
+    return op.input_error(error, values, derivative=True)
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -97,7 +95,9 @@ def backward(root: Value, gradient: float = 1.0) -> None:
 
 
 def local_partials(node: Value) -> tuple[float, ...]:
-    """D node / d parent for each parent of ``node``, in ``parents`` order (empty for a leaf).
+    """The local partial derivative d node / d parent for each parent, in ``parents`` order.
+
+    A leaf has none: the result is empty.
 
     Example:
         >>> x, w = Value(5.0), Value(4.0)

@@ -180,12 +180,20 @@ class Op:
         ((slot, constant),) = self.constants.items()
         return (*values[:slot], constant, *values[slot:])
 
-    def input_error(self, error: Exception, values: tuple[float, ...]) -> Exception:
-        """A clear exception, of the same type as ``error``, naming this op and its inputs."""
+    def input_error(
+        self, error: Exception, values: tuple[float, ...], *, derivative: bool = False
+    ) -> Exception:
+        """A clear exception, of the same type as ``error``, naming this op and its inputs.
+
+        ``values`` are the ``Value`` operands' data; ``derivative`` says the forward value
+        was fine but a local partial was not (sqrt at 0).
+        """
         shown = ", ".join(
             f"{n}={v!r}" for n, v in zip(self.inputs, self.operands(values), strict=True)
         )
         rule = f" ({self.domain_text})" if self.domain_text else ""
+        if derivative:
+            return type(error)(f"{self.name}: derivative undefined at {shown}{rule}")
         return type(error)(f"{self.name}: input outside the domain{rule}: got {shown}")
 
 
