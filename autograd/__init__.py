@@ -12,7 +12,7 @@ Example:
 """
 
 from autograd.engine import grad, local_partials, operands, topological_order
-from autograd.functional import log_softmax, logsumexp, softmax
+from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import OPS, TABLE, Interval, Op
 from autograd.value import Scope, Value, apply, is_grad_enabled, no_grad, scope
@@ -26,6 +26,7 @@ __all__ = [
     "Scope",
     "Value",
     "apply",
+    "dot",
     "grad",
     "gradcheck",
     "is_grad_enabled",
@@ -37,4 +38,5 @@ __all__ = [
     "scope",
     "softmax",
     "topological_order",
+    "total",
 ]

@@ -54,11 +54,16 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
             continue
         push(node)
         push(None)
+        first = node._first  # never None for a node with an op
+        if first.__class__ is tuple:  # a variadic node (dot, sum): many parents
+            for parent in reversed(first):
+                if (with_leaves or parent._op is not None) and parent not in visited:
+                    push(parent)
+            continue
         # Second before first, so that the first operand's subgraph comes first in order.
         second = node._second
         if second is not None and (with_leaves or second._op is not None) and second not in visited:
             push(second)
-        first = node._first  # never None for a node with an op
         if (with_leaves or first._op is not None) and first not in visited:
             push(first)
     return order
@@ -85,7 +90,12 @@ def backward(root: Value, gradient: float = 1.0) -> None:
             op = node._op
             first, second = node._first, node._second
             if second is None:
-                first.grad += op.vjp(node.grad, first.data, node.data)
+                if first.__class__ is tuple:  # a variadic node: one kernel call for all
+                    contributions = op.vjp(node.grad, *[p.data for p in first], node.data)
+                    for parent, contribution in zip(first, contributions):  # noqa: B905
+                        parent.grad += contribution
+                else:
+                    first.grad += op.vjp(node.grad, first.data, node.data)
             else:
                 d_first, d_second = op.vjp(node.grad, first.data, second.data, node.data)
                 first.grad += d_first
@@ -205,15 +215,11 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         parents = node.parents
         try:
             if create_graph:
-                values = op.operands(parents)
-                contributions = [
-                    _scaled(upstream, partial(VALUE_SPACE, *values, node))
-                    for slot, partial in enumerate(op.partials)
-                    if slot not in op.constants  # never differentiate a folded number
-                ]
+                partials = op.slot_partials(VALUE_SPACE, op.operands(parents), node)
+                contributions = [_scaled(upstream, partial) for partial in partials]
             else:
                 contributions = op.vjp(float(upstream), *(p.data for p in parents), node.data)
-                if len(parents) == 1:
+                if len(parents) == 1 and not op.variadic:
                     contributions = (contributions,)
         except (ArithmeticError, ValueError) as error:
             raise _derivative_error(op, node, error) from None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -72,6 +73,12 @@ class Op:
             (a one-sided convention applies there) or that tests should stay away from.
         domain_text: the condition named in the error for an input outside the domain.
         notation: "infix" (x + y), "prefix" (-x) or "call" (tanh(x)), for printing.
+        variadic: the op takes any positive number of *groups* of operands, one group
+            being ``inputs`` (``dot`` takes w0, x0, w1, x1, ...), and its output is the
+            sum of ``forward`` over the groups. Each group's partials are the table's
+            partials of that group, so they must not use ``out`` (checked). Variadic ops
+            take only ``Value`` operands. One node then replaces a whole chain of
+            additions: a neuron's weighted sum is one node, not 2n.
     """
 
     __slots__ = (
@@ -90,6 +97,7 @@ class Op:
         "notation",
         "partials",
         "symbol",
+        "variadic",
         "vjp",
     )
 
@@ -105,6 +113,7 @@ class Op:
         kinks: tuple[tuple[float, ...], ...] | None = None,
         domain_text: str = "",
         notation: str = "call",
+        variadic: bool = False,
     ) -> None:
         if len(partials) != len(inputs):
             raise ValueError(f"op {name!r}: one partial per input is required")
@@ -117,15 +126,54 @@ class Op:
         self.kinks = kinks or ((),) * len(inputs)
         self.domain_text = domain_text
         self.notation = notation
+        self.variadic = variadic
         self.constants: Mapping[int, float] = MappingProxyType({})
         self.base = self
         self._folds: tuple[dict[float, Op], ...] = tuple({} for _ in inputs)
-        self.fwd, self.local_partials, self.vjp, self.kernel_source = _kernels(self, None)
+        make = _variadic_kernels if variadic else _kernels
+        self.fwd, self.local_partials, self.vjp, self.kernel_source = make(self, None)
 
     @property
     def arity(self) -> int:
-        """Number of operand slots (``Value`` parents plus folded constants)."""
+        """Number of operand slots (``Value`` parents plus folded constants).
+
+        For a variadic op, the size of one group: the op takes any multiple of it.
+        """
         return len(self.inputs)
+
+    def slot_names(self, count: int) -> tuple[str, ...]:
+        """The name of each of ``count`` operand slots: ``w0, x0, w1, x1`` for ``dot``."""
+        if not self.variadic:
+            return self.inputs
+        size = len(self.inputs)
+        return tuple(f"{self.inputs[i % size]}{i // size}" for i in range(count))
+
+    def evaluate(self, space: Any, operands: tuple[Any, ...]) -> Any:
+        """The forward formula over ``operands`` (all slots, numbers included) in ``space``."""
+        if not self.variadic:
+            return self.forward(space, *operands)
+        terms = [self.forward(space, *group) for group in self._groups(operands)]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+
+    def slot_partials(self, space: Any, operands: tuple[Any, ...], out: Any) -> list[Any]:
+        """The local partial for each operand slot that is not a folded number, in ``space``.
+
+        ``operands`` are all slots (numbers included); ``out`` is the op's output.
+        """
+        if self.variadic:
+            return [p(space, *g, out) for g in self._groups(operands) for p in self.partials]
+        return [
+            partial(space, *operands, out)
+            for slot, partial in enumerate(self.partials)
+            if slot not in self.constants  # never differentiate a folded number
+        ]
+
+    def _groups(self, operands: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        size = len(self.inputs)
+        return [operands[i : i + size] for i in range(0, len(operands), size)]
 
     def __repr__(self) -> str:
         if not self.constants:
@@ -141,6 +189,8 @@ class Op:
         """
         if self.constants:
             raise ValueError(f"{self!r} already has a folded number")
+        if self.variadic:
+            raise ValueError(f"{self.name}: a variadic op takes no folded numbers")
         cache = self._folds[slot]
         folded = cache.get(value)
         if folded is None or value == 0.0:
@@ -188,8 +238,9 @@ class Op:
         ``values`` are the ``Value`` operands' data; ``derivative`` says the forward value
         was fine but a local partial was not (sqrt at 0).
         """
+        operands = self.operands(values)
         shown = ", ".join(
-            f"{n}={v!r}" for n, v in zip(self.inputs, self.operands(values), strict=True)
+            f"{n}={v!r}" for n, v in zip(self.slot_names(len(operands)), operands, strict=True)
         )
         rule = f" ({self.domain_text})" if self.domain_text else ""
         if derivative:
@@ -231,6 +282,37 @@ def _kernels(op: Op, constant_slot: int | None) -> Kernels:
         _tuple_source([partials[i] for i in live]),
     )
     vjp, vjp_text = compile_function(f"{op.name}_vjp{tag}", [*lead, "g", *values, "out"], vjp_body)
+    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
+
+
+def _variadic_kernels(op: Op, constant_slot: None) -> Kernels:
+    """Float kernels of a variadic op: loops over the groups of a flat operand tuple.
+
+    Signatures match the fixed-arity kernels: ``fwd(*operands)``,
+    ``local_partials(*operands, out)`` and ``vjp(g, *operands, out)``.
+    """
+    names = list(op.inputs)
+    args = [Expr(n) for n in names]
+    term = source(op.forward(SOURCE_SPACE, *args))
+    partial_exprs = [p(SOURCE_SPACE, *args, Expr("out")) for p in op.partials]
+    partials = [source(p) for p in partial_exprs]
+    if any(re.search(r"\bout\b", text) for text in partials):
+        raise ValueError(f"op {op.name!r}: a variadic op's partials must not use out")
+    products = [source(Expr("g") * p) for p in partial_exprs]
+    # zip(it, it) walks a flat tuple two at a time: the groups (w0, x0), (w1, x1), ...
+    group = ", ".join(names) + ("," if len(names) == 1 else "")
+    loop = f"for {group} in zip({', '.join(['it'] * len(names))})"
+    fwd, fwd_text = compile_function(
+        f"{op.name}_forward", ["*v"], f"sum([{term} {loop}])", setup="it = iter(v)"
+    )
+    setup = "it = iter(v[:-1])"
+    each = _tuple_source(partials)
+    loc, loc_text = compile_function(
+        f"{op.name}_partials", ["*v"], f"tuple([c {loop} for c in {each}])", setup
+    )
+    vjp, vjp_text = compile_function(
+        f"{op.name}_vjp", ["g", "*v"], f"[c {loop} for c in {_tuple_source(products)}]", setup
+    )
     return fwd, loc, vjp, fwd_text + loc_text + vjp_text
 
 
@@ -292,9 +374,15 @@ SELU = Op(
     kinks=((0.0,),),
 )
 
+# Variadic: one node for a whole sum. A neuron's weighted sum is one `dot` node (and a
+# loss averaged over a batch one `sum` node) instead of a chain of 2n binary nodes.
+SUM = Op("sum", "Σ", ("x",), lambda m, x: x, (lambda m, x, out: 1.0,), variadic=True)
+DOT = Op("dot", "dot", ("w", "x"), lambda m, w, x: w * x,
+         (lambda m, w, x, out: x, lambda m, w, x, out: w), variadic=True)
+
 TABLE: tuple[Op, ...] = (
     ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT,
-    TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU,
+    TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU, SUM, DOT,
 )
 """Every primitive, in a fixed order (tests, strategies and docs iterate over it)."""
 # fmt: on

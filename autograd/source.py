@@ -180,7 +180,8 @@ def _pow(x: float, y: float) -> float:
 
 
 FLOAT_GLOBALS: dict[str, Any] = {
-    "__builtins__": {"abs": abs},
+    # The few builtins kernels use; the loops of variadic ops need the last five.
+    "__builtins__": {"abs": abs, "iter": iter, "zip": zip, "sum": sum, "tuple": tuple},
     "inf": math.inf,
     "nan": math.nan,
     "_exp": _exp,
@@ -195,12 +196,15 @@ FLOAT_GLOBALS: dict[str, Any] = {
 }
 
 
-def compile_function(name: str, params: list[str], body: str) -> tuple[Callable[..., Any], str]:
-    """Compile ``def name(params): return body`` against :data:`FLOAT_GLOBALS`.
+def compile_function(
+    name: str, params: list[str], body: str, setup: str = ""
+) -> tuple[Callable[..., Any], str]:
+    """Compile ``def name(params): [setup;] return body`` against :data:`FLOAT_GLOBALS`.
 
     The body comes from the op table (our own formulas), never from user text.
     """
-    text = f"def {name}({', '.join(params)}):\n    return {body}\n"
+    first = f"    {setup}\n" if setup else ""
+    text = f"def {name}({', '.join(params)}):\n{first}    return {body}\n"
     namespace: dict[str, Any] = {}
     exec(compile(text, f"<chainrule kernel {name}>", "exec"), FLOAT_GLOBALS, namespace)  # noqa: S102
     return namespace[name], text

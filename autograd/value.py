@@ -207,6 +207,8 @@ def apply(op: Op | str, *operands: Value | float) -> Value:
         6.0
     """
     entry = ops.OPS[op] if isinstance(op, str) else op
+    if entry.variadic:
+        return _variadic(entry, operands)
     if len(operands) != entry.arity:
         raise TypeError(f"{entry.name}: takes {entry.arity} operands, got {len(operands)}")
     first = operands[0]
@@ -232,6 +234,36 @@ def apply(op: Op | str, *operands: Value | float) -> Value:
     return result
 
 
+def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
+    """Apply a variadic op: its parents are stored as one tuple in ``_first``.
+
+    A variadic op folds no numbers (its slots are not fixed): a number operand becomes a
+    leaf, as in micrograd.
+    """
+    count = len(operands)
+    if count == 0 or count % op.arity:
+        raise TypeError(
+            f"{op.name}: takes a positive multiple of {op.arity} operands "
+            f"({', '.join(op.inputs)} per group), got {count}"
+        )
+    if not all(isinstance(operand, Value) for operand in operands):
+        parents = []
+        for name, operand in zip(op.slot_names(count), operands, strict=True):
+            number = operand if isinstance(operand, Value) else _as_number(operand)
+            if number is None:
+                raise TypeError(
+                    f"{op.name}: {name} must be a number or a Value, got {type(operand).__name__}"
+                )
+            parents.append(number if isinstance(number, Value) else Value(number))
+        operands = tuple(parents)
+    values = [operand.data for operand in operands]
+    try:
+        out = op.fwd(*values)
+    except (ArithmeticError, ValueError) as error:
+        raise op.input_error(error, tuple(values)) from None
+    return _record(op, operands, None, out)  # type: ignore[arg-type]
+
+
 class Value:
     """A scalar node of the computation graph.
 
@@ -248,8 +280,9 @@ class Value:
         (20.0, 4.0, 4.0, 5.0)
     """
 
-    # Parents live in two slots, not a tuple: every op has one or two operands, and a
+    # Parents live in two slots, not a tuple: most ops have one or two operands, and a
     # tuple per node would double the allocations (and the garbage collector's work).
+    # A variadic op's node (dot, sum) keeps its tuple of parents in `_first` instead.
     __slots__ = ("__weakref__", "_first", "_op", "_second", "_tags", "data", "grad", "label")
 
     # Makes numpy hand `ndarray_or_scalar * value` to Value.__rmul__ instead of
@@ -296,7 +329,9 @@ class Value:
         first, second = self._first, self._second
         if first is None:
             return ()
-        return (first,) if second is None else (first, second)
+        if second is not None:
+            return (first, second)
+        return first if first.__class__ is tuple else (first,)
 
     @property
     def scope(self) -> Scope | None:
