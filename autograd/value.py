@@ -61,17 +61,23 @@ def _current() -> _State:
 
 
 @contextmanager
-def scope(name: str) -> Iterator[Scope]:
+def scope(name: str | Scope) -> Iterator[Scope]:
     """Tag every node created inside the block with a new :class:`Scope` called ``name``.
+
+    Passing a :class:`Scope` (one that an earlier block yielded) re-enters it instead: a
+    module creates its scope once, with its parameters inside, and re-enters it on every
+    call, so a drawing shows one cluster per module.
 
     Example:
         >>> with scope("neuron") as s:
         ...     y = Value(2.0) * 3
-        >>> y.scope is s, s.path
-        (True, ('neuron',))
+        >>> with scope(s):
+        ...     z = y + 1
+        >>> y.scope is s, z.scope is s, s.path
+        (True, True, ('neuron',))
     """
     state = _current()
-    new = Scope(str(name), state.scope)
+    new = name if isinstance(name, Scope) else Scope(str(name), state.scope)
     token = _STATE.set(_State(state.grad_enabled, new))
     try:
         yield new

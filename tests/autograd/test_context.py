@@ -237,3 +237,14 @@ def test_parameter_flag_survives_backward():
     (w * w).backward()
     assert w.grad == 6.0
     assert w.is_parameter is True
+
+
+def test_reentering_a_scope_keeps_its_path():
+    with scope("layer"), scope("neuron") as neuron:
+        w = Value(1.0, parameter=True)
+    with scope("elsewhere"), scope(neuron) as again:
+        y = w * 2.0
+    assert again is neuron
+    assert y.scope is neuron
+    assert w.scope is neuron
+    assert neuron.path == ("layer", "neuron")

@@ -1,0 +1,458 @@
+"""Small 2-D toy data sets for classifiers, and the exact truth tables of the source articles.
+
+The random generators return ``(X, y)``: ``X`` a float64 array of shape ``(n_samples, 2)``,
+``y`` an int64 array of class labels ``0, 1, ...``. Each takes ``seed``: an int (the same
+int always gives the same data), ``None`` (fresh randomness) or a
+``numpy.random.Generator`` (which is advanced, so successive calls differ).
+
+The tables (:func:`logic_gate_table`, :func:`umbrella`) are exact: int64 arrays of 0/1 in
+truth-table order, inputs counting up in binary.
+
+Example:
+    >>> X, y = make_moons(6, noise=0.0, seed=0, shuffle=False)
+    >>> X.shape, X.dtype, y.tolist()
+    ((6, 2), dtype('float64'), [0, 0, 0, 1, 1, 1])
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "GATE_NAMES",
+    "logic_gate_table",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_spiral",
+    "make_xor",
+    "umbrella",
+]
+
+Seed = int | np.integer | np.random.Generator | None
+Dataset = tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]
+
+
+# --- argument checks ---------------------------------------------------------------------
+def _rng(function: str, seed: Seed) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    # bool is an int subclass, but seed=True is far more likely a mistake than a seed.
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(
+            f"{function}(seed): expected an int, None or a numpy.random.Generator, "
+            f"got {type(seed).__name__}: {seed!r:.60}"
+        )
+    if seed < 0:
+        raise ValueError(f"{function}(seed): expected a non-negative int, got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+def _count(function: str, name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{function}({name}): expected an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{function}({name}): expected an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def _real(function: str, name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{function}({name}): expected a real number, got {type(value).__name__}: {value!r:.60}"
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{function}({name}): expected a finite number, got {number}")
+    return number
+
+
+def _non_negative(function: str, name: str, value: object) -> float:
+    number = _real(function, name, value)
+    if number < 0.0:
+        raise ValueError(f"{function}({name}): expected a number >= 0, got {number}")
+    return number
+
+
+def _flag(function: str, name: str, value: object) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{function}({name}): expected a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+# --- shared steps ------------------------------------------------------------------------
+def _split(n_samples: int, n_groups: int) -> list[int]:
+    """Group sizes as equal as possible, the first groups taking the remainder."""
+    base, extra = divmod(n_samples, n_groups)
+    return [base + (group < extra) for group in range(n_groups)]
+
+
+def _finish(
+    points: npt.NDArray[np.float64],
+    labels: npt.NDArray[np.int64],
+    noise: float,
+    shuffle: bool,
+    rng: np.random.Generator,
+) -> Dataset:
+    """Add Gaussian noise of standard deviation ``noise`` and optionally shuffle rows."""
+    if noise > 0.0:
+        points = points + rng.normal(scale=noise, size=points.shape)
+    if shuffle:
+        order = rng.permutation(len(labels))
+        points, labels = points[order], labels[order]
+    return (
+        np.ascontiguousarray(points, dtype=np.float64),
+        np.ascontiguousarray(labels, dtype=np.int64),
+    )
+
+
+def _labels(sizes: Sequence[int]) -> npt.NDArray[np.int64]:
+    return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+
+
+# --- random generators -------------------------------------------------------------------
+def make_moons(
+    n_samples: int = 100, noise: float = 0.1, seed: Seed = None, *, shuffle: bool = True
+) -> Dataset:
+    """Two interleaving half circles: a classic set no straight line separates.
+
+    The outer moon (label 0) is ``(cos t, sin t)``, the inner moon (label 1) is
+    ``(1 - cos t, 1 - sin t - 0.5)``, with ``t`` evenly spaced over ``[0, pi]``; the outer
+    moon gets ``n_samples // 2`` points, the inner one the rest. Gaussian noise of standard
+    deviation ``noise`` is then added to every coordinate.
+
+    Args:
+        n_samples: number of points, >= 1.
+        noise: standard deviation of the Gaussian noise, >= 0.
+        seed: an int, None or a ``numpy.random.Generator``.
+        shuffle: shuffle the rows (otherwise label 0 comes first).
+
+    Returns:
+        ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0/1.
+
+    Raises:
+        TypeError: an argument of the wrong type.
+        ValueError: ``n_samples < 1``, ``noise < 0`` or a negative seed.
+
+    Example:
+        >>> X, y = make_moons(4, noise=0.0, shuffle=False)
+        >>> X.round(6).tolist(), y.tolist()
+        ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
+    """
+    n_samples = _count("make_moons", "n_samples", n_samples)
+    noise = _non_negative("make_moons", "noise", noise)
+    shuffle = _flag("make_moons", "shuffle", shuffle)
+    rng = _rng("make_moons", seed)
+    sizes = [n_samples // 2, n_samples - n_samples // 2]
+    t_outer = np.linspace(0.0, np.pi, sizes[0])
+    t_inner = np.linspace(0.0, np.pi, sizes[1])
+    outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
+    inner = np.column_stack([1.0 - np.cos(t_inner), 1.0 - np.sin(t_inner) - 0.5])
+    return _finish(np.vstack([outer, inner]), _labels(sizes), noise, shuffle, rng)
+
+
+def make_circles(
+    n_samples: int = 100,
+    noise: float = 0.05,
+    factor: float = 0.5,
+    seed: Seed = None,
+    *,
+    shuffle: bool = True,
+) -> Dataset:
+    """A circle of radius 1 (label 0) around a circle of radius ``factor`` (label 1).
+
+    The outer circle gets ``n_samples // 2`` points, the inner one the rest, each evenly
+    spaced in angle from 0 (inclusive) to 2 pi (exclusive), plus Gaussian noise.
+
+    Args:
+        n_samples: number of points, >= 1.
+        noise: standard deviation of the Gaussian noise, >= 0.
+        factor: radius of the inner circle, strictly between 0 and 1.
+        seed: an int, None or a ``numpy.random.Generator``.
+        shuffle: shuffle the rows (otherwise label 0 comes first).
+
+    Returns:
+        ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0/1.
+
+    Raises:
+        TypeError: an argument of the wrong type.
+        ValueError: ``n_samples < 1``, ``noise < 0``, ``factor`` outside (0, 1) or a
+            negative seed.
+
+    Example:
+        >>> X, y = make_circles(4, noise=0.0, factor=0.5, shuffle=False)
+        >>> X.round(6).tolist(), y.tolist()
+        ([[1.0, 0.0], [-1.0, 0.0], [0.5, 0.0], [-0.5, 0.0]], [0, 0, 1, 1])
+    """
+    n_samples = _count("make_circles", "n_samples", n_samples)
+    noise = _non_negative("make_circles", "noise", noise)
+    factor = _real("make_circles", "factor", factor)
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"make_circles(factor): expected 0 < factor < 1, got {factor}")
+    shuffle = _flag("make_circles", "shuffle", shuffle)
+    rng = _rng("make_circles", seed)
+    sizes = [n_samples // 2, n_samples - n_samples // 2]
+    rings = []
+    for radius, size in zip([1.0, factor], sizes, strict=True):
+        angle = np.linspace(0.0, 2.0 * np.pi, size, endpoint=False)
+        rings.append(radius * np.column_stack([np.cos(angle), np.sin(angle)]))
+    return _finish(np.vstack(rings), _labels(sizes), noise, shuffle, rng)
+
+
+# Random blob centres are drawn from [-_BLOB_BOX, _BLOB_BOX]^2: with the default
+# cluster_std of 1 most clusters are then well apart, as in the familiar pictures.
+_BLOB_BOX = 10.0
+
+
+def make_blobs(
+    n_samples: int = 100,
+    centers: int | npt.ArrayLike = 2,
+    cluster_std: float | Sequence[float] = 1.0,
+    seed: Seed = None,
+    *,
+    shuffle: bool = True,
+) -> Dataset:
+    """Isotropic Gaussian clusters, one class per centre.
+
+    Args:
+        n_samples: number of points, >= 1, split as evenly as possible between the
+            clusters (the first clusters take the remainder).
+        centers: the number of clusters, whose centres are then drawn uniformly from the
+            square ``[-10, 10]^2``; or the centres themselves, an array of shape
+            ``(k, d)`` (``X`` then has ``d`` columns).
+        cluster_std: the standard deviation of every cluster, or one per cluster; >= 0.
+        seed: an int, None or a ``numpy.random.Generator``.
+        shuffle: shuffle the rows (otherwise sorted by label).
+
+    Returns:
+        ``(X, y)``: float64 points of shape ``(n_samples, d)`` and int64 labels
+        ``0 .. k-1``.
+
+    Raises:
+        TypeError: an argument of the wrong type.
+        ValueError: ``n_samples < 1``, no centres, badly shaped or non-finite centres,
+            a negative or wrongly sized ``cluster_std`` or a negative seed.
+
+    Example:
+        >>> X, y = make_blobs(4, centers=[[0.0, 0.0], [5.0, 5.0]], cluster_std=0.0,
+        ...                   shuffle=False)
+        >>> X.tolist(), y.tolist()
+        ([[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.0]], [0, 0, 1, 1])
+    """
+    n_samples = _count("make_blobs", "n_samples", n_samples)
+    shuffle = _flag("make_blobs", "shuffle", shuffle)
+    rng = _rng("make_blobs", seed)
+    if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
+        n_centers = _count("make_blobs", "centers", centers)
+        centres = rng.uniform(-_BLOB_BOX, _BLOB_BOX, size=(n_centers, 2))
+    else:
+        centres = _centres(centers)
+    stds = _stds(cluster_std, len(centres))
+    sizes = _split(n_samples, len(centres))
+    # Each row starts at its cluster's centre; unit normals scaled per row add the spread.
+    labels = _labels(sizes)
+    points = centres[labels] + rng.normal(size=(n_samples, centres.shape[1])) * stds[labels, None]
+    return _finish(points, labels, 0.0, shuffle, rng)
+
+
+def _centres(centers: object) -> npt.NDArray[np.float64]:
+    if isinstance(centers, bool | str | bytes) or centers is None:
+        raise TypeError(
+            f"make_blobs(centers): expected an int or an array of shape (k, d), "
+            f"got {type(centers).__name__}"
+        )
+    array = np.asarray(centers)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"make_blobs(centers): expected numbers, got dtype {array.dtype}")
+    if array.ndim != 2 or array.shape[0] < 1 or array.shape[1] < 1:
+        raise ValueError(
+            f"make_blobs(centers): expected an array of shape (k, d) with k, d >= 1, "
+            f"got shape {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError("make_blobs(centers): expected finite coordinates")
+    return array.astype(np.float64)
+
+
+def _stds(cluster_std: object, n_centers: int) -> npt.NDArray[np.float64]:
+    if isinstance(cluster_std, Sequence | np.ndarray):
+        stds = [_non_negative("make_blobs", "cluster_std", std) for std in cluster_std]
+        if len(stds) != n_centers:
+            raise ValueError(
+                f"make_blobs(cluster_std): expected one std per centre ({n_centers}), "
+                f"got {len(stds)}"
+            )
+        return np.array(stds, dtype=np.float64)
+    return np.full(n_centers, _non_negative("make_blobs", "cluster_std", cluster_std))
+
+
+# How far each spiral arm turns from its start to its end, in radians.
+_SPIRAL_TURN = 4.0
+# Radius where each spiral arm starts: above 0, or every arm would begin at the origin and
+# the first points of different classes would coincide.
+_SPIRAL_START = 0.1
+
+
+def make_spiral(
+    n_samples: int = 100,
+    n_classes: int = 2,
+    noise: float = 0.2,
+    seed: Seed = None,
+    *,
+    shuffle: bool = True,
+) -> Dataset:
+    """Interleaved spiral arms, one per class: hard for a linear model, fine for an MLP.
+
+    Arm ``k`` of ``K`` is the curve ``r (cos a, sin a)`` with radius ``r`` evenly spaced
+    from 0.1 to 1 and angle ``a = 2 pi k / K + 4 r``, so the arms are rotated copies of one
+    another. The noise is Gaussian, of standard deviation ``noise`` radians, added to each
+    point's angle: points stay at their radius and slide along the circle, which keeps
+    the arms distinguishable near the centre.
+
+    Args:
+        n_samples: number of points, >= 1, split as evenly as possible between the arms.
+        n_classes: number of arms, >= 1.
+        noise: standard deviation of the angular noise in radians, >= 0.
+        seed: an int, None or a ``numpy.random.Generator``.
+        shuffle: shuffle the rows (otherwise sorted by label).
+
+    Returns:
+        ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels
+        ``0 .. n_classes-1``.
+
+    Raises:
+        TypeError: an argument of the wrong type.
+        ValueError: ``n_samples < 1``, ``n_classes < 1``, ``noise < 0`` or a negative seed.
+
+    Example:
+        >>> X, y = make_spiral(6, n_classes=3, seed=0)
+        >>> X.shape, sorted(y.tolist())
+        ((6, 2), [0, 0, 1, 1, 2, 2])
+    """
+    n_samples = _count("make_spiral", "n_samples", n_samples)
+    n_classes = _count("make_spiral", "n_classes", n_classes)
+    noise = _non_negative("make_spiral", "noise", noise)
+    shuffle = _flag("make_spiral", "shuffle", shuffle)
+    rng = _rng("make_spiral", seed)
+    sizes = _split(n_samples, n_classes)
+    arms = []
+    for arm, size in enumerate(sizes):
+        radius = np.linspace(_SPIRAL_START, 1.0, size)
+        angle = 2.0 * np.pi * arm / n_classes + _SPIRAL_TURN * radius
+        if noise > 0.0:
+            angle = angle + rng.normal(scale=noise, size=size)
+        arms.append(radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]))
+    return _finish(np.vstack(arms), _labels(sizes), 0.0, shuffle, rng)
+
+
+def make_xor(
+    n_samples: int = 100, noise: float = 0.1, seed: Seed = None, *, shuffle: bool = True
+) -> Dataset:
+    """Noisy copies of the four corners of the unit square, labelled ``x1 XOR x2``.
+
+    The corners ``(0, 0), (0, 1), (1, 0), (1, 1)`` (labels 0, 1, 1, 0) share the points as
+    evenly as possible, the first corners taking the remainder; Gaussian noise of standard
+    deviation ``noise`` is added. No straight line separates the two classes.
+
+    Args:
+        n_samples: number of points, >= 1.
+        noise: standard deviation of the Gaussian noise, >= 0.
+        seed: an int, None or a ``numpy.random.Generator``.
+        shuffle: shuffle the rows (otherwise grouped by corner, in the order above).
+
+    Returns:
+        ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0/1.
+
+    Raises:
+        TypeError: an argument of the wrong type.
+        ValueError: ``n_samples < 1``, ``noise < 0`` or a negative seed.
+
+    Example:
+        >>> X, y = make_xor(4, noise=0.0, shuffle=False)
+        >>> X.tolist(), y.tolist()
+        ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
+    n_samples = _count("make_xor", "n_samples", n_samples)
+    noise = _non_negative("make_xor", "noise", noise)
+    shuffle = _flag("make_xor", "shuffle", shuffle)
+    rng = _rng("make_xor", seed)
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.int64)
+    corner_of_row = _labels(_split(n_samples, 4))
+    bits = corners[corner_of_row]
+    labels = bits[:, 0] ^ bits[:, 1]
+    return _finish(bits.astype(np.float64), labels, noise, shuffle, rng)
+
+
+# --- exact tables ------------------------------------------------------------------------
+_TWO_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.int64)
+
+_GATE_OUTPUTS: dict[str, list[int]] = {
+    "and": [0, 0, 0, 1],
+    "or": [0, 1, 1, 1],
+    "nand": [1, 1, 1, 0],
+    "nor": [1, 0, 0, 0],
+    "xor": [0, 1, 1, 0],
+    "not": [1, 0],
+}
+
+#: The gate names :func:`logic_gate_table` knows.
+GATE_NAMES: tuple[str, ...] = tuple(_GATE_OUTPUTS)
+
+
+def logic_gate_table(name: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The truth table of a logic gate as ``(X, y)`` int64 arrays of 0/1.
+
+    Rows are in truth-table order, ``(0, 0), (0, 1), (1, 0), (1, 1)``; ``"not"`` has one
+    input, so its ``X`` is ``[[0], [1]]``.
+
+    Args:
+        name: one of ``"and"``, ``"or"``, ``"nand"``, ``"nor"``, ``"xor"``, ``"not"``
+            (case-insensitive).
+
+    Returns:
+        ``(X, y)`` with ``X`` of shape ``(4, 2)`` (``(2, 1)`` for NOT) and ``y`` the outputs.
+
+    Raises:
+        TypeError: ``name`` is not a str.
+        ValueError: an unknown gate; the message lists the known ones.
+
+    Example:
+        >>> X, y = logic_gate_table("xor")
+        >>> X.tolist(), y.tolist()
+        ([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0])
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"logic_gate_table(name): expected a str, got {type(name).__name__}")
+    key = name.strip().lower()
+    if key not in _GATE_OUTPUTS:
+        raise ValueError(
+            f"logic_gate_table(name): unknown gate {name!r}; expected one of "
+            f"{', '.join(GATE_NAMES)}"
+        )
+    inputs = np.array([[0], [1]], dtype=np.int64) if key == "not" else _TWO_INPUTS.copy()
+    return inputs, np.array(_GATE_OUTPUTS[key], dtype=np.int64)
+
+
+def umbrella() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The source articles' "do I need an umbrella?" table.
+
+    ``x1`` = it is raining, ``x2`` = I have a car; take an umbrella only when it rains and
+    there is no car: ``y = x1 AND NOT x2``. Unlike XOR it is linearly separable, so a single
+    perceptron learns it.
+
+    Returns:
+        ``(X, y)`` int64 arrays: ``X`` of shape ``(4, 2)`` in truth-table order, ``y`` 0/1.
+
+    Example:
+        >>> X, y = umbrella()
+        >>> X.tolist(), y.tolist()
+        ([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 1, 0])
+    """
+    return _TWO_INPUTS.copy(), np.array([0, 0, 1, 0], dtype=np.int64)

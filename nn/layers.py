@@ -1,0 +1,299 @@
+"""Neurons, fully connected layers and multilayer perceptrons.
+
+A neuron computes ``activation(w . x + b)``; its weighted sum is one ``dot`` node of the
+engine. Parameters are ordered as micrograd orders them (layer by layer, neuron by
+neuron, each neuron's weights then its bias, then a PReLU slope if any), so models can be
+compared number for number with micrograd and PyTorch.
+
+Each neuron and layer creates an engine ``scope`` once (its parameters are created inside
+it) and re-enters it on every call, so a drawing of the graph clusters each neuron.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Scope, Value, dot, scope, softmax
+from nn.activations import PRELU_INITIAL_SLOPE, init_bound
+from nn.activations import activation as find_activation
+from nn.module import Module
+
+Inputs = Sequence[Value | float]
+
+
+def rng_from(seed: int | random.Random | None) -> random.Random:
+    """A ``random.Random`` from an int seed, an existing generator (shared) or None."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        return random.Random(seed)  # noqa: S311 - weight initialisation, not cryptography
+    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
+
+
+def _count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def as_values(x: Inputs) -> list[Value]:
+    """Inputs as Values: numbers become leaves labelled x0, x1, ... (shown by viz)."""
+    return [v if isinstance(v, Value) else Value(v, f"x{i}") for i, v in enumerate(x)]
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w0*x0 + ... + b)``.
+
+    Weights are drawn uniformly from ``[-bound, bound]`` where the bound suits the
+    activation (see :func:`nn.activations.init_bound`): He for relu, leaky_relu, prelu and
+    elu; Xavier/Glorot for sigmoid, tanh, softplus and linear; LeCun for selu. Pass
+    ``init="uniform"`` for micrograd's U(-1, 1). The bias starts at 0, a PReLU slope at 0.25.
+
+    Args:
+        nin: number of inputs.
+        activation: a name from :data:`nn.activations.ACTIVATIONS` (not softmax, which
+            normalises a whole layer).
+        init: None (suits the activation), "he", "xavier", "lecun" or "uniform".
+        seed: an int, a ``random.Random`` (shared by a whole model) or None.
+        fan_out: outputs of the layer this neuron belongs to (for Xavier).
+        name: the scope name shown by drawings.
+
+    Example:
+        >>> n = Neuron(2, activation="linear", seed=0)
+        >>> n.w[0].data, n.w[1].data = 0.5, -1.0
+        >>> n([2.0, 3.0]).data
+        -2.0
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword options of one neuron
+        self,
+        nin: int,
+        activation: str = "relu",
+        *,
+        init: str | None = None,
+        seed: int | random.Random | None = None,
+        fan_out: int = 1,
+        name: str = "Neuron",
+    ) -> None:
+        self.nin = _count("Neuron: nin", nin)
+        self.activation = _checked_activation(activation, "Neuron")
+        self._act = find_activation(activation)
+        self.init = init
+        self.fan_out = _count("Neuron: fan_out", fan_out)
+        self.name = name
+        with scope(name) as own:
+            self.scope: Scope = own
+            self.w = [Value(0.0, f"w{i}", parameter=True) for i in range(nin)]
+            self.b = Value(0.0, "b", parameter=True)
+            self.slope = Value(0.0, "a", parameter=True) if activation == "prelu" else None
+        self.reset_parameters(seed)
+
+    def reset_parameters(self, seed: int | random.Random | None = None) -> None:
+        """Draw new weights (uniform within the activation's bound); bias 0, slope 0.25."""
+        rng = rng_from(seed)
+        bound = init_bound(self.init or self._act.init, self.nin, self.fan_out)
+        for w in self.w:
+            w.data = rng.uniform(-bound, bound)
+        self.b.data = 0.0
+        if self.slope is not None:
+            self.slope.data = PRELU_INITIAL_SLOPE
+
+    def __call__(self, x: Inputs) -> Value:
+        """The neuron's output for inputs ``x`` (floats or Values)."""
+        if len(x) != self.nin:
+            raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
+        with scope(self.scope):
+            return self._act.apply(dot(self.w, x) + self.b, self.slope)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``w.0 ... w.(nin-1)``, ``b``, then ``slope`` for PReLU."""
+        named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
+        named.append(("b", self.b))
+        if self.slope is not None:
+            named.append(("slope", self.slope))
+        return named
+
+    def config(self) -> dict[str, Any]:
+        """``nin``, ``activation`` and ``init``."""
+        return {"nin": self.nin, "activation": self.activation, "init": self.init}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+def _checked_activation(name: str, owner: str) -> str:
+    find_activation(name)  # unknown names raise, listing the valid ones
+    if name == "softmax" and owner == "Neuron":
+        raise ValueError("Neuron: softmax normalises a layer's outputs; use it on a Layer")
+    return name
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same inputs.
+
+    With ``activation="softmax"`` the neurons are linear and the layer returns the softmax
+    of their outputs (probabilities summing to 1).
+
+    Example:
+        >>> layer = Layer(3, 2, activation="softmax", seed=0)
+        >>> round(sum(p.data for p in layer([1.0, 2.0, 3.0])), 12)
+        1.0
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword options of one layer
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        *,
+        init: str | None = None,
+        seed: int | random.Random | None = None,
+        name: str = "Layer",
+    ) -> None:
+        self.nin = _count("Layer: nin", nin)
+        self.nout = _count("Layer: nout", nout)
+        self.activation = _checked_activation(activation, "Layer")
+        self.init = init
+        self.name = name
+        rng = rng_from(seed)
+        neuron_activation = "linear" if activation == "softmax" else activation
+        with scope(name) as own:
+            self.scope: Scope = own
+            self.neurons = [
+                Neuron(
+                    nin, neuron_activation, init=init, seed=rng, fan_out=nout, name=f"Neuron {j}"
+                )
+                for j in range(nout)
+            ]
+
+    def reset_parameters(self, seed: int | random.Random | None = None) -> None:
+        """Draw new parameters for every neuron, in order, from one generator."""
+        rng = rng_from(seed)
+        for neuron in self.neurons:
+            neuron.reset_parameters(rng)
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        """Every neuron's output for inputs ``x`` (numbers become leaves once, not per neuron)."""
+        if len(x) != self.nin:
+            raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
+        values = as_values(x)
+        with scope(self.scope):
+            outputs = [neuron(values) for neuron in self.neurons]
+            return softmax(outputs) if self.activation == "softmax" else outputs
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``neurons.{j}.{name}`` for each neuron's parameters, neuron by neuron."""
+        return [
+            (f"neurons.{j}.{name}", p)
+            for j, neuron in enumerate(self.neurons)
+            for name, p in neuron.named_parameters()
+        ]
+
+    def config(self) -> dict[str, Any]:
+        """``nin``, ``nout``, ``activation`` and ``init``."""
+        return {
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": self.activation,
+            "init": self.init,
+        }
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """A multilayer perceptron: hidden layers with ``activation``, then ``output_activation``.
+
+    ``MLP(2, [16, 16, 1])`` is micrograd's moons model: two ReLU layers of 16 and a linear
+    output. Called on one sample, it returns a single Value when the last layer has one
+    output and a list otherwise.
+
+    Args:
+        nin: number of inputs.
+        nouts: the size of each layer, the last one being the output layer.
+        activation: the hidden layers' activation (softmax is for the output only).
+        output_activation: the last layer's activation ("softmax" for class
+            probabilities over several outputs).
+        init: None (suits each layer's activation), "he", "xavier", "lecun" or "uniform".
+        seed: an int, a ``random.Random`` or None; one generator draws all weights in
+            parameter order.
+
+    Example:
+        >>> model = MLP(2, [16, 16, 1], seed=0)
+        >>> len(model.parameters()), model([0.5, -1.0]).op.name
+        (337, 'add')
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword options of one model
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        *,
+        init: str | None = None,
+        seed: int | random.Random | None = None,
+    ) -> None:
+        self.nin = _count("MLP: nin", nin)
+        if isinstance(nouts, int | str) or not nouts:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        self.nouts = [_count("MLP: each layer size", n) for n in nouts]
+        if activation == "softmax":
+            raise ValueError("MLP: softmax is an output activation (output_activation='softmax')")
+        self.activation = _checked_activation(activation, "MLP")
+        self.output_activation = _checked_activation(output_activation, "MLP")
+        self.init = init
+        rng = rng_from(seed)
+        sizes = [nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                output_activation if i == last else activation,
+                init=init,
+                seed=rng,
+                name=f"Layer {i}",
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def reset_parameters(self, seed: int | random.Random | None = None) -> None:
+        """Draw new parameters for every layer, in order, from one generator."""
+        rng = rng_from(seed)
+        for layer in self.layers:
+            layer.reset_parameters(rng)
+
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        """The output for one sample: a Value for one output, else a list."""
+        values: list[Value] = list(x)  # type: ignore[arg-type]
+        for layer in self.layers:
+            values = layer(values)
+        return values[0] if len(values) == 1 else values
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``layers.{i}.neurons.{j}.{name}``: layer by layer, as micrograd orders them."""
+        return [
+            (f"layers.{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
+
+    def config(self) -> dict[str, Any]:
+        """``nin``, ``nouts``, ``activation``, ``output_activation`` and ``init``."""
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+            "init": self.init,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r})"
+        )

@@ -1,0 +1,189 @@
+"""Loss functions: lists of predictions and targets in, the mean loss out as a ``Value``.
+
+Each gives the same number as PyTorch's function of the same name with its default
+``reduction="mean"``. A single prediction (not in a list) is accepted too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value, dot, log_softmax, total
+
+Prediction = Value | float
+
+# PyTorch clamps each log in binary_cross_entropy to >= -100, so a probability of exactly
+# 0 or 1 gives a large finite loss instead of inf.
+_LOG_FLOOR = -100.0
+
+
+def _pairs(name: str, predictions: Any, targets: Any) -> tuple[list[Any], list[Any]]:
+    if isinstance(predictions, Value | int | float):
+        predictions = [predictions]
+    if isinstance(targets, int | float) or (hasattr(targets, "ndim") and targets.ndim == 0):
+        targets = [targets]
+    predictions, targets = list(predictions), list(targets)
+    if not predictions:
+        raise ValueError(f"{name}: needs at least one prediction")
+    if len(predictions) != len(targets):
+        raise ValueError(f"{name}: {len(predictions)} predictions but {len(targets)} targets")
+    return predictions, targets
+
+
+def _as_value(x: Prediction) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _mean(terms: list[Value]) -> Value:
+    return total(terms) / len(terms)
+
+
+def mse(predictions: Sequence[Prediction], targets: Sequence[float]) -> Value:
+    """Mean squared error: mean of (prediction - target)².
+
+    Example:
+        >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
+        2.5
+    """
+    ps, ts = _pairs("mse", predictions, targets)
+    return _mean([(_as_value(p) - float(t)) ** 2 for p, t in zip(ps, ts, strict=True)])
+
+
+def _checked_probability_target(name: str, t: Any) -> float:
+    value = float(t)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name}: targets must lie in [0, 1], got {t!r}")
+    return value
+
+
+def _clamped_log(p: Value) -> Value | float:
+    return p.log() if p.data > math.exp(_LOG_FLOOR) else _LOG_FLOOR
+
+
+def binary_cross_entropy(probabilities: Sequence[Prediction], targets: Sequence[float]) -> Value:
+    """Mean of -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1].
+
+    Each log is clamped at -100, as PyTorch does. Prefer
+    :func:`binary_cross_entropy_with_logits` on raw scores: it is exact for any score.
+
+    Example:
+        >>> round(binary_cross_entropy([Value(0.8)], [1.0]).data, 6)
+        0.223144
+    """
+    name = "binary_cross_entropy"
+    ps, ts = _pairs(name, probabilities, targets)
+    terms = []
+    for p, t in zip(ps, ts, strict=True):
+        value = _as_value(p)
+        if not 0.0 <= value.data <= 1.0:
+            raise ValueError(f"{name}: probabilities must lie in [0, 1], got {value.data!r}")
+        target = _checked_probability_target(name, t)
+        terms.append(-(target * _clamped_log(value) + (1.0 - target) * _clamped_log(1.0 - value)))
+    return _mean([_as_value(term) for term in terms])
+
+
+def binary_cross_entropy_with_logits(
+    logits: Sequence[Prediction], targets: Sequence[float]
+) -> Value:
+    """Binary cross-entropy of sigmoid(z), as t softplus(-z) + (1 - t) softplus(z).
+
+    -log sigmoid(z) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z): both terms are
+    non-negative and softplus never overflows, so the loss keeps full precision for any
+    score (no cancellation, even where it is 1e-8 at z = 17).
+
+    Example:
+        >>> round(binary_cross_entropy_with_logits([Value(0.0)], [1.0]).data, 6)
+        0.693147
+    """
+    name = "binary_cross_entropy_with_logits"
+    zs, ts = _pairs(name, logits, targets)
+    terms = []
+    for z, t in zip(zs, ts, strict=True):
+        value, target = _as_value(z), _checked_probability_target(name, t)
+        terms.append(target * (-value).softplus() + (1.0 - target) * value.softplus())
+    return _mean(terms)
+
+
+def _class_index(name: str, target: Any, classes: int) -> int:
+    if isinstance(target, bool) or int(target) != target or not 0 <= int(target) < classes:
+        raise ValueError(f"{name}: target must be a class index in [0, {classes}), got {target!r}")
+    return int(target)
+
+
+def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
+    """-log softmax(logits)[target], through a stable log-softmax.
+
+    One sample: ``logits`` is a list of class scores and ``target`` a class index. A batch:
+    ``logits`` is a list of such lists and ``target`` a list of indices; the mean is
+    returned.
+
+    Example:
+        >>> round(cross_entropy([Value(0.0), Value(0.0)], 1).data, 6)
+        0.693147
+        >>> round(cross_entropy([[0.0, 0.0], [10.0, 0.0]], [1, 0]).data, 6)
+        0.346596
+    """
+    name = "cross_entropy"
+    if logits and isinstance(logits[0], Sequence):
+        rows, targets = _pairs(name, logits, target)
+        return _mean([cross_entropy(row, t) for row, t in zip(rows, targets, strict=True)])
+    if len(logits) < 2:
+        raise ValueError(f"{name}: needs at least two class logits, got {len(logits)}")
+    return -log_softmax(logits)[_class_index(name, target, len(logits))]
+
+
+def _sign(name: str, target: Any) -> float:
+    if target not in (1, -1):
+        raise ValueError(f"{name}: targets must be +1 or -1, got {target!r}")
+    return float(target)
+
+
+def hinge(scores: Sequence[Prediction], targets: Sequence[float]) -> Value:
+    """Max-margin loss: mean of relu(1 - y s) for labels y in {+1, -1} (micrograd's demo).
+
+    Example:
+        >>> hinge([Value(2.0), Value(0.5)], [1, -1]).data
+        0.75
+    """
+    ss, ys = _pairs("hinge", scores, targets)
+    return _mean(
+        [(1.0 - _sign("hinge", y) * _as_value(s)).relu() for s, y in zip(ss, ys, strict=True)]
+    )
+
+
+def perceptron_criterion(scores: Sequence[Prediction], targets: Sequence[float]) -> Value:
+    """The perceptron loss over the misclassified set M, averaged over all samples.
+
+    D = -Σ_{i in M} y_i (w·x_i + c) from the seed notes, divided by the number of samples.
+    A sample is misclassified when y s <= 0 (a score of exactly 0 is not positive), so
+    its gradient is -y x as in Rosenblatt's rule. With no mistakes the loss is 0.
+
+    Example:
+        >>> s = Value(0.0)  # the seed's sample 1: w*x + c = 2*0.5 - 1 = 0, label +1
+        >>> loss = perceptron_criterion([s], [1])
+        >>> loss.backward()
+        >>> loss.data, s.grad
+        (0.0, -1.0)
+    """
+    name = "perceptron_criterion"
+    ss, ys = _pairs(name, scores, targets)
+    signed = [_sign(name, y) * _as_value(s) for s, y in zip(ss, ys, strict=True)]
+    mistakes = [-v for v in signed if v.data <= 0.0]
+    if not mistakes:
+        return total([0.0 * v for v in signed])  # zero, but still connected to the scores
+    return total(mistakes) / len(signed)
+
+
+def l2(parameters: Sequence[Value], strength: float = 1.0) -> Value:
+    """The L2 penalty ``strength * Σ p²`` (add it to a loss; micrograd uses 1e-4).
+
+    Example:
+        >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
+        0.0005
+    """
+    ps = list(parameters)
+    if not ps:
+        raise ValueError("l2: needs at least one parameter")
+    return strength * dot(ps, ps)

@@ -1,0 +1,87 @@
+"""Decision-boundary plots with matplotlib (imported only when a plot is made)."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nn.module import Module, write_atomically
+from nn.training import predict
+
+
+def decision_scores(model: Module, X: Any, resolution: int = 60, margin: float = 0.5) -> tuple:
+    """The model's score on a ``resolution`` x ``resolution`` grid around the samples ``X``.
+
+    Returns ``(xx, yy, scores)`` as 2-D arrays (for ``contourf``). For several outputs the
+    score is the index of the largest one (the predicted class).
+
+    Example:
+        >>> from nn import Neuron
+        >>> n = Neuron(2, "linear", seed=0)
+        >>> xx, yy, zz = decision_scores(n, [[0.0, 0.0], [1.0, 1.0]], resolution=3)
+        >>> zz.shape
+        (3, 3)
+    """
+    points = np.asarray(X, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"decision boundary: X must have two features, got shape {points.shape}")
+    low, high = points.min(axis=0) - margin, points.max(axis=0) + margin
+    xx, yy = np.meshgrid(
+        np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+    )
+    outputs = predict(model, np.column_stack([xx.ravel(), yy.ravel()]))
+    scores = [int(np.argmax(o)) if isinstance(o, list) else o for o in outputs]
+    return xx, yy, np.asarray(scores, dtype=float).reshape(xx.shape)
+
+
+def plot_decision_boundary(  # noqa: PLR0913 - plot options
+    model: Module,
+    X: Any,
+    y: Any,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    ax: Any = None,
+    title: str = "Decision boundary",
+    resolution: int = 60,
+) -> Any:
+    """Draw the model's decision regions with the samples on top; save a PNG if ``path``.
+
+    For one output the boundary is where the score crosses 0 (hinge, logits); for several
+    outputs each region is a predicted class. Draws on ``ax`` if given (Jupyter with
+    pyplot), else on a new figure, which is returned. Saving is atomic.
+
+    Example:
+        >>> from nn import MLP, datasets
+        >>> X, y = datasets.make_moons(20, seed=0)
+        >>> figure = plot_decision_boundary(MLP(2, [4, 1], seed=0), X, y, resolution=10)
+        >>> figure.axes[0].get_title()
+        'Decision boundary'
+    """
+    from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib is slow to import
+
+    points, labels = np.asarray(X, dtype=float), np.asarray(y)
+    xx, yy, scores = decision_scores(model, points, resolution)
+    if ax is None:
+        figure = Figure(figsize=(5.5, 4.5), layout="constrained")
+        ax = figure.add_subplot()
+    else:
+        figure = ax.figure
+    if len(np.unique(scores)) > 1 and np.all(scores == np.round(scores)) and scores.max() > 1:
+        ax.contourf(xx, yy, scores, alpha=0.35, cmap="viridis")
+    else:
+        ax.contourf(xx, yy, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#f4a6a6", "#a6c8f4"])
+        ax.contour(xx, yy, scores, levels=[0.0], colors="black", linewidths=1.0)
+    ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="coolwarm", edgecolors="black", s=25)
+    ax.set_title(title)
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    if path is not None:
+        buffer = io.BytesIO()
+        suffix = Path(path).suffix.lstrip(".").lower() or "png"
+        figure.savefig(buffer, format=suffix, dpi=110)
+        write_atomically(path, buffer.getvalue())
+    return figure

@@ -1,0 +1,135 @@
+"""Losses against their formulas written out with math (PyTorch's definitions, mean reduction)."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, gradcheck
+from nn import losses
+
+reals = st.floats(-30, 30)
+probabilities = st.floats(1e-6, 1 - 1e-6)
+pairs = st.lists(st.tuples(reals, reals), min_size=1, max_size=8)
+
+
+@given(pairs)
+def test_mse(rows):
+    ps, ts = zip(*rows, strict=True)
+    expected = sum((p - t) ** 2 for p, t in rows) / len(rows)
+    assert losses.mse([Value(p) for p in ps], ts).data == pytest.approx(expected, rel=1e-12)
+
+
+@given(
+    st.lists(st.tuples(probabilities, st.sampled_from([0.0, 1.0, 0.25])), min_size=1, max_size=8)
+)
+def test_binary_cross_entropy(rows):
+    ps, ts = zip(*rows, strict=True)
+    expected = -sum(t * math.log(p) + (1 - t) * math.log(1 - p) for p, t in rows) / len(rows)
+    assert losses.binary_cross_entropy(list(ps), ts).data == pytest.approx(expected, rel=1e-9)
+
+
+def test_binary_cross_entropy_clamps_the_log_at_minus_100():
+    assert losses.binary_cross_entropy([0.0], [1.0]).data == 100.0
+    assert losses.binary_cross_entropy([1.0], [1.0]).data == 0.0
+
+
+@given(st.lists(st.tuples(reals, st.sampled_from([0.0, 1.0, 0.5])), min_size=1, max_size=8))
+def test_binary_cross_entropy_with_logits_equals_bce_of_sigmoid(rows):
+    zs, ts = zip(*rows, strict=True)
+    # -log sigmoid(z) = log1p(e^-z) and -log(1 - sigmoid(z)) = log1p(e^z), in full precision.
+    expected = sum(
+        t * math.log1p(math.exp(-z)) + (1 - t) * math.log1p(math.exp(z)) for z, t in rows
+    ) / len(rows)
+    got = losses.binary_cross_entropy_with_logits([Value(z) for z in zs], ts).data
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
+def test_logits_loss_is_exact_for_huge_scores():
+    assert losses.binary_cross_entropy_with_logits([1000.0], [0.0]).data == 1000.0
+    assert losses.binary_cross_entropy_with_logits([-1000.0], [0.0]).data == 0.0
+
+
+@given(st.lists(reals, min_size=2, max_size=6), st.data())
+def test_cross_entropy(logits, data):
+    target = data.draw(st.integers(0, len(logits) - 1))
+    top = max(logits)
+    expected = -(logits[target] - top - math.log(sum(math.exp(z - top) for z in logits)))
+    got = losses.cross_entropy([Value(z) for z in logits], target).data
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_cross_entropy_batch_is_the_mean():
+    batch = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]
+    single = [losses.cross_entropy(row, t).data for row, t in zip(batch, [2, 0], strict=True)]
+    assert losses.cross_entropy(batch, [2, 0]).data == pytest.approx(sum(single) / 2, rel=1e-15)
+
+
+@given(st.lists(st.tuples(reals, st.sampled_from([1, -1])), min_size=1, max_size=8))
+def test_hinge(rows):
+    ss, ys = zip(*rows, strict=True)
+    expected = sum(max(0.0, 1 - y * s) for s, y in rows) / len(rows)
+    assert losses.hinge([Value(s) for s in ss], ys).data == pytest.approx(expected, rel=1e-12)
+
+
+def test_perceptron_criterion_is_the_seeds_loss():
+    # The seed's example: w = 0.5, c = -1 on x = 2, -1, 0.5 with y = +1, -1, -1.
+    w, c = Value(0.5), Value(-1.0)
+    xs, ys = [2.0, -1.0, 0.5], [1, -1, -1]
+    loss = losses.perceptron_criterion([w * x + c for x in xs], ys)
+    loss.backward()
+    # Only sample 1 is misclassified (z = 0): D = -(1 * 0) = 0, dD/dw = -y x, dD/dc = -y.
+    assert loss.data == 0.0
+    assert (w.grad, c.grad) == (-2.0 / 3, -1.0 / 3)
+    # One SGD step on that sample alone is Rosenblatt's update.
+    w.grad = c.grad = 0.0
+    losses.perceptron_criterion([w * 2.0 + c], [1]).backward()
+    assert (w.data - 0.1 * w.grad, c.data - 0.1 * c.grad) == (0.7, -0.9)
+
+
+def test_perceptron_criterion_without_mistakes_is_zero():
+    s = Value(3.0)
+    loss = losses.perceptron_criterion([s], [1])
+    loss.backward()
+    assert (loss.data, s.grad) == (0.0, 0.0)
+
+
+def test_l2():
+    ps = [Value(1.0), Value(-2.0), Value(0.5)]
+    penalty = losses.l2(ps, 0.1)
+    penalty.backward()
+    assert penalty.data == pytest.approx(0.1 * 5.25, rel=1e-15)
+    assert [p.grad for p in ps] == pytest.approx([0.2, -0.4, 0.1], rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [losses.mse, losses.binary_cross_entropy_with_logits, losses.hinge],
+    ids=lambda f: f.__name__,
+)
+def test_gradients_pass_gradcheck(loss):
+    targets = [1, -1, 1] if loss is losses.hinge else [1.0, 0.0, 1.0]
+    assert gradcheck(lambda *zs: loss(list(zs), targets), [0.3, -1.7, 0.05])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: losses.mse([], []), "mse: needs at least one prediction"),
+        (lambda: losses.mse([1.0, 2.0], [1.0]), "mse: 2 predictions but 1 targets"),
+        (lambda: losses.hinge([1.0], [0]), r"hinge: targets must be \+1 or -1, got 0"),
+        (lambda: losses.binary_cross_entropy([1.5], [1.0]), "probabilities must lie in"),
+        (lambda: losses.binary_cross_entropy_with_logits([1.0], [2.0]), "targets must lie in"),
+        (lambda: losses.cross_entropy([1.0, 2.0], 2), r"class index in \[0, 2\), got 2"),
+        (lambda: losses.cross_entropy([1.0], 0), "at least two class logits"),
+        (lambda: losses.l2([]), "l2: needs at least one parameter"),
+    ],
+)
+def test_bad_inputs(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_single_prediction_needs_no_list():
+    assert losses.mse(Value(3.0), 1.0).data == 4.0

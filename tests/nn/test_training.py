@@ -1,0 +1,145 @@
+"""fit(): the moons target, XOR, validation, early stopping, tolerance, restarts, progress."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nn import MLP, Neuron, datasets, losses, optim
+from nn.training import evaluate, fit, predict
+
+
+def test_moons_mlp_reaches_97_percent_within_100_steps():
+    # The issue's target: MLP(2, [16, 16, 1]), 100 moons points (noise 0.1), hinge + 1e-4 L2.
+    X, y = datasets.make_moons(100, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 1], seed=0)
+    history = fit(
+        model, X, y, loss="hinge", l2=1e-4, lr=1.0, lr_decay="linear", epochs=100, progress=False
+    )
+    assert history.epochs == 100
+    _, accuracy = evaluate(model, X, y, loss="hinge")
+    assert accuracy >= 0.97
+    assert history.loss[-1] < history.loss[0] / 10
+
+
+def test_an_mlp_learns_xor_which_a_perceptron_cannot():
+    X, y = datasets.logic_gate_table("xor")
+    model = MLP(2, [4, 1], activation="tanh", seed=0)
+    history = fit(model, X, y, loss="binary_cross_entropy_with_logits", optimizer="adam", lr=0.05,
+                  epochs=300, progress=False)  # fmt: skip
+    assert evaluate(model, X, y, loss="binary_cross_entropy_with_logits")[1] == 1.0
+    assert history.accuracy[-1] == 1.0
+
+
+def test_full_batch_sgd_step_equals_the_hand_written_step():
+    X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+    y = np.array([1, -1])
+    model = Neuron(2, "linear", seed=0)
+    w0, w1, b = (p.data for p in model.parameters())
+    fit(model, X, y, loss="mse", lr=0.1, epochs=1, progress=False)
+    # mse over targets as given: d/dp mean((s - t)^2) = mean(2 (s - t) ds/dp).
+    s = [w0 * 1.0 + w1 * 2.0 + b, w0 * -1.0 + w1 * 0.5 + b]
+    r = [2 * (s[0] - 1) / 2, 2 * (s[1] + 1) / 2]
+    expected = [w0 - 0.1 * (r[0] * 1.0 + r[1] * -1.0), w1 - 0.1 * (r[0] * 2.0 + r[1] * 0.5),
+                b - 0.1 * (r[0] + r[1])]  # fmt: skip
+    assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-14)
+
+
+def test_minibatches_cover_every_sample_each_epoch():
+    X, y = datasets.make_blobs(30, seed=1)
+    model = MLP(2, [1], seed=0)
+    history = fit(model, X, y, batch_size=7, epochs=3, seed=0, progress=False)
+    assert history.epochs == 3
+    assert all(a is not None and 0.0 <= a <= 1.0 for a in history.accuracy)
+
+
+def test_validation_and_early_stopping_restore_the_best_weights():
+    X, y = datasets.make_moons(60, noise=0.3, seed=2)
+    model = MLP(2, [16, 16, 1], seed=0)
+    history = fit(model, X, y, lr=0.5, epochs=60, validation_split=0.25, early_stopping=3,
+                  progress=False)  # fmt: skip
+    assert len(history.val_loss) == history.epochs
+    best = min(history.val_loss)
+    assert history.val_loss[history.best_epoch] == best
+    if history.stopped_early:
+        assert history.epochs == history.best_epoch + 4
+    val_loss, _ = evaluate(model, X[-15:], y[-15:], loss="hinge")
+    assert val_loss == pytest.approx(best, rel=1e-12)
+
+
+def test_tolerance_stops_at_convergence():
+    X, y = datasets.logic_gate_table("and")
+    model = MLP(2, [1], seed=0)
+    history = fit(model, X, y, loss="mse", lr=0.1, epochs=1000, tol=1e-7, progress=False)
+    assert history.converged
+    assert history.epochs < 1000
+    assert abs(history.loss[-1] - history.loss[-2]) < 1e-7
+
+
+def test_l2_through_weight_decay_shrinks_weights():
+    X, y = datasets.make_blobs(40, seed=3)
+    plain, decayed = MLP(2, [4, 1], seed=0), MLP(2, [4, 1], seed=0)
+    fit(plain, X, y, lr=0.05, epochs=30, progress=False)
+    fit(decayed, X, y, lr=0.05, epochs=30, weight_decay=0.5, progress=False)
+    norm = lambda m: math.fsum(p.data**2 for p in m.parameters())  # noqa: E731
+    assert norm(decayed) < norm(plain)
+
+
+def test_restarts_keep_the_best():
+    X, y = datasets.make_xor(40, seed=0)
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    history = fit(model, X, y, lr=0.2, epochs=20, restarts=3, seed=1, progress=False)
+    assert len(history.restart_losses) == 3
+    assert history.score() == min(history.restart_losses)
+    assert evaluate(model, X, y)[0] == pytest.approx(history.loss[-1], rel=0.5)
+
+
+def test_cross_entropy_on_three_classes():
+    X, y = datasets.make_blobs(60, centers=3, cluster_std=0.5, seed=4)
+    model = MLP(2, [8, 3], seed=0)
+    history = fit(model, X, y, loss="cross_entropy", optimizer="adam", lr=0.05, epochs=40,
+                  progress=False)  # fmt: skip
+    assert history.accuracy[-1] >= 0.9
+    assert len(predict(model, X[:2])[0]) == 3
+
+
+def test_optimizer_instance_and_custom_loss():
+    model = Neuron(1, "linear", seed=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    history = fit(model, [[1.0], [2.0]], [2.0, 4.0], loss=losses.mse, optimizer=opt, epochs=600,
+                  progress=False)  # fmt: skip
+    assert history.accuracy[-1] is None
+    assert predict(model, [[3.0]])[0] == pytest.approx(6.0, rel=1e-3)
+
+
+def test_progress_bar_is_off_without_a_terminal(capsys):
+    fit(MLP(2, [1], seed=0), [[0.0, 1.0]], [1], epochs=2, progress=True)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"loss": "l1"}, "unknown loss 'l1'"),
+        ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
+        ({"epochs": 0}, "epochs must be a positive int"),
+        ({"batch_size": 0}, "batch_size must be a positive int"),
+        ({"validation_split": 1.0}, r"validation_split must be in \[0, 1\)"),
+        ({"early_stopping": 2}, "early_stopping needs validation"),
+        ({"lr_decay": "cosine"}, "lr_decay must be None or 'linear'"),
+        ({"restarts": 2, "optimizer": None}, "restarts > 1 needs a named optimizer"),
+    ],
+)
+def test_bad_options(options, message):
+    X, y = datasets.logic_gate_table("or")
+    with pytest.raises(ValueError, match=message):
+        fit(MLP(2, [1], seed=0), X, y, progress=False, **options)
+
+
+def test_bad_data():
+    with pytest.raises(ValueError, match="fit: 4 samples but y has shape"):
+        fit(MLP(2, [1]), np.zeros((4, 2)), [1, 0], progress=False)
+    with pytest.raises(ValueError, match="nan or infinite"):
+        fit(MLP(2, [1]), [[0.0, math.nan]], [1], progress=False)
+    with pytest.raises(ValueError, match="needs two classes"):
+        fit(MLP(2, [1]), np.zeros((3, 2)), [0, 1, 2], progress=False)
