@@ -359,6 +359,23 @@ class Value:
             extra += f", op={self._op.name!r}"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
+    # --- Jupyter: a Value shows its graph (viz is imported only when a notebook asks) --
+    def _repr_svg_(self) -> str | None:
+        """The graph as SVG for Jupyter (``repr()`` stays short); None without ``viz``."""
+        try:
+            from viz.jupyter import value_svg  # noqa: PLC0415 - only a notebook pays for viz
+        except ImportError:
+            return None
+        return value_svg(self)
+
+    def _repr_html_(self) -> str | None:
+        """Without a Graphviz engine, the DOT text and how to install one; else None."""
+        try:
+            from viz.jupyter import value_html  # noqa: PLC0415 - only a notebook pays for viz
+        except ImportError:
+            return None
+        return value_html(self)
+
     # --- arithmetic: one line per op, each built from its table entry ------------------
     __add__ = _binary_method(ops.ADD)
     __radd__ = _binary_method(ops.ADD, reflected=True)

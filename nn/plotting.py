@@ -73,7 +73,8 @@ def plot_decision_boundary(  # noqa: PLR0913 - plot options
     if len(np.unique(scores)) > 1 and np.all(scores == np.round(scores)) and scores.max() > 1:
         ax.contourf(xx, yy, scores, alpha=0.35, cmap="viridis")
     else:
-        ax.contourf(xx, yy, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#f4a6a6", "#a6c8f4"])
+        # Region colours match the points' colour map: low label blue, high label red.
+        ax.contourf(xx, yy, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#b4ccf0", "#f0b8b0"])
         ax.contour(xx, yy, scores, levels=[0.0], colors="black", linewidths=1.0)
     ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="coolwarm", edgecolors="black", s=25)
     ax.set_title(title)

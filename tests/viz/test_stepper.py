@@ -1,0 +1,205 @@
+"""The backward stepper: frames in backward's order, its gradients, one self-contained page."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings
+
+import viz
+from autograd import Value, dot, no_grad, topological_order
+from autograd.strategies import expressions
+from tests.viz import svg as svg_items
+from tests.viz.helpers import seed_graph
+from viz.dot import HIGHLIGHT, UPDATED
+
+
+def fresh_seed() -> Value:
+    """z = (x + y) * w before backward, labelled as in SEED-NOTES."""
+    x, y, w = Value(2.0, "x"), Value(3.0, "y"), Value(4.0, "w")
+    q = x + y
+    q.label = "q"
+    z = q * w
+    z.label = "z"
+    return z
+
+
+def test_frames_follow_backward_through_the_seed_example():
+    z = fresh_seed()
+    steps = viz.backward_steps(z)
+    # order: x, y, q, w, z
+    assert [(f.step, f.node, f.updated) for f in steps.frames] == [
+        (0, 4, (4,)),  # start: dz/dz = 1
+        (1, 4, (2, 3)),  # z = q * w passes 1 * 4 to q and 1 * 5 to w
+        (2, 2, (0, 1)),  # q = x + y passes 4 * 1 to x and to y
+    ]
+    assert steps.frames[1].contributions == ((2, 4.0, 4.0), (3, 5.0, 5.0))
+    assert steps.frames[2].contributions == ((0, 1.0, 4.0), (1, 1.0, 4.0))
+    assert [f.grads for f in steps.frames] == [
+        (0.0, 0.0, 0.0, 0.0, 1.0),
+        (0.0, 0.0, 4.0, 5.0, 1.0),
+        (4.0, 4.0, 4.0, 5.0, 1.0),
+    ]
+    assert [n.grad for n in topological_order(z)] == [0.0] * 5  # nothing touched
+    z.backward()
+    assert steps.frames[-1].grads == tuple(n.grad for n in topological_order(z))
+
+
+def test_captions_tell_the_chain_rule():
+    steps = viz.backward_steps(fresh_seed())
+    assert [steps.caption(f) for f in steps.frames] == [
+        "Start: the output's own gradient dz/dz = 1.",
+        "Step 1 of 2: z = q * w passes dz/dz = 1 to its operands: "
+        "dz/dq += 1 · 4 = 4; dz/dw += 1 · 5 = 5",
+        "Step 2 of 2: q = x + y passes dz/dq = 4 to its operands: "
+        "dz/dx += 4 · 1 = 4; dz/dy += 4 · 1 = 4",
+    ]
+
+
+def test_reused_values_accumulate_and_the_caption_shows_the_sum():
+    a = Value(3.0, "a")
+    b = a * a
+    b.label = "b"
+    c = b + a
+    c.label = "c"
+    steps = viz.backward_steps(c)
+    assert steps.caption(steps.frames[2]) == (
+        "Step 2 of 2: b = a * a passes dc/db = 1 to its operands: "
+        "dc/da += 1 · 3 = 3 (now 4); dc/da += 1 · 3 = 3 (now 7)"
+    )
+    assert steps.frames[-1].grads == (7.0, 1.0, 1.0)  # dc/da = 2a + 1
+
+
+def test_leaves_and_no_grad_values_get_no_frame():
+    x = Value(2.0, "x")
+    with no_grad():
+        frozen = x * 3
+    y = frozen * x
+    steps = viz.backward_steps(y)
+    assert [f.node for f in steps.frames] == [2, 2]  # frozen (a leaf) passes nothing
+    assert viz.backward_steps(Value(1.0)).frames[0].grads == (1.0,)
+
+
+def test_variadic_nodes_pass_to_every_parent():
+    w = [Value(0.5, "w0"), Value(-1.0, "w1")]
+    x = [Value(2.0, "x0"), Value(3.0, "x1")]
+    s = dot(w, x)
+    steps = viz.backward_steps(s)
+    assert steps.frames[1].updated == (0, 1, 2, 3)
+    s.backward()
+    assert steps.frames[-1].grads == tuple(n.grad for n in topological_order(s))
+
+
+@settings(max_examples=40, deadline=None)
+@given(expressions(max_steps=8))
+def test_final_gradients_equal_backward_on_random_graphs(expression):
+    root = expression(*expression.inputs)
+    steps = viz.backward_steps(root, max_nodes=1000)
+    root.backward()
+    order = topological_order(root)
+    assert steps.frames[-1].grads == pytest.approx([n.grad for n in order], rel=1e-12, abs=1e-12)
+    assert [f.node for f in steps.frames[1:]] == [
+        i for i in reversed(range(len(order))) if order[i].parents
+    ]
+
+
+def test_html_is_one_self_contained_page_with_one_svg_per_frame():
+    steps = viz.backward_steps(seed_graph())
+    page = steps.to_html(engine="wasi")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg") == len(steps.frames) == 3
+    lowered = page.lower()
+    for outside in ("src=", "<link", "href=", "@import", "url(", "<iframe", "<object"):
+        assert outside not in lowered, outside
+    # The only URLs are XML namespace names, which nothing fetches.
+    urls = re.findall(r"https?://[^\s\"'<>]+", page)
+    assert set(urls) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert "<script>" in page
+    assert "<style>" in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # three SVGs on one page: no id twice
+
+
+def frame_svgs(page: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", page, flags=re.DOTALL)
+
+
+def strokes(svg: str, title: str) -> set[str]:
+    root = ET.fromstring(svg)  # noqa: S314 - our own output
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        found = group.find("{http://www.w3.org/2000/svg}title")
+        if found is not None and found.text == title:
+            return {e.get("stroke") for e in group.iter() if e.get("stroke")}
+    raise AssertionError(title)
+
+
+def test_frames_highlight_the_node_and_the_gradients_it_updates():
+    steps = viz.backward_steps(seed_graph())
+    svgs = frame_svgs(steps.to_html(engine="wasi"))
+    # Step 1: z = q * w is processed (z and its op in red), q and w updated (orange).
+    assert HIGHLIGHT in strokes(svgs[1], "n4")
+    assert HIGHLIGHT in strokes(svgs[1], "n4_op")
+    assert UPDATED in strokes(svgs[1], "n2")
+    assert UPDATED in strokes(svgs[1], "n3")
+    assert HIGHLIGHT not in strokes(svgs[1], "n2_op")
+    # Gradients shown are those after each step.
+    grads = [svg_items.nodes(svg)["n0"].texts[-1] for svg in svgs]
+    assert grads == ["grad 0", "grad 0", "grad 4"]
+    assert svg_items.nodes(svgs[2])["n3"].texts == ("w", "data 4", "grad 5")
+
+
+def test_no_frame_moves_a_node():
+    a = Value(1.5, "a")
+    d = (a * a + a).tanh() * 123.456
+    steps = viz.backward_steps(d)
+    positions = []
+    for svg in steps.svgs("wasi"):
+        nodes = svg_items.nodes(svg)
+        positions.append({title: (min(n.xs), max(n.xs)) for title, n in nodes.items()})
+    assert all(p == positions[0] for p in positions)
+
+
+def test_save_html_and_save_frames(tmp_path):
+    steps = viz.backward_steps(seed_graph())
+    page = steps.save_html(tmp_path / "z_steps.html", engine="wasi")
+    assert page.read_text(encoding="utf-8") == steps.to_html(engine="wasi")
+    paths = steps.save_frames(tmp_path / "frames", engine="wasi")
+    assert [p.name for p in paths] == ["frame_000.svg", "frame_001.svg", "frame_002.svg"]
+    for path, svg in zip(paths, steps.svgs("wasi"), strict=True):
+        assert path.read_text(encoding="utf-8") == svg
+        ET.fromstring(path.read_bytes())  # noqa: S314
+
+
+def test_jupyter_gets_the_widget_and_never_an_exception(no_engine):
+    steps = viz.backward_steps(seed_graph())
+    with pytest.raises(viz.RenderError):
+        steps.to_html()
+    shown = steps._repr_html_()
+    assert "Step 2 of 2: q = x + y passes dz/dq = 4" in shown
+    assert "apt-get install graphviz" in shown
+    assert "digraph chainrule" in shown
+
+
+def test_jupyter_widget_is_a_fragment():
+    shown = viz.backward_steps(seed_graph())._repr_html_()
+    assert shown.startswith("<style>")
+    assert "<html" not in shown
+    assert shown.count("<svg") == 3
+
+
+def test_bad_input_is_refused_with_the_operation_named():
+    with pytest.raises(TypeError, match="backward_steps: expected a Value, got float"):
+        viz.backward_steps(1.0)
+    with pytest.raises(ValueError, match="backward_steps: rankdir must be one of"):
+        viz.backward_steps(seed_graph(), rankdir="up")
+    y = Value(1.0)
+    for _ in range(60):
+        y = y * 2
+    with pytest.raises(ValueError, match="more than max_nodes=50"):
+        viz.backward_steps(y, max_nodes=50)
+    with pytest.raises(ZeroDivisionError, match="sqrt: derivative undefined"):
+        viz.backward_steps(Value(0.0).sqrt())
+
+
+def test_repr_is_short():
+    assert repr(viz.backward_steps(seed_graph())) == "BackwardSteps(5 nodes, 3 frames)"
