@@ -16,12 +16,12 @@ Example:
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+from nn.checks import count, non_negative, real
 
 __all__ = [
     "GATE_NAMES",
@@ -53,32 +53,6 @@ def _rng(function: str, seed: Seed) -> np.random.Generator:
     if seed < 0:
         raise ValueError(f"{function}(seed): expected a non-negative int, got {seed}")
     return np.random.default_rng(int(seed))
-
-
-def _count(function: str, name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{function}({name}): expected an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{function}({name}): expected an int >= {minimum}, got {value}")
-    return int(value)
-
-
-def _real(function: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{function}({name}): expected a real number, got {type(value).__name__}: {value!r:.60}"
-        )
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{function}({name}): expected a finite number, got {number}")
-    return number
-
-
-def _non_negative(function: str, name: str, value: object) -> float:
-    number = _real(function, name, value)
-    if number < 0.0:
-        raise ValueError(f"{function}({name}): expected a number >= 0, got {number}")
-    return number
 
 
 def _flag(function: str, name: str, value: object) -> bool:
@@ -146,8 +120,8 @@ def make_moons(
         >>> X.round(6).tolist(), y.tolist()
         ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
     """
-    n_samples = _count("make_moons", "n_samples", n_samples)
-    noise = _non_negative("make_moons", "noise", noise)
+    n_samples = count("make_moons", "n_samples", n_samples)
+    noise = non_negative("make_moons", "noise", noise)
     shuffle = _flag("make_moons", "shuffle", shuffle)
     rng = _rng("make_moons", seed)
     sizes = [n_samples // 2, n_samples - n_samples // 2]
@@ -191,9 +165,9 @@ def make_circles(
         >>> X.round(6).tolist(), y.tolist()
         ([[1.0, 0.0], [-1.0, 0.0], [0.5, 0.0], [-0.5, 0.0]], [0, 0, 1, 1])
     """
-    n_samples = _count("make_circles", "n_samples", n_samples)
-    noise = _non_negative("make_circles", "noise", noise)
-    factor = _real("make_circles", "factor", factor)
+    n_samples = count("make_circles", "n_samples", n_samples)
+    noise = non_negative("make_circles", "noise", noise)
+    factor = real("make_circles", "factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"make_circles(factor): expected 0 < factor < 1, got {factor}")
     shuffle = _flag("make_circles", "shuffle", shuffle)
@@ -246,11 +220,11 @@ def make_blobs(
         >>> X.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.0]], [0, 0, 1, 1])
     """
-    n_samples = _count("make_blobs", "n_samples", n_samples)
+    n_samples = count("make_blobs", "n_samples", n_samples)
     shuffle = _flag("make_blobs", "shuffle", shuffle)
     rng = _rng("make_blobs", seed)
     if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
-        n_centers = _count("make_blobs", "centers", centers)
+        n_centers = count("make_blobs", "centers", centers)
         centres = rng.uniform(-_BLOB_BOX, _BLOB_BOX, size=(n_centers, 2))
     else:
         centres = _centres(centers)
@@ -283,14 +257,14 @@ def _centres(centers: object) -> npt.NDArray[np.float64]:
 
 def _stds(cluster_std: object, n_centers: int) -> npt.NDArray[np.float64]:
     if isinstance(cluster_std, Sequence | np.ndarray):
-        stds = [_non_negative("make_blobs", "cluster_std", std) for std in cluster_std]
+        stds = [non_negative("make_blobs", "cluster_std", std) for std in cluster_std]
         if len(stds) != n_centers:
             raise ValueError(
                 f"make_blobs(cluster_std): expected one std per centre ({n_centers}), "
                 f"got {len(stds)}"
             )
         return np.array(stds, dtype=np.float64)
-    return np.full(n_centers, _non_negative("make_blobs", "cluster_std", cluster_std))
+    return np.full(n_centers, non_negative("make_blobs", "cluster_std", cluster_std))
 
 
 # How far each spiral arm turns from its start to its end, in radians.
@@ -336,9 +310,9 @@ def make_spiral(
         >>> X.shape, sorted(y.tolist())
         ((6, 2), [0, 0, 1, 1, 2, 2])
     """
-    n_samples = _count("make_spiral", "n_samples", n_samples)
-    n_classes = _count("make_spiral", "n_classes", n_classes)
-    noise = _non_negative("make_spiral", "noise", noise)
+    n_samples = count("make_spiral", "n_samples", n_samples)
+    n_classes = count("make_spiral", "n_classes", n_classes)
+    noise = non_negative("make_spiral", "noise", noise)
     shuffle = _flag("make_spiral", "shuffle", shuffle)
     rng = _rng("make_spiral", seed)
     sizes = _split(n_samples, n_classes)
@@ -379,8 +353,8 @@ def make_xor(
         >>> X.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    n_samples = _count("make_xor", "n_samples", n_samples)
-    noise = _non_negative("make_xor", "noise", noise)
+    n_samples = count("make_xor", "n_samples", n_samples)
+    noise = non_negative("make_xor", "noise", noise)
     shuffle = _flag("make_xor", "shuffle", shuffle)
     rng = _rng("make_xor", seed)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.int64)

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from autograd import Value
+from nn.checks import count, fraction, non_negative, positive, real
 
 __all__ = [
     "SGD",
@@ -41,48 +42,6 @@ __all__ = [
 
 
 # --- argument checks ---------------------------------------------------------------------
-def _real(owner: str, name: str, value: object) -> float:
-    # bool is a numbers.Real, but lr=True is a slip, not a learning rate of 1.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{owner}({name}): expected a real number, got {type(value).__name__}: {value!r:.60}"
-        )
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{owner}({name}): expected a finite number, got {number}")
-    return number
-
-
-def _positive(owner: str, name: str, value: object) -> float:
-    number = _real(owner, name, value)
-    if number <= 0.0:
-        raise ValueError(f"{owner}({name}): expected a number > 0, got {number}")
-    return number
-
-
-def _non_negative(owner: str, name: str, value: object) -> float:
-    number = _real(owner, name, value)
-    if number < 0.0:
-        raise ValueError(f"{owner}({name}): expected a number >= 0, got {number}")
-    return number
-
-
-def _fraction(owner: str, name: str, value: object) -> float:
-    """A decay rate in [0, 1): at 1 the running average would never forget its start."""
-    number = _real(owner, name, value)
-    if not 0.0 <= number < 1.0:
-        raise ValueError(f"{owner}({name}): expected 0 <= {name} < 1, got {number}")
-    return number
-
-
-def _count(owner: str, name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{owner}({name}): expected an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{owner}({name}): expected an int >= 1, got {value}")
-    return int(value)
-
-
 def _parameters(owner: str, params: Iterable[Value]) -> list[Value]:
     if isinstance(params, Value):
         raise TypeError(f"{owner}(params): expected an iterable of Values, got one Value")
@@ -216,7 +175,7 @@ class Optimizer(ABC):
                         f"{owner}: {name} has {len(value)} entries for {len(self.params)} "
                         f"parameters"
                     )
-                restored[name] = [_real(owner, name, v) for v in value]
+                restored[name] = [real(owner, name, v) for v in value]
             else:  # a step counter
                 if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                     raise TypeError(f"{owner}: {name} must be an int, got {value!r:.60}")
@@ -287,9 +246,9 @@ class SGD(Optimizer):
         self.deltas: list[float] = [0.0] * len(self.params)
 
     def _configure(self, *, lr: float, momentum: float, weight_decay: float) -> None:
-        self.lr = _positive("SGD", "lr", lr)
-        self.momentum = _fraction("SGD", "momentum", momentum)
-        self.weight_decay = _non_negative("SGD", "weight_decay", weight_decay)
+        self.lr = positive("SGD", "lr", lr)
+        self.momentum = fraction("SGD", "momentum", momentum)
+        self.weight_decay = non_negative("SGD", "weight_decay", weight_decay)
 
     def step(self) -> None:
         """Move every parameter by ``-lr * g + momentum * previous step``."""
@@ -354,10 +313,10 @@ class Adam(Optimizer):
     ) -> None:
         if isinstance(betas, str | bytes) or not isinstance(betas, Sequence) or len(betas) != 2:
             raise TypeError(f"Adam(betas): expected a pair (beta1, beta2), got {betas!r:.60}")
-        self.lr = _positive("Adam", "lr", lr)
-        self.betas = (_fraction("Adam", "beta1", betas[0]), _fraction("Adam", "beta2", betas[1]))
-        self.eps = _positive("Adam", "eps", eps)
-        self.weight_decay = _non_negative("Adam", "weight_decay", weight_decay)
+        self.lr = positive("Adam", "lr", lr)
+        self.betas = (fraction("Adam", "beta1", betas[0]), fraction("Adam", "beta2", betas[1]))
+        self.eps = positive("Adam", "eps", eps)
+        self.weight_decay = non_negative("Adam", "weight_decay", weight_decay)
 
     def step(self) -> None:
         """Update the moment estimates, then move every parameter."""
@@ -427,11 +386,11 @@ class RMSprop(Optimizer):
     def _configure(
         self, *, lr: float, alpha: float, eps: float, weight_decay: float, momentum: float
     ) -> None:
-        self.lr = _positive("RMSprop", "lr", lr)
-        self.alpha = _fraction("RMSprop", "alpha", alpha)
-        self.eps = _positive("RMSprop", "eps", eps)
-        self.weight_decay = _non_negative("RMSprop", "weight_decay", weight_decay)
-        self.momentum = _fraction("RMSprop", "momentum", momentum)
+        self.lr = positive("RMSprop", "lr", lr)
+        self.alpha = fraction("RMSprop", "alpha", alpha)
+        self.eps = positive("RMSprop", "eps", eps)
+        self.weight_decay = non_negative("RMSprop", "weight_decay", weight_decay)
+        self.momentum = fraction("RMSprop", "momentum", momentum)
 
     def step(self) -> None:
         """Update the running averages, then move every parameter."""
@@ -526,13 +485,13 @@ class LinearDecay(Scheduler):
         end_factor: float = 0.1,
         start_factor: float = 1.0,
     ) -> None:
-        self.total_steps = _count("LinearDecay", "total_steps", total_steps)
-        self.end_factor = _real("LinearDecay", "end_factor", end_factor)
+        self.total_steps = count("LinearDecay", "total_steps", total_steps)
+        self.end_factor = real("LinearDecay", "end_factor", end_factor)
         if not 0.0 <= self.end_factor <= 1.0:
             raise ValueError(
                 f"LinearDecay(end_factor): expected 0 <= end_factor <= 1, got {end_factor}"
             )
-        self.start_factor = _real("LinearDecay", "start_factor", start_factor)
+        self.start_factor = real("LinearDecay", "start_factor", start_factor)
         if not 0.0 < self.start_factor <= 1.0:
             raise ValueError(
                 f"LinearDecay(start_factor): expected 0 < start_factor <= 1, got {start_factor}"
@@ -566,8 +525,8 @@ class StepDecay(Scheduler):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = _count("StepDecay", "step_size", step_size)
-        self.gamma = _positive("StepDecay", "gamma", gamma)
+        self.step_size = count("StepDecay", "step_size", step_size)
+        self.gamma = positive("StepDecay", "gamma", gamma)
         if self.gamma > 1.0:
             raise ValueError(f"StepDecay(gamma): expected 0 < gamma <= 1, got {gamma}")
         super().__init__(optimizer)
@@ -593,7 +552,7 @@ class ExponentialDecay(Scheduler):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        self.gamma = _positive("ExponentialDecay", "gamma", gamma)
+        self.gamma = positive("ExponentialDecay", "gamma", gamma)
         if self.gamma > 1.0:
             raise ValueError(f"ExponentialDecay(gamma): expected 0 < gamma <= 1, got {gamma}")
         super().__init__(optimizer)

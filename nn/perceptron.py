@@ -20,12 +20,13 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+from nn.checks import count, real
 
 __all__ = [
     "ConvergenceWarning",
@@ -40,26 +41,6 @@ class ConvergenceWarning(UserWarning):
 
 
 # --- argument checks ---------------------------------------------------------------------
-def _real(function: str, name: str, value: object) -> float:
-    # bool is a numbers.Real, but lr=True or a weight of False is almost surely a slip.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{function}({name}): expected a real number, got {type(value).__name__}: {value!r:.60}"
-        )
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{function}({name}): expected a finite number, got {number}")
-    return number
-
-
-def _count(function: str, name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{function}({name}): expected an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{function}({name}): expected an int >= 1, got {value}")
-    return int(value)
-
-
 def _rows(function: str, x: npt.ArrayLike, nin: int) -> list[list[float]]:
     """``x`` as a list of ``nin``-float rows; a flat list is accepted when ``nin == 1``."""
     if isinstance(x, str | bytes):
@@ -132,10 +113,10 @@ class ThresholdNeuron:
                 f"ThresholdNeuron(weights): expected a sequence of numbers, "
                 f"got {type(weights).__name__}"
             )
-        self.weights: list[float] = [_real("ThresholdNeuron", "weights", w) for w in weights]
+        self.weights: list[float] = [real("ThresholdNeuron", "weights", w) for w in weights]
         if not self.weights:
             raise ValueError("ThresholdNeuron(weights): expected at least one weight, got none")
-        self.threshold: float = _real("ThresholdNeuron", "threshold", threshold)
+        self.threshold: float = real("ThresholdNeuron", "threshold", threshold)
         self.name: str = str(name)
 
     @property
@@ -154,7 +135,7 @@ class ThresholdNeuron:
             raise ValueError(
                 f"ThresholdNeuron.__call__: expected {self.nin} inputs, got {len(inputs)}"
             )
-        values = [_real("ThresholdNeuron.__call__", "inputs", v) for v in inputs]
+        values = [real("ThresholdNeuron.__call__", "inputs", v) for v in inputs]
         total = math.fsum(w * v for w, v in zip(self.weights, values, strict=True))
         return int(total >= self.threshold)
 
@@ -272,7 +253,7 @@ class Perceptron:
         bias: float = 0.0,
         lr: float = 1.0,
     ) -> None:
-        self.nin = _count("Perceptron", "nin", nin)
+        self.nin = count("Perceptron", "nin", nin)
         if weights is None:
             self.weights: list[float] = [0.0] * self.nin
         else:
@@ -281,14 +262,14 @@ class Perceptron:
                     f"Perceptron(weights): expected a sequence of {self.nin} numbers, "
                     f"got {type(weights).__name__}"
                 )
-            self.weights = [_real("Perceptron", "weights", w) for w in weights]
+            self.weights = [real("Perceptron", "weights", w) for w in weights]
             if len(self.weights) != self.nin:
                 raise ValueError(
                     f"Perceptron(weights): expected {self.nin} weights (nin), "
                     f"got {len(self.weights)}"
                 )
-        self.bias: float = _real("Perceptron", "bias", bias)
-        self.lr: float = _real("Perceptron", "lr", lr)
+        self.bias: float = real("Perceptron", "bias", bias)
+        self.lr: float = real("Perceptron", "lr", lr)
         if self.lr <= 0.0:
             raise ValueError(f"Perceptron(lr): expected a learning rate > 0, got {self.lr}")
         self.converged: bool = False
@@ -374,7 +355,7 @@ class Perceptron:
         """
         rows = _rows("Perceptron.fit", x, self.nin)
         signs, negative = _signs("Perceptron.fit", y, len(rows))
-        epochs = _count("Perceptron.fit", "epochs", epochs)
+        epochs = count("Perceptron.fit", "epochs", epochs)
         if -1 in signs:  # all-positive labels say nothing about the encoding
             self._negative = negative
         self.history = []
