@@ -11,6 +11,7 @@ Example:
     (20.0, 4.0, 4.0, 5.0)
 """
 
+from autograd.compiled import CompiledFunction, Gradients, TraceError, compile
 from autograd.engine import grad, local_partials, operands, topological_order
 from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -20,12 +21,16 @@ from autograd.value import Scope, Value, apply, is_grad_enabled, no_grad, scope
 __all__ = [
     "OPS",
     "TABLE",
+    "CompiledFunction",
     "GradcheckError",
+    "Gradients",
     "Interval",
     "Op",
     "Scope",
+    "TraceError",
     "Value",
     "apply",
+    "compile",
     "dot",
     "grad",
     "gradcheck",

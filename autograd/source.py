@@ -136,6 +136,23 @@ class SourceSpace:
 SOURCE_SPACE = SourceSpace()
 
 
+class NumpySourceSpace(SourceSpace):
+    """The math space that writes source for numpy arrays (a batch of samples at once).
+
+    The same helper names are bound to numpy functions (:func:`numpy_globals`); only
+    ``select`` differs: a conditional expression cannot branch per element, so it becomes
+    ``numpy.where``, which evaluates both branches (the caller silences their warnings).
+    """
+
+    def select(self, x: Expr, positive: Branch, otherwise: Branch) -> Expr:
+        """``numpy.where(x > 0, positive, otherwise)``, element by element."""
+        yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
+        return Expr(f"_where({source(x)} > 0.0, {yes}, {no})")
+
+
+NUMPY_SOURCE_SPACE = NumpySourceSpace()
+
+
 def _exp(x: float) -> float:
     try:
         return math.exp(x)
@@ -194,6 +211,31 @@ FLOAT_GLOBALS: dict[str, Any] = {
     "_sign": _sign,
     "_pow": _pow,
 }
+
+
+def numpy_globals() -> dict[str, Any]:
+    """The helpers of :class:`NumpySourceSpace` source, bound to numpy (imported here)."""
+    import numpy as np  # noqa: PLC0415 - the engine itself needs only the standard library
+
+    def sigmoid(x: Any) -> Any:
+        # sigmoid(x) = exp(-softplus(-x)): no overflow, full relative precision in both tails.
+        return np.exp(-np.logaddexp(0.0, -x))
+
+    return {
+        "__builtins__": {"abs": abs},
+        "inf": math.inf,
+        "nan": math.nan,
+        "_exp": np.exp,
+        "_expm1": np.expm1,
+        "_log": np.log,
+        "_sqrt": np.sqrt,
+        "_tanh": np.tanh,
+        "_sigmoid": sigmoid,
+        "_softplus": lambda x: np.logaddexp(0.0, x),
+        "_sign": np.sign,
+        "_pow": np.power,
+        "_where": np.where,
+    }
 
 
 def compile_function(

@@ -36,6 +36,12 @@ def _as_value(x: Prediction) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
+def _target(t: Any) -> Value | float:
+    # Targets are numbers, or Values when a loss is traced for autograd.compile (then a
+    # target is an input of the compiled function, not a constant frozen at trace time).
+    return t if isinstance(t, Value) else float(t)
+
+
 def _mean(terms: list[Value]) -> Value:
     return total(terms) / len(terms)
 
@@ -48,10 +54,12 @@ def mse(predictions: Sequence[Prediction], targets: Sequence[float]) -> Value:
         2.5
     """
     ps, ts = _pairs("mse", predictions, targets)
-    return _mean([(_as_value(p) - float(t)) ** 2 for p, t in zip(ps, ts, strict=True)])
+    return _mean([(_as_value(p) - _target(t)) ** 2 for p, t in zip(ps, ts, strict=True)])
 
 
-def _checked_probability_target(name: str, t: Any) -> float:
+def _checked_probability_target(name: str, t: Any) -> Any:
+    if isinstance(t, Value):  # a traced target (autograd.compile): checked by its data
+        return t
     value = float(t)
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name}: targets must lie in [0, 1], got {t!r}")
@@ -115,15 +123,18 @@ def _class_index(name: str, target: Any, classes: int) -> int:
 def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
     """-log softmax(logits)[target], through a stable log-softmax.
 
-    One sample: ``logits`` is a list of class scores and ``target`` a class index. A batch:
-    ``logits`` is a list of such lists and ``target`` a list of indices; the mean is
-    returned.
+    One sample: ``logits`` is a list of class scores and ``target`` a class index, or a
+    list of class probabilities (soft targets, as PyTorch accepts: the loss is then
+    -Σ_k target_k log softmax_k). A batch: ``logits`` is a list of such lists and
+    ``target`` a list of targets; the mean is returned.
 
     Example:
         >>> round(cross_entropy([Value(0.0), Value(0.0)], 1).data, 6)
         0.693147
         >>> round(cross_entropy([[0.0, 0.0], [10.0, 0.0]], [1, 0]).data, 6)
         0.346596
+        >>> round(cross_entropy([0.0, 0.0], [0.0, 1.0]).data, 6)
+        0.693147
     """
     name = "cross_entropy"
     if logits and isinstance(logits[0], Sequence):
@@ -131,10 +142,20 @@ def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
         return _mean([cross_entropy(row, t) for row, t in zip(rows, targets, strict=True)])
     if len(logits) < 2:
         raise ValueError(f"{name}: needs at least two class logits, got {len(logits)}")
-    return -log_softmax(logits)[_class_index(name, target, len(logits))]
+    log_probabilities = log_softmax(logits)
+    if isinstance(target, Sequence) or (hasattr(target, "ndim") and target.ndim == 1):
+        weights = list(target)
+        if len(weights) != len(logits):
+            raise ValueError(
+                f"{name}: {len(logits)} logits but {len(weights)} target probabilities"
+            )
+        return -dot([_target(w) for w in weights], log_probabilities)
+    return -log_probabilities[_class_index(name, target, len(logits))]
 
 
-def _sign(name: str, target: Any) -> float:
+def _sign(name: str, target: Any) -> Any:
+    if isinstance(target, Value):  # a traced target (autograd.compile)
+        return target
     if target not in (1, -1):
         raise ValueError(f"{name}: targets must be +1 or -1, got {target!r}")
     return float(target)

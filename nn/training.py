@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from autograd import Value, no_grad
+from autograd import Value, compile, no_grad
 from nn import losses, optim
 from nn.layers import rng_from
 from nn.module import Module
@@ -102,19 +102,30 @@ class _Labels:
             return [1.0 if v == positive else 0.0 for v in values]
         return values
 
-    def predicted(self, output: Any) -> Any:
-        if self.kind == "classes":
-            scores = [o.data for o in output]
-            return scores.index(max(scores))
-        threshold = 0.5 if self.kind == "probability" else 0.0
-        positive = output.data > threshold
-        return self.classes[-1] if positive else self.classes[0]
-
-    def accuracy(self, outputs: list[Any], y: Sequence[Any]) -> float | None:
+    def accuracy(self, scores: np.ndarray, y: np.ndarray) -> float | None:
+        """The share of samples whose predicted class is ``y``; ``scores`` is (n,) or (n, k)."""
         if self.kind == "regression":
             return None
-        hits = sum(self.predicted(o) == label for o, label in zip(outputs, y, strict=True))
-        return hits / len(outputs)
+        if self.kind == "classes":
+            predicted = np.argmax(scores, axis=1)
+        else:
+            threshold = 0.5 if self.kind == "probability" else 0.0
+            flat = scores.reshape(len(y))
+            predicted = np.where(flat > threshold, self.classes[-1], self.classes[0])
+        return float(np.mean(predicted == y))
+
+    def target_columns(self, y: np.ndarray, width: int) -> list[np.ndarray]:
+        """Targets as input columns of a compiled loss: one-hot columns for classes."""
+        if self.kind == "classes":
+            return [(y == k).astype(float) for k in range(width)]
+        return [np.asarray(self.targets(y), dtype=float)]
+
+
+def _scores(outputs: list[Any]) -> np.ndarray:
+    """Model outputs (Values, or lists of Values) as an (n,) or (n, k) array of floats."""
+    return np.array(
+        [[o.data for o in out] if isinstance(out, list) else out.data for out in outputs]
+    )
 
 
 def _rows(name: str, X: Any) -> list[list[float]]:
@@ -186,7 +197,7 @@ def _evaluate(
     with no_grad():
         outputs = [model(row) for row in samples.rows]  # type: ignore[operator]
         value = function(outputs, labels.targets(samples.y))
-    return value.data, labels.accuracy(outputs, samples.y.tolist())
+    return value.data, labels.accuracy(_scores(outputs), samples.y)
 
 
 def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
@@ -209,6 +220,7 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
     restarts: int = 1,
     seed: int | None = None,
     progress: bool = True,
+    compiled: bool = False,
 ) -> History:
     """Train ``model`` on samples ``X`` (n x nin) with labels or targets ``y``.
 
@@ -243,6 +255,9 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
         seed: seeds batch shuffling and the restarts' initialisations.
         progress: show a progress bar (tqdm: terminal or Jupyter; never when output is
             not a terminal).
+        compiled: trace the per-sample loss once with ``autograd.compile`` and replay it
+            on numpy batches (much faster; the same numbers up to rounding). The model
+            must not branch on ``.data`` in Python; a custom loss must accept Value targets.
 
     Returns:
         The :class:`History` of the run that was kept.
@@ -293,6 +308,11 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
         shuffler=np.random.default_rng(seed),
         progress=progress,
         restarts=restarts,
+        compiled=_CompiledLoss(
+            model, task=task, loss=loss, labels=labels, train=train, val=val, l2=l2
+        )
+        if compiled
+        else None,
     )
     init_rng = rng_from(seed)
     best: tuple[History, dict[str, float]] | None = None
@@ -310,6 +330,63 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
     model.load_state_dict(state)
     history.restart_losses = scores
     return history
+
+
+class _CompiledLoss:
+    """The per-sample loss and the model's outputs, compiled once, replayed on batches.
+
+    The compiled function's inputs are a sample's features and its target (one-hot for
+    classes), so nothing about a sample is frozen at trace time; its outputs are the loss
+    (differentiated) and the model's outputs (for accuracy).
+    """
+
+    def __init__(  # noqa: PLR0913 - what fit knows about the run
+        self,
+        model: Module,
+        *,
+        task: _Task | None,
+        loss: str | LossFunction,
+        labels: _Labels,
+        train: _Samples,
+        val: _Samples,
+        l2: float,
+    ) -> None:
+        if task is not None and task.kind == "sign" and loss == "perceptron_criterion":
+            raise ValueError(
+                "fit: perceptron_criterion picks samples by their score; use compiled=False"
+            )
+        function: LossFunction = task.loss if task else loss  # type: ignore[assignment]
+        nin = len(train.rows[0])
+        width = len(labels.classes) if labels.kind == "classes" else 1
+        if labels.kind == "classes":
+            width = max(width, int(max(labels.classes)) + 1)
+        self.parameters = model.parameters()
+
+        def sample_loss(*values: Value) -> list[Value]:
+            out = model(list(values[:nin]))  # type: ignore[operator]
+            targets = list(values[nin:])
+            target = targets if labels.kind == "classes" else targets[0]
+            outputs = out if isinstance(out, list) else [out]
+            return [function([out], [target]), *outputs]
+
+        self.loss = compile(sample_loss, nin + width, parameters=self.parameters)
+        self.penalty = (
+            compile(lambda: losses.l2(self.parameters, l2), 0, parameters=self.parameters)
+            if l2
+            else None
+        )
+        self.train_columns = self._columns(train, labels, width)
+        self.val_columns = self._columns(val, labels, width) if val.rows else []
+
+    @staticmethod
+    def _columns(samples: _Samples, labels: _Labels, width: int) -> list[np.ndarray]:
+        features = np.asarray(samples.rows, dtype=float)
+        return [*features.T.copy(), *labels.target_columns(samples.y, width)]
+
+    def evaluate(self, labels: _Labels, y: np.ndarray) -> tuple[float, float | None]:
+        """Loss and accuracy on the validation columns."""
+        loss_per_sample, *outputs = self.loss(*self.val_columns)
+        return float(np.mean(loss_per_sample)), labels.accuracy(np.column_stack(outputs), y)
 
 
 @dataclass(frozen=True)
@@ -360,6 +437,7 @@ class _Loop:
     shuffler: np.random.Generator
     progress: bool
     restarts: int
+    compiled: _CompiledLoss | None = None
 
     def run(self, opt: optim.Optimizer, schedule: optim.Scheduler | None, restart: int) -> History:
         """Train from the model's current weights; returns the run's history."""
@@ -371,15 +449,13 @@ class _Loop:
         show = _show_progress(self.progress)
         bar = tqdm(range(self.epochs), desc=description, disable=not show, leave=True)
         for epoch in bar:
-            self._epoch(opt, schedule, history)
+            (self._epoch if self.compiled is None else self._compiled_epoch)(opt, schedule, history)
             postfix = {"loss": f"{history.loss[-1]:.4f}"}
             if history.accuracy[-1] is not None:
                 postfix["acc"] = f"{history.accuracy[-1]:.3f}"
             history.best_epoch = epoch
             if self.val.rows:
-                val_loss, val_accuracy = _evaluate(self.model, self.val, self.function, self.labels)
-                history.val_loss.append(val_loss)
-                history.val_accuracy.append(val_accuracy)
+                val_loss = self._validate(history)
                 postfix["val_loss"] = f"{val_loss:.4f}"
                 if val_loss < best_val:
                     best_val, best_state, stale = val_loss, self.model.state_dict(), 0
@@ -425,7 +501,45 @@ class _Loop:
             outputs_by_index.update(zip(batch, outputs, strict=True))
         history.loss.append(total / count)
         ordered = [outputs_by_index[i] for i in range(count)]
-        history.accuracy.append(self.labels.accuracy(ordered, self.train.y.tolist()))
+        history.accuracy.append(self.labels.accuracy(_scores(ordered), self.train.y))
+
+    def _validate(self, history: History) -> float:
+        """Record the validation loss and accuracy after an epoch; return the loss."""
+        if self.compiled is None:
+            val_loss, val_accuracy = _evaluate(self.model, self.val, self.function, self.labels)
+        else:
+            val_loss, val_accuracy = self.compiled.evaluate(self.labels, self.val.y)
+        history.val_loss.append(val_loss)
+        history.val_accuracy.append(val_accuracy)
+        return val_loss
+
+    def _compiled_epoch(
+        self, opt: optim.Optimizer, schedule: optim.Scheduler | None, history: History
+    ) -> None:
+        replay = self.compiled
+        count = len(self.train.rows)
+        order = self.shuffler.permutation(count) if self.size < count else np.arange(count)
+        total, scores = 0.0, [None] * count
+        for start in range(0, count, self.size):
+            batch = order[start : start + self.size]
+            result = replay.loss.grad(*(c[batch] for c in replay.train_columns), reduce="mean")
+            losses_per_sample, *outputs = result.output
+            grads = result.parameters
+            objective = float(np.mean(losses_per_sample))
+            if replay.penalty is not None:
+                penalty = replay.penalty.grad()
+                grads = [g + h for g, h in zip(grads, penalty.parameters, strict=True)]
+                objective += penalty.output
+            for p, g in zip(replay.parameters, grads, strict=True):
+                p.grad = g
+            opt.step()
+            if schedule is not None:
+                schedule.step()
+            total += objective * len(batch)
+            for j, i in enumerate(batch):
+                scores[i] = [o[j] for o in outputs]
+        history.loss.append(total / count)
+        history.accuracy.append(self.labels.accuracy(np.array(scores), self.train.y))
 
 
 def predict(model: Module, X: Any) -> list[Any]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from autograd import Scope, Value, local_partials, operands, topological_order
+from autograd import CompiledFunction, Scope, Value, local_partials, operands, topological_order
 from viz.engines import display_bundle, render_svg
 from viz.summary import count_nodes, graph_stats
 
@@ -492,6 +492,8 @@ def _check_options(rankdir: str, max_nodes: int) -> None:
 
 
 def _check_root(root: object, name: str) -> Value:
+    if isinstance(root, CompiledFunction):  # a compiled graph is drawn as its trace
+        root = root.output
     if not isinstance(root, Value):
         raise TypeError(f"{name}: expected a Value, got {type(root).__name__}: {root!r:.60}")
     return root
