@@ -28,6 +28,7 @@ __all__ = [
     "logic_gate_table",
     "make_blobs",
     "make_circles",
+    "make_digits",
     "make_moons",
     "make_spiral",
     "make_xor",
@@ -362,6 +363,155 @@ def make_xor(
     bits = corners[corner_of_row]
     labels = bits[:, 0] ^ bits[:, 1]
     return _finish(bits.astype(np.float64), labels, noise, shuffle, rng)
+
+
+# 8 x 8 strokes of the digits 0-9 ("#" is ink), drawn for this module.
+_DIGIT_STROKES = (
+    (
+        "..####..",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        "..####..",
+    ),
+    (
+        "...##...",
+        "..###...",
+        ".#.##...",
+        "...##...",
+        "...##...",
+        "...##...",
+        "...##...",
+        ".######.",
+    ),
+    (
+        "..####..",
+        ".#....#.",
+        "......#.",
+        ".....#..",
+        "....#...",
+        "...#....",
+        "..#.....",
+        ".######.",
+    ),
+    (
+        "..####..",
+        ".#....#.",
+        "......#.",
+        "...###..",
+        "......#.",
+        "......#.",
+        ".#....#.",
+        "..####..",
+    ),
+    (
+        ".....#..",
+        "....##..",
+        "...#.#..",
+        "..#..#..",
+        ".#...#..",
+        ".######.",
+        ".....#..",
+        ".....#..",
+    ),
+    (
+        ".######.",
+        ".#......",
+        ".#......",
+        ".#####..",
+        "......#.",
+        "......#.",
+        ".#....#.",
+        "..####..",
+    ),
+    (
+        "..####..",
+        ".#......",
+        ".#......",
+        ".#####..",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        "..####..",
+    ),
+    (
+        ".######.",
+        "......#.",
+        ".....#..",
+        "....#...",
+        "...#....",
+        "...#....",
+        "...#....",
+        "...#....",
+    ),
+    (
+        "..####..",
+        ".#....#.",
+        ".#....#.",
+        "..####..",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        "..####..",
+    ),
+    (
+        "..####..",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        "..#####.",
+        "......#.",
+        "......#.",
+        "..####..",
+    ),
+)
+
+
+def make_digits(
+    n_samples: int = 500, noise: float = 0.15, seed: Seed = None, *, shuffle: bool = True
+) -> Dataset:
+    """Small 8 x 8 images of the digits 0-9, generated (a tiny stand-in for MNIST).
+
+    Each image is one digit's strokes, shifted by up to one pixel in each direction, with
+    Gaussian pixel noise of standard deviation ``noise``, clipped to [0, 1]. The digits
+    share the samples as evenly as possible.
+
+    Args:
+        n_samples: number of images, >= 1.
+        noise: standard deviation of the pixel noise, >= 0.
+        seed: an int, None or a ``numpy.random.Generator``.
+        shuffle: shuffle the rows (otherwise grouped by digit).
+
+    Returns:
+        ``(X, y)``: float64 pixels of shape ``(n_samples, 64)`` (row by row) and int64
+        labels 0-9.
+
+    Example:
+        >>> X, y = make_digits(10, noise=0.0, seed=0, shuffle=False)
+        >>> X.shape, y.tolist()
+        ((10, 64), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    """
+    n_samples = count("make_digits", "n_samples", n_samples)
+    noise = non_negative("make_digits", "noise", noise)
+    shuffle = _flag("make_digits", "shuffle", shuffle)
+    rng = _rng("make_digits", seed)
+    strokes = np.array(
+        [[[c == "#" for c in row] for row in digit] for digit in _DIGIT_STROKES], dtype=np.float64
+    )
+    labels = _labels(_split(n_samples, 10))
+    shifts = rng.integers(-1, 2, size=(n_samples, 2))
+    images = np.stack(
+        [
+            np.roll(strokes[k], tuple(shift), axis=(0, 1))
+            for k, shift in zip(labels, shifts, strict=True)
+        ]
+    )
+    if noise > 0.0:
+        images = np.clip(images + rng.normal(scale=noise, size=images.shape), 0.0, 1.0)
+    return _finish(images.reshape(n_samples, 64), labels, 0.0, shuffle, rng)
 
 
 # --- exact tables ------------------------------------------------------------------------

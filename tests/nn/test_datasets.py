@@ -14,6 +14,7 @@ from nn.datasets import (
     logic_gate_table,
     make_blobs,
     make_circles,
+    make_digits,
     make_moons,
     make_spiral,
     make_xor,
@@ -359,3 +360,27 @@ def test_unknown_gate_lists_the_valid_names():
 def test_gate_name_must_be_a_string():
     with pytest.raises(TypeError, match=r"logic_gate_table\(name\).*int"):
         logic_gate_table(1)
+
+
+def test_make_digits_images_are_shifted_strokes():
+    X, y = make_digits(30, noise=0.0, seed=0, shuffle=False)
+    assert X.shape == (30, 64)
+    assert X.dtype == np.float64
+    assert y.tolist() == [k for k in range(10) for _ in range(3)]
+    assert set(np.unique(X)) <= {0.0, 1.0}
+    ink = X.reshape(30, 8, 8).sum(axis=(1, 2))
+    assert ink[0] == ink[1] == ink[2]  # a shift moves the ink, never adds or removes it
+    assert all(10 <= count <= 30 for count in ink)
+
+
+def test_make_digits_noise_seed_and_errors():
+    a, b = make_digits(50, seed=3), make_digits(50, seed=3)
+    assert np.array_equal(a[0], b[0])
+    assert np.array_equal(a[1], b[1])
+    assert a[0].min() >= 0.0
+    assert a[0].max() <= 1.0
+    assert np.bincount(a[1]).tolist() == [5] * 10
+    with pytest.raises(ValueError, match=r"make_digits\(n_samples\)"):
+        make_digits(0)
+    with pytest.raises(ValueError, match=r"make_digits\(noise\)"):
+        make_digits(10, noise=-1.0)

@@ -143,3 +143,47 @@ def test_bad_data():
         fit(MLP(2, [1]), [[0.0, math.nan]], [1], progress=False)
     with pytest.raises(ValueError, match="needs two classes"):
         fit(MLP(2, [1]), np.zeros((3, 2)), [0, 1, 2], progress=False)
+
+
+@pytest.mark.parametrize(
+    ("loss", "dataset", "outputs", "options"),
+    [
+        ("hinge", "moons", 1, {"l2": 1e-4, "lr": 1.0, "lr_decay": "linear"}),
+        ("binary_cross_entropy_with_logits", "moons", 1, {"batch_size": 16, "seed": 3}),
+        ("cross_entropy", "blobs", 3, {"optimizer": "adam", "lr": 0.05, "validation_split": 0.2}),
+        ("mse", "moons", 1, {"weight_decay": 0.01}),
+    ],
+)
+def test_compiled_training_equals_eager_training(loss, dataset, outputs, options):
+    if dataset == "moons":
+        X, y = datasets.make_moons(40, noise=0.1, seed=0)
+    else:
+        X, y = datasets.make_blobs(45, centers=3, seed=0)
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [8, outputs], activation="tanh", seed=0)
+        history = fit(model, X, y, loss=loss, epochs=8, progress=False, compiled=compiled,
+                      **options)  # fmt: skip
+        runs.append((history, model.state_dict()))
+    (eager, eager_state), (replayed, replayed_state) = runs
+    assert replayed.loss == pytest.approx(eager.loss, rel=1e-10)
+    assert replayed.accuracy == eager.accuracy
+    assert replayed.val_loss == pytest.approx(eager.val_loss, rel=1e-10)
+    for name, value in eager_state.items():
+        assert replayed_state[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
+
+
+def test_compiled_training_refuses_the_perceptron_criterion():
+    X, y = datasets.logic_gate_table("and")
+    with pytest.raises(ValueError, match="use compiled=False"):
+        fit(MLP(2, [1]), X, y, loss="perceptron_criterion", compiled=True, progress=False)
+
+
+def test_compiled_training_learns_the_digits_in_seconds():
+    X, y = datasets.make_digits(400, noise=0.2, seed=0)
+    X_test, y_test = datasets.make_digits(200, noise=0.2, seed=1)
+    model = MLP(64, [32, 10], seed=0)
+    history = fit(model, X, y, loss="cross_entropy", optimizer="adam", lr=0.01, epochs=15,
+                  batch_size=50, seed=0, progress=False, compiled=True)  # fmt: skip
+    assert history.accuracy[-1] >= 0.9
+    assert evaluate(model, X_test, y_test, loss="cross_entropy")[1] >= 0.9
