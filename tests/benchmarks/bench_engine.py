@@ -24,6 +24,12 @@ Workloads:
   ``nn.losses`` (a neuron's weighted sum is one ``dot`` node); micrograd runs its own
   ``micrograd.nn.MLP`` as its demo notebook does; the float code is an explicit forward
   and backward over lists. The result is the gradient of every parameter.
+- D, the same step through ``autograd.compile``: the per-sample hinge loss traced once
+  (not timed) and replayed per sample on floats, or once on numpy arrays of the 100
+  samples; beside float code, the eager engine, micrograd and, if it is installed,
+  PyTorch on batched float64 tensors (one thread). Targets: compiled floats within 2x
+  of the float code, the numpy batch at least 100x faster than micrograd and within 5x
+  of PyTorch.
 
 What one timed run covers (``time.perf_counter``, one call of one function):
 creating the leaves, building the graph, backward, reading the gradients into floats,
@@ -293,6 +299,150 @@ def mlp_step_floats(params: list[float], X: list[list[float]], y: list[float]) -
     return result
 
 
+# --- workload D: the demo step through autograd.compile ----------------------------------
+COMPILED_FLOATS, COMPILED_NUMPY, TORCH = "compiled, floats", "compiled, numpy batch", "PyTorch"
+
+
+def compiled_step(
+    params: list[float], X: list[list[float]], y: list[float], batch: bool
+) -> Callable[[], Gradients]:
+    """The demo step replayed by ``autograd.compile``: per sample on floats, or one batch.
+
+    The trace (once, here) is not timed; a step sets the initial weights, replays the
+    per-sample hinge loss and its gradient (summed over the samples, then averaged),
+    adds the compiled L2 penalty's gradient and updates the weights.
+    """
+    import numpy as np  # noqa: PLC0415
+
+    from autograd import compile as compile_graph  # noqa: PLC0415
+    from nn import MLP, losses  # noqa: PLC0415
+
+    model = MLP(2, list(MLP_SIZES[1:]), init="uniform")
+    weights = model.parameters()
+    loss = compile_graph(lambda x0, x1, t: losses.hinge([model([x0, x1])], [t]), parameters=weights)
+    penalty = compile_graph(lambda: losses.l2(weights, ALPHA), 0, parameters=weights)
+    loss.trace(X[0][0], X[0][1], y[0])
+    penalty.trace()
+    columns = [np.array([x[0] for x in X]), np.array([x[1] for x in X]), np.array(y)]
+
+    def step() -> Gradients:
+        for p, value in zip(weights, params, strict=True):
+            p.data = value
+        if batch:
+            data = loss.grad(*columns, reduce="mean").parameters
+        else:
+            sums = [0.0] * len(weights)
+            for (x0, x1), target in zip(X, y, strict=True):
+                sums = [
+                    a + b for a, b in zip(sums, loss.grad(x0, x1, target).parameters, strict=True)
+                ]
+            data = [s / len(X) for s in sums]
+        grads = [a + b for a, b in zip(data, penalty.grad().parameters, strict=True)]
+        for p, g in zip(weights, grads, strict=True):
+            p.data -= LEARNING_RATE * g
+        return grads
+
+    return step
+
+
+def torch_step(
+    params: list[float], X: list[list[float]], y: list[float]
+) -> Callable[[], Gradients] | None:
+    """The demo step with PyTorch on batched float64 tensors, one thread (None if absent)."""
+    try:
+        import torch  # noqa: PLC0415
+    except ImportError:
+        return None
+    torch.set_num_threads(1)  # like every other implementation here; tiny tensors anyway
+    shapes, tensors, initial, index = list(itertools.pairwise(MLP_SIZES)), [], [], 0
+    for nin, nout in shapes:
+        block = torch.tensor(params[index : index + nout * (nin + 1)], dtype=torch.float64)
+        block = block.reshape(nout, nin + 1)
+        initial.append((block[:, :nin].clone(), block[:, nin].clone()))
+        tensors.append((torch.zeros(nout, nin, dtype=torch.float64, requires_grad=True),
+                        torch.zeros(nout, dtype=torch.float64, requires_grad=True)))  # fmt: skip
+        index += nout * (nin + 1)
+    inputs = torch.tensor(X, dtype=torch.float64)
+    labels = torch.tensor(y, dtype=torch.float64)
+    flat = [t for pair in tensors for t in pair]
+
+    def step() -> Gradients:
+        with torch.no_grad():
+            for (w, b), (w0, b0) in zip(tensors, initial, strict=True):
+                w.copy_(w0)
+                b.copy_(b0)
+        for t in flat:
+            t.grad = None
+        h = inputs
+        for depth, (w, b) in enumerate(tensors):
+            h = h @ w.T + b
+            if depth < len(tensors) - 1:
+                h = torch.relu(h)
+        loss = torch.relu(1 - labels * h[:, 0]).mean() + ALPHA * sum((t * t).sum() for t in flat)
+        loss.backward()
+        with torch.no_grad():
+            for tensor in flat:
+                tensor.sub_(LEARNING_RATE * tensor.grad)
+        grads: Gradients = []
+        for w, b in tensors:  # micrograd's order: each neuron's weights, then its bias
+            for j in range(w.shape[0]):
+                grads.extend(w.grad[j].tolist())
+                grads.append(float(b.grad[j]))
+        return grads
+
+    return step
+
+
+def compiled_workload(quick: bool) -> Workload:
+    """Workload D: C's step by every implementation, compiled ones and PyTorch included."""
+    problem = mlp_problem()
+    runs: dict[str, Callable[[], Gradients]] = {
+        FLOAT: functools.partial(mlp_step_floats, *problem),
+        CHAINRULE: functools.partial(mlp_step_chainrule, *problem),
+        COMPILED_FLOATS: compiled_step(*problem, batch=False),
+        COMPILED_NUMPY: compiled_step(*problem, batch=True),
+    }
+    if MicrogradValue is not None:
+        runs[MICROGRAD] = functools.partial(mlp_step_micrograd, *problem)
+    torch_run = torch_step(*problem)
+    if torch_run is not None:
+        runs[TORCH] = torch_run
+    name = f"D the demo step, compiled, MLP(2, [16, 16, 1]) on {MLP_SAMPLES} points"
+    return Workload(name, 2 if quick else 5, 1e-9, runs)
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def print_compiled(workload: Workload, timings: dict[str, Timing]) -> None:
+    """Workload D's times, its ratios, and its targets."""
+    print(f"{workload.name}: ms per step, median (best) of {workload.repeats} runs")
+    print()
+    print("| implementation | ms per step | x float code | micrograd / it |")
+    print("|---|--:|--:|--:|")
+    for name, timing in timings.items():
+        print(
+            f"| {name} | {ms(timing)} | {ratio(timing, timings[FLOAT])} "
+            f"| {ratio(timings.get(MICROGRAD), timing)} |"
+        )
+    print()
+    floats, batch = timings[COMPILED_FLOATS], timings[COMPILED_NUMPY]
+    within = floats.median / timings[FLOAT].median
+    print("Targets (issue 6):")
+    print(f"- compiled floats within 2x of float code: {within:.2f}x, {_verdict(within <= 2)}")
+    if MICROGRAD in timings:
+        speedup = timings[MICROGRAD].median / batch.median
+        met = _verdict(speedup >= 100)
+        print(f"- compiled batch at least 100x faster than micrograd: {speedup:.0f}x, {met}")
+    if TORCH in timings:
+        behind = batch.median / timings[TORCH].median
+        print(f"- compiled batch within 5x of PyTorch: {behind:.1f}x, {_verdict(behind <= 5)}")
+    else:
+        print("- PyTorch is not installed: the comparison with it is skipped")
+    print()
+
+
 # --- the workloads and their checks -------------------------------------------------------
 @dataclass(frozen=True)
 class Workload:
@@ -555,6 +705,11 @@ def run_benchmarks(quick: bool) -> None:
     print_table(results)
     print_collect_share(results)
     print_speed_targets(results)
+    compiled = compiled_workload(quick)
+    check_gradients(compiled)
+    gc.collect()
+    gc.freeze()  # numpy, torch and the traces were just loaded: not the benchmark's garbage
+    print_compiled(compiled, measure(compiled))
     print_memory()
     print_environment()
 
