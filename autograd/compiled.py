@@ -168,15 +168,15 @@ def _tuple(names: Sequence[str]) -> str:
     return f"({', '.join(names)}{',' if names else ''})"
 
 
-def _returned(tape: _Tape, adjoint: dict[Value, str]) -> str:
+def _returned(tape: _Tape, adjoint: dict[Value, str] | None) -> str:
     """``return outputs, parameter adjoints, input adjoints, guarded values``.
 
     Guarded values are those of the ops with a domain rule (log, sqrt, div, pow): a batch
     replay checks them, since a nan there can be hidden from the output (relu(nan) = 0).
     """
     outputs = [tape.names[o] for o in tape.outputs]
-    params = [adjoint.get(p, "None") for p in tape.parameters]
-    inputs = [adjoint.get(x, "None") for x in tape.inputs]
+    params = [] if adjoint is None else [adjoint.get(p, "None") for p in tape.parameters]
+    inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
     guarded = [tape.names[n] for n in tape.nodes if n.op is not None and n.op.domain_text]
     return f"return {_tuple(outputs)}, {_tuple(params)}, {_tuple(inputs)}, {_tuple(guarded)}"
 
@@ -203,7 +203,7 @@ class _Program:
         wrt_inputs: bool,
     ) -> None:
         forward = _forward_lines(tape, space)
-        self.forward_source = _function("forward", tape, [*forward, _returned(tape, {})])
+        self.forward_source = _function("forward", tape, [*forward, _returned(tape, None)])
         wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
         backward = _backward_lines(tape, space, wanted)
         self.backward_source = _function("forward_backward", tape, forward + backward, "seed")
