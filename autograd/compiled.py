@@ -76,7 +76,13 @@ class Gradients(NamedTuple):
 class _Tape:
     """The traced graph: nodes in topological order, and which leaves play which part."""
 
-    def __init__(self, outputs: list[Value], inputs: list[Value], parameters: list[Value]):
+    def __init__(
+        self,
+        outputs: list[Value],
+        inputs: list[Value],
+        parameters: list[Value] | None,
+        single: bool,
+    ) -> None:
         order: list[Value] = []
         seen: set[Value] = set()
         for out in outputs:
@@ -87,11 +93,15 @@ class _Tape:
         self.nodes = order
         self.outputs = outputs
         self.inputs = inputs
-        self.parameters = parameters
+        self.single = single  # fn returned one Value, not a list
+        if parameters is None:  # by default, every leaf marked as a parameter
+            parameters = [n for n in order if n.op is None and n.is_parameter]
+        placeholders = set(inputs)
+        self.parameters = [p for p in parameters if p not in placeholders]
         self.names: dict[Value, str] = {}
         for i, x in enumerate(inputs):
             self.names.setdefault(x, f"x{i}")
-        for i, p in enumerate(parameters):
+        for i, p in enumerate(self.parameters):
             self.names.setdefault(p, f"p{i}")
         for i, node in enumerate(order):
             if node.op is not None:
@@ -257,15 +267,7 @@ class CompiledFunction:
                 f"compile: the function must return a Value or a list of Values, "
                 f"got {type(result).__name__}"
             )
-        self._single = single
-        order = [n for out in outputs for n in topological_order(out)]
-        if self._given_parameters is not None:
-            parameters = self._given_parameters
-        else:
-            parameters = list(dict.fromkeys(n for n in order if n.op is None and n.is_parameter))
-        placeholder = set(inputs)
-        parameters = [p for p in parameters if p not in placeholder]
-        return _Tape(outputs, inputs, parameters)
+        return _Tape(outputs, inputs, self._given_parameters, single)
 
     @property
     def tape(self) -> _Tape:
@@ -311,7 +313,7 @@ class CompiledFunction:
     def __call__(self, *inputs: Any) -> Any:
         """The function's output(s) at ``inputs`` (numbers, or 1-D arrays for a batch)."""
         outputs = self._run(inputs, backward=False)[0]
-        return outputs[0] if self._single else list(outputs)
+        return outputs[0] if self.tape.single else list(outputs)
 
     def grad(self, *inputs: Any, wrt_inputs: bool = False, reduce: str = "sum") -> Gradients:
         """The output and its gradients at ``inputs``; ``.grad`` of nothing is touched.
@@ -329,7 +331,7 @@ class CompiledFunction:
         input_grads = (
             [(_zeros_like(g, count) if g is None else g) for g in xs] if wrt_inputs else []
         )
-        return Gradients(outputs[0] if self._single else list(outputs), grads, input_grads)
+        return Gradients(outputs[0] if self.tape.single else list(outputs), grads, input_grads)
 
     def backward(self, *inputs: Any, reduce: str = "sum") -> Any:
         """Add the parameters' gradients into their ``.grad`` (as backward); return the output."""
