@@ -7,23 +7,15 @@ from typing import Any
 import pytest
 
 from autograd import Value
+from autograd.cli import seed_example
+
+seed_graph = seed_example  # SEED-NOTES' worked example after backward: z = (x + y) * w
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="no system Graphviz (apt-get install graphviz)"
 )
 
 ENGINES = ["system", "wasi"]
-
-
-def seed_graph() -> Value:
-    """SEED-NOTES' worked example after backward: z = (x + y) * w with x=2, y=3, w=4."""
-    x, y, w = Value(2.0, "x"), Value(3.0, "y"), Value(4.0, "w")
-    q = x + y
-    q.label = "q"
-    z = q * w
-    z.label = "z"
-    z.backward()
-    return z
 
 
 def engine_param(engine: str):
