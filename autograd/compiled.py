@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -345,6 +346,7 @@ class CompiledFunction:
     ) -> tuple[Any, Any, Any, Any]:
         if len(inputs) != self.n_inputs:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(inputs)}")
+        _check_inputs(inputs)
         batch = any(_is_array(x) for x in inputs)
         first = [float(x[0]) if _is_array(x) else float(x) for x in inputs]
         if self._tape is None:
@@ -442,6 +444,22 @@ def _input_count(fn: Callable[..., Any]) -> int:
     if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
         raise TypeError("compile: the function takes *args; pass n_inputs=")
     return sum(1 for p in params if p.kind in kinds and p.default is inspect.Parameter.empty)
+
+
+def _check_inputs(inputs: Sequence[Any]) -> None:
+    """Each input must be a real number or a non-empty 1-D array of them."""
+    for index, x in enumerate(inputs):
+        if _is_array(x):
+            if x.ndim != 1 or len(x) == 0:
+                raise ValueError(
+                    f"compile: input {index} must be a number or a non-empty 1-D array "
+                    f"(one value per sample), got an array of shape {x.shape}"
+                )
+        elif isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(
+                f"compile: input {index} must be a number or a 1-D numpy array, "
+                f"got {type(x).__name__}: {x!r:.40}"
+            )
 
 
 def _batch_size(inputs: Sequence[Any]) -> int:

@@ -204,6 +204,10 @@ def test_overflow_is_inf_as_in_the_engine():
             "different lengths",
         ),
         (lambda: compile(lambda x: x).grad(1.0, reduce="max"), ValueError, "reduce must be"),
+        (lambda: compile(lambda x: x)([1.0, 2.0]), TypeError, "input 0 must be a number or a 1-D"),
+        (lambda: compile(lambda x: x)("2"), TypeError, "input 0 must be a number"),
+        (lambda: compile(lambda x: x)(np.ones((2, 2))), ValueError, r"shape \(2, 2\)"),
+        (lambda: compile(lambda x: x)(np.ones(0)), ValueError, "non-empty 1-D array"),
         (lambda: compile(lambda x: x).source, TraceError, "not traced yet"),
     ],
 )
