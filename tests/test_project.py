@@ -1,6 +1,8 @@
 """The project's promises about itself: README commands, CI script, shown output, layout."""
 
 import ast
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -88,3 +90,25 @@ def test_readme_lists_every_op_of_the_table():
 
     listed = re.findall(r"^\| `(\w+)` \|", README, flags=re.MULTILINE)
     assert listed == [op.name for op in TABLE]
+
+
+def _python_examples() -> list[tuple[str, str | None]]:
+    """Each python block of the README, with the text block right after it (if any)."""
+    pattern = r"```python\n(.*?)```\s*(?:```text\n(.*?)```)?"
+    return [(code, shown or None) for code, shown in re.findall(pattern, README, flags=re.S)]
+
+
+def test_readme_python_examples_print_what_they_show(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the examples write z.svg, moons.json, ...
+    namespace: dict[str, object] = {"__name__": "readme"}
+    examples = _python_examples()
+    assert len(examples) >= 5
+    for code, shown in examples:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+        printed = out.getvalue().splitlines()
+        for expected in re.findall(r"^print\(.*\)  # (.*)$", code, flags=re.M):
+            assert expected in printed, (expected, printed)
+        if shown is not None:
+            assert shown.rstrip("\n") in out.getvalue(), (shown, out.getvalue())
