@@ -3,6 +3,7 @@
 import ast
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -112,3 +113,48 @@ def test_readme_python_examples_print_what_they_show(tmp_path, monkeypatch):
             assert expected in printed, (expected, printed)
         if shown is not None:
             assert shown.rstrip("\n") in out.getvalue(), (shown, out.getvalue())
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 6
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_committed_without_outputs(path):
+    # Outputs are not committed: CI executes every notebook (nbmake) instead.
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for cell in document["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], path.name
+            assert cell["execution_count"] is None, path.name
+    assert document["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_readme_lists_every_notebook(path):
+    assert f"notebooks/{path.name}" in README
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebooks_use_only_the_public_api(path):
+    document = json.loads(path.read_text(encoding="utf-8"))
+    code = "\n".join(
+        line
+        for cell in document["cells"]
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if not line.lstrip().startswith(("%", "!"))
+    )
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert not any(part.startswith("_") for part in node.module.split(".")), node.module
+            assert not any(alias.name.startswith("_") for alias in node.names), node.module
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in {"autograd", "nn", "viz"}
+        ):
+            assert not node.attr.startswith("_"), f"{node.value.id}.{node.attr}"
