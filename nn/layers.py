@@ -104,8 +104,9 @@ class Neuron(Module):
         """The neuron's output for inputs ``x`` (floats or Values)."""
         if len(x) != self.nin:
             raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
+        values = as_values(x)  # outside the scope: inputs are not the neuron's own nodes
         with scope(self.scope):
-            return self._act.apply(dot(self.w, x) + self.b, self.slope)
+            return self._act.apply(dot(self.w, values) + self.b, self.slope)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``w.0 ... w.(nin-1)``, ``b``, then ``slope`` for PReLU."""

@@ -238,3 +238,11 @@ def test_every_activation_is_listed():
         "linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "softplus",
         "softmax",
     ]  # fmt: skip
+
+
+def test_a_neuron_labels_number_inputs_outside_its_cluster():
+    neuron = Neuron(2, seed=0)
+    out = neuron([1.0, 2.0])
+    leaves = [n for n in topological_order(out) if n.op is None and not n.is_parameter]
+    assert [leaf.label for leaf in leaves] == ["x0", "x1"]
+    assert all(leaf.scope is None for leaf in leaves)
