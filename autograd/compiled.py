@@ -348,15 +348,14 @@ class CompiledFunction:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(inputs)}")
         _check_inputs(inputs)
         batch = any(_is_array(x) for x in inputs)
-        first = [float(x[0]) if _is_array(x) else float(x) for x in inputs]
         if self._tape is None:
-            self.trace(*first)
+            self.trace(*_sample(inputs, 0))
         params = [p.data for p in self.tape.parameters]
         if self.verify:
             self._verify(inputs, batch)
         program = self._program("numpy" if batch else "float", wrt_inputs)
         if not batch:
-            return self._run_floats(program, [float(x) for x in inputs], params, backward)
+            return self._run_floats(program, _sample(inputs, 0), params, backward)
         return self._run_numpy(program, inputs, params, backward)
 
     def _run_floats(
@@ -388,8 +387,8 @@ class CompiledFunction:
             bad = np.zeros(count, dtype=bool)
             for v in values:
                 bad |= ~np.isfinite(np.broadcast_to(v, (count,)))
-            for sample in np.flatnonzero(bad) if bad.any() else range(count):
-                point = [float(a[sample]) if _is_array(a) else a for a in arrays]
+            for sample in np.flatnonzero(bad):
+                point = _sample(arrays, int(sample))
                 _diagnose(self.tape, point, params, backward=backward, sample=int(sample))
         return result
 
@@ -397,7 +396,7 @@ class CompiledFunction:
         expected = self.tape.structure()
         count = _batch_size(inputs) if batch else 1
         for sample in range(count):
-            point = [float(x[sample]) if _is_array(x) else float(x) for x in inputs]
+            point = _sample(inputs, sample)
             if self._record(point).structure() != expected:
                 where = f" at sample {sample}" if batch else ""
                 raise TraceError(
@@ -444,6 +443,11 @@ def _input_count(fn: Callable[..., Any]) -> int:
     if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
         raise TypeError("compile: the function takes *args; pass n_inputs=")
     return sum(1 for p in params if p.kind in kinds and p.default is inspect.Parameter.empty)
+
+
+def _sample(inputs: Sequence[Any], index: int) -> list[float]:
+    """Sample ``index`` of a call's inputs as floats (a number input is every sample's)."""
+    return [float(x[index]) if _is_array(x) else float(x) for x in inputs]
 
 
 def _check_inputs(inputs: Sequence[Any]) -> None:
