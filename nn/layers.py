@@ -104,7 +104,10 @@ class Neuron(Module):
         """The neuron's output for inputs ``x`` (floats or Values)."""
         if len(x) != self.nin:
             raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
-        values = as_values(x)  # outside the scope: inputs are not the neuron's own nodes
+        return self._output(as_values(x))  # outside the scope: inputs are not its own nodes
+
+    def _output(self, values: list[Value]) -> Value:
+        """The output for inputs already checked and made Values (a Layer does it once)."""
         with scope(self.scope):
             return self._act.apply(dot(self.w, values) + self.b, self.slope)
 
@@ -181,7 +184,7 @@ class Layer(Module):
             raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
         values = as_values(x)
         with scope(self.scope):
-            outputs = [neuron(values) for neuron in self.neurons]
+            outputs = [neuron._output(values) for neuron in self.neurons]
             return softmax(outputs) if self.activation == "softmax" else outputs
 
     def named_parameters(self) -> list[tuple[str, Value]]:
