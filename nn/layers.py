@@ -12,30 +12,33 @@ it) and re-enters it on every call, so a drawing of the graph clusters each neur
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autograd import Scope, Value, dot, scope, softmax
-from nn.activations import PRELU_INITIAL_SLOPE, init_bound
+from nn import checks
+from nn.activations import ACTIVATIONS, PRELU_INITIAL_SLOPE, init_bound
 from nn.activations import activation as find_activation
 from nn.module import Module
 
 Inputs = Sequence[Value | float]
 
 
-def rng_from(seed: int | random.Random | None) -> random.Random:
-    """A ``random.Random`` from an int seed, an existing generator (shared) or None."""
+def rng_from(seed: int | random.Random | None, function: str = "rng_from") -> random.Random:
+    """A ``random.Random`` from an int seed >= 0, an existing generator (shared) or None."""
     if isinstance(seed, random.Random):
         return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)  # noqa: S311 - weight initialisation, not cryptography
-    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
+    try:
+        number = checks.seed(function, "seed", seed)
+    except TypeError:
+        raise TypeError(
+            f"{function}(seed): expected None, an int >= 0 or a random.Random, "
+            f"got {type(seed).__name__}: {seed!r:.40}"
+        ) from None
+    return random.Random(number)  # noqa: S311 - weight initialisation, not cryptography
 
 
-def _count(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+_INIT = checks.one_of(None, "he", "xavier", "lecun", "uniform")
 
 
 def as_values(x: Inputs) -> list[Value]:
@@ -77,22 +80,23 @@ class Neuron(Module):
         fan_out: int = 1,
         name: str = "Neuron",
     ) -> None:
-        self.nin = _count("Neuron: nin", nin)
+        self.nin = checks.count("Neuron", "nin", nin)
         self.activation = _checked_activation(activation, "Neuron")
         self._act = find_activation(activation)
-        self.init = init
-        self.fan_out = _count("Neuron: fan_out", fan_out)
-        self.name = name
+        self.init = _INIT("Neuron", "init", init)
+        self.fan_out = checks.count("Neuron", "fan_out", fan_out)
+        self.name = checks.text("Neuron", "name", name)
+        rng = rng_from(seed, "Neuron")
         with scope(name) as own:
             self.scope: Scope = own
             self.w = [Value(0.0, f"w{i}", parameter=True) for i in range(nin)]
             self.b = Value(0.0, "b", parameter=True)
             self.slope = Value(0.0, "a", parameter=True) if activation == "prelu" else None
-        self.reset_parameters(seed)
+        self.reset_parameters(rng)
 
     def reset_parameters(self, seed: int | random.Random | None = None) -> None:
         """Draw new weights (uniform within the activation's bound); bias 0, slope 0.25."""
-        rng = rng_from(seed)
+        rng = rng_from(seed, "Neuron.reset_parameters")
         bound = init_bound(self.init or self._act.init, self.nin, self.fan_out)
         for w in self.w:
             w.data = rng.uniform(-bound, bound)
@@ -102,7 +106,7 @@ class Neuron(Module):
 
     def __call__(self, x: Inputs) -> Value:
         """The neuron's output for inputs ``x`` (floats or Values)."""
-        if len(x) != self.nin:
+        if _length(self.name, x) != self.nin:
             raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
         return self._output(as_values(x))  # outside the scope: inputs are not its own nodes
 
@@ -110,6 +114,16 @@ class Neuron(Module):
         """The output for inputs already checked and made Values (a Layer does it once)."""
         with scope(self.scope):
             return self._act.apply(dot(self.w, values) + self.b, self.slope)
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """``nin`` weights, a bias and a PReLU slope (see :meth:`Module.parameter_count`).
+
+        Example:
+            >>> Neuron.parameter_count({"nin": 3, "activation": "prelu"})
+            5
+        """
+        return checks.count("Neuron", "nin", config.get("nin")) + 1 + _slopes(config)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``w.0 ... w.(nin-1)``, ``b``, then ``slope`` for PReLU."""
@@ -127,11 +141,29 @@ class Neuron(Module):
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
 
-def _checked_activation(name: str, owner: str) -> str:
-    find_activation(name)  # unknown names raise, listing the valid ones
+def _checked_activation(name: str, owner: str, argument: str = "activation") -> str:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        raise (ValueError if isinstance(name, str) else TypeError)(
+            f"{owner}({argument}): unknown activation {name!r:.40}; valid: {', '.join(ACTIVATIONS)}"
+        )
     if name == "softmax" and owner == "Neuron":
-        raise ValueError("Neuron: softmax normalises a layer's outputs; use it on a Layer")
+        raise ValueError(
+            "Neuron(activation): softmax normalises a layer's outputs; use it on a Layer"
+        )
     return name
+
+
+def _slopes(config: Mapping[str, Any], key: str = "activation") -> int:
+    return int(config.get(key, "relu") == "prelu")
+
+
+def _length(owner: str, x: Any) -> int:
+    try:
+        return len(x)
+    except TypeError:
+        raise TypeError(
+            f"{owner}(x): expected a sequence of inputs (numbers or Values), got {type(x).__name__}"
+        ) from None
 
 
 class Layer(Module):
@@ -156,12 +188,12 @@ class Layer(Module):
         seed: int | random.Random | None = None,
         name: str = "Layer",
     ) -> None:
-        self.nin = _count("Layer: nin", nin)
-        self.nout = _count("Layer: nout", nout)
+        self.nin = checks.count("Layer", "nin", nin)
+        self.nout = checks.count("Layer", "nout", nout)
         self.activation = _checked_activation(activation, "Layer")
-        self.init = init
-        self.name = name
-        rng = rng_from(seed)
+        self.init = _INIT("Layer", "init", init)
+        self.name = checks.text("Layer", "name", name)
+        rng = rng_from(seed, "Layer")
         neuron_activation = "linear" if activation == "softmax" else activation
         with scope(name) as own:
             self.scope: Scope = own
@@ -174,18 +206,30 @@ class Layer(Module):
 
     def reset_parameters(self, seed: int | random.Random | None = None) -> None:
         """Draw new parameters for every neuron, in order, from one generator."""
-        rng = rng_from(seed)
+        rng = rng_from(seed, "Layer.reset_parameters")
         for neuron in self.neurons:
             neuron.reset_parameters(rng)
 
     def __call__(self, x: Inputs) -> list[Value]:
         """Every neuron's output for inputs ``x`` (numbers become leaves once, not per neuron)."""
-        if len(x) != self.nin:
+        if _length(self.name, x) != self.nin:
             raise ValueError(f"{self.name}: expected {self.nin} inputs, got {len(x)}")
         values = as_values(x)
         with scope(self.scope):
             outputs = [neuron._output(values) for neuron in self.neurons]
             return softmax(outputs) if self.activation == "softmax" else outputs
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """``nout`` neurons of ``nin`` weights, a bias and a PReLU slope.
+
+        Example:
+            >>> Layer.parameter_count({"nin": 3, "nout": 2})
+            8
+        """
+        nin = checks.count("Layer", "nin", config.get("nin"))
+        nout = checks.count("Layer", "nout", config.get("nout"))
+        return nout * (nin + 1 + _slopes(config))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``neurons.{j}.{name}`` for each neuron's parameters, neuron by neuron."""
@@ -241,16 +285,22 @@ class MLP(Module):
         init: str | None = None,
         seed: int | random.Random | None = None,
     ) -> None:
-        self.nin = _count("MLP: nin", nin)
-        if isinstance(nouts, int | str) or not nouts:
-            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        self.nouts = [_count("MLP: each layer size", n) for n in nouts]
+        self.nin = checks.count("MLP", "nin", nin)
+        if not isinstance(nouts, Sequence) or isinstance(nouts, str):
+            raise TypeError(
+                f"MLP(nouts): expected a list of layer sizes, got {type(nouts).__name__}"
+            )
+        if not nouts:
+            raise ValueError("MLP(nouts): expected at least one layer size, got none")
+        self.nouts = [checks.count("MLP", "nouts", n) for n in nouts]
         if activation == "softmax":
-            raise ValueError("MLP: softmax is an output activation (output_activation='softmax')")
+            raise ValueError(
+                "MLP(activation): softmax is an output activation (output_activation='softmax')"
+            )
         self.activation = _checked_activation(activation, "MLP")
-        self.output_activation = _checked_activation(output_activation, "MLP")
-        self.init = init
-        rng = rng_from(seed)
+        self.output_activation = _checked_activation(output_activation, "MLP", "output_activation")
+        self.init = _INIT("MLP", "init", init)
+        rng = rng_from(seed, "MLP")
         sizes = [nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -267,16 +317,37 @@ class MLP(Module):
 
     def reset_parameters(self, seed: int | random.Random | None = None) -> None:
         """Draw new parameters for every layer, in order, from one generator."""
-        rng = rng_from(seed)
+        rng = rng_from(seed, "MLP.reset_parameters")
         for layer in self.layers:
             layer.reset_parameters(rng)
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
         """The output for one sample: a Value for one output, else a list."""
+        _length("MLP", x)
         values: list[Value] = list(x)  # type: ignore[arg-type]
         for layer in self.layers:
             values = layer(values)
         return values[0] if len(values) == 1 else values
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """The sum over layers of ``nout * (nin + 1 + PReLU slope)``.
+
+        Example:
+            >>> MLP.parameter_count({"nin": 2, "nouts": [16, 16, 1]})
+            337
+        """
+        sizes = [checks.count("MLP", "nin", config.get("nin"))]
+        nouts = config.get("nouts")
+        if not isinstance(nouts, list) or not nouts:
+            raise TypeError("MLP(nouts): expected a non-empty list of layer sizes")
+        sizes += [checks.count("MLP", "nouts", n) for n in nouts]
+        hidden, output = _slopes(config), _slopes(config, "output_activation")
+        last = len(nouts) - 1
+        return sum(
+            sizes[i + 1] * (sizes[i] + 1 + (output if i == last else hidden))
+            for i in range(len(nouts))
+        )
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``layers.{i}.neurons.{j}.{name}``: layer by layer, as micrograd orders them."""

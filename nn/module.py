@@ -13,18 +13,30 @@ Floats are written with ``repr`` precision, so a round trip is exact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from autograd import Value
+from nn import checks
 
 FORMAT = "chainrule.nn"
 VERSION = 1
+
+MAX_FILE_BYTES = 256 * 2**20
+"""The largest model file :func:`load` reads (256 MiB, about 4 million parameters).
+
+A file is refused by its size before it is read: a pure-Python model of that many
+parameters already needs gigabytes of memory, so nothing larger can be a real model.
+"""
+
+ModuleType = TypeVar("ModuleType", bound="type[Module]")
 
 
 class Module:
@@ -32,15 +44,30 @@ class Module:
 
     Subclasses implement :meth:`named_parameters` (deterministic order) and
     :meth:`config` (the keyword arguments that rebuild the same architecture), and may
-    implement :meth:`reset_parameters`. Every subclass is registered by class name, so
-    :func:`load` can rebuild it.
+    implement :meth:`reset_parameters` and :meth:`parameter_count`. chainrule's own models
+    are registered by class name, so :func:`load` can rebuild them; a class of yours is
+    loadable once you :func:`register` it (a class merely *named* ``MLP`` never replaces
+    chainrule's).
     """
 
     registry: ClassVar[dict[str, type[Module]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        Module.registry[cls.__name__] = cls
+        # Only the package's own classes register themselves: a user's class that happens
+        # to share a name (the micrograd lecture defines its own MLP) must not shadow them.
+        if cls.__module__ == "nn" or cls.__module__.startswith("nn."):
+            _register(cls, cls.__name__)
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int | None:
+        """How many parameters ``cls(**config)`` has, computed without building it.
+
+        :func:`load` compares it with the parameters a file holds before it builds
+        anything, so a tiny file cannot declare a huge model. None means unknown (the
+        model is then built first).
+        """
+        return None
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(name, parameter)`` pairs in a fixed order (micrograd's order for MLPs)."""
@@ -60,8 +87,14 @@ class Module:
             p.grad = 0.0
 
     def architecture(self) -> dict[str, Any]:
-        """``config()`` with the class name under ``"type"``: what a saved file records."""
-        return {"type": type(self).__name__, **self.config()}
+        """``config()`` with the model's type under ``"type"``: what a saved file records.
+
+        The type is the registered name (``"MLP"``), or ``module.ClassName`` for a class
+        that is not registered, so that no file names a class it does not hold.
+        """
+        cls = type(self)
+        name = cls.__dict__.get("_registered_name") or f"{cls.__module__}.{cls.__qualname__}"
+        return {"type": name, **self.config()}
 
     def state_dict(self) -> dict[str, float]:
         """Parameter name to value, in parameter order."""
@@ -71,10 +104,14 @@ class Module:
         """Set every parameter from ``state``; checks everything before changing anything.
 
         Raises:
+            TypeError: ``state`` is not a mapping.
             ValueError: a missing or unexpected key, or a value that is not a finite number.
         """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{owner}(state): expected a mapping, got {type(state).__name__}")
         named = self.named_parameters()
-        values = _checked_state(state, [name for name, _ in named], type(self).__name__)
+        values = _checked_state(state, [name for name, _ in named], owner)
         for (_, p), value in zip(named, values, strict=True):
             p.data = value
 
@@ -83,7 +120,10 @@ class Module:
 
         The file is written to a temporary file in the same folder and renamed over
         ``path``: a crash leaves either the old file or the new one, never half of one.
+        A new file gets the usual permissions (0644 under umask 022); a replaced file
+        keeps its mode.
         """
+        target = checks.path("save", "path", path)
         document = {
             "format": FORMAT,
             "version": VERSION,
@@ -93,31 +133,80 @@ class Module:
         for name, value in document["parameters"].items():
             if not math.isfinite(value):
                 raise ValueError(f"save: parameter {name} is {value}; only finite values save")
-        return write_atomically(path, json.dumps(document, indent=1) + "\n")
+        return write_atomically(target, json.dumps(document, indent=1) + "\n", "save")
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Load parameters saved by :meth:`save` into this model (same architecture)."""
+        """Load parameters saved by :meth:`save` into this model (same architecture).
+
+        Accepts exactly the files :func:`load` accepts for this architecture; on any
+        error (a ``ValueError`` for a bad file) the model is unchanged.
+        """
         document = read_model_file(path)
-        if document["architecture"] != self.architecture():
+        if _canonical(document["architecture"]) != _canonical(self.architecture()):
             raise ValueError(
-                f"load: {path} holds {document['architecture']}, "
-                f"but this model is {self.architecture()}"
+                f"load: {path} holds {_canonical(document['architecture']):.200}, "
+                f"but this model is {_canonical(self.architecture()):.200}"
             )
-        try:
-            self.load_state_dict(document["parameters"])
-        except ValueError as error:
-            raise ValueError(f"load: {path}: {error}") from None
+        named = self.named_parameters()
+        values = _file_state(path, document, [name for name, _ in named])
+        for (_, p), value in zip(named, values, strict=True):
+            p.data = value
 
     def reset_parameters(self, seed: Any = None) -> None:
         """Draw fresh initial parameters (used by ``fit(..., restarts=k)``)."""
         raise NotImplementedError(f"{type(self).__name__} cannot reset its parameters")
 
 
+def _register(cls: type[Module], name: str) -> None:
+    existing = Module.registry.get(name)
+    # Re-running a notebook cell defines the class again: same module and name, replaced.
+    if existing is not None and (existing.__module__, existing.__qualname__) != (
+        cls.__module__,
+        cls.__qualname__,
+    ):
+        raise ValueError(
+            f"register(name): {name!r} already names {existing.__module__}."
+            f"{existing.__qualname__}; register {cls.__qualname__} under another name"
+        )
+    Module.registry[name] = cls
+    cls._registered_name = name  # type: ignore[attr-defined]
+
+
+def register(cls: ModuleType, name: str | None = None) -> ModuleType:
+    """Make a ``Module`` subclass of yours loadable by :func:`load` (usable as a decorator).
+
+    Args:
+        cls: the class; it must rebuild from ``cls(**model.config())``.
+        name: the ``"type"`` its files record (default: the class name). A name that
+            already belongs to another class (chainrule's ``MLP``) is refused.
+
+    Returns:
+        ``cls``, so ``@register`` works above a class statement.
+
+    Example:
+        >>> from nn import Neuron
+        >>> @register
+        ... class Doubled(Neuron):
+        ...     pass
+        >>> Doubled(2).architecture()["type"]
+        'Doubled'
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Module)):
+        raise TypeError(f"register(cls): expected a Module subclass, got {cls!r:.60}")
+    _register(cls, checks.text("register", "name", cls.__name__ if name is None else name))
+    return cls
+
+
+def _canonical(architecture: Any) -> str:
+    # JSON text with sorted keys: 2 and 2.0, or 1 and true, differ here, as they do for
+    # the constructors, so model.load and nn.load accept the same files.
+    return json.dumps(architecture, sort_keys=True)
+
+
 def _checked_state(state: Mapping[str, Any], names: list[str], owner: str) -> list[float]:
-    if not isinstance(state, Mapping):
-        raise ValueError(f"{owner}: parameters must be a mapping, got {type(state).__name__}")
+    known = set(names)  # one set: checking each key against a list made loading quadratic
     missing = [n for n in names if n not in state]
-    unexpected = [k for k in state if k not in set(names)]
+    unexpected = [k for k in state if k not in known]
     if missing or unexpected:
         raise ValueError(
             f"{owner}: parameters do not match the model"
@@ -129,61 +218,156 @@ def _checked_state(state: Mapping[str, Any], names: list[str], owner: str) -> li
         value = state[name]
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"{owner}: parameter {name} must be a number, got {value!r:.40}")
-        if not math.isfinite(value):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            raise ValueError(f"{owner}: parameter {name} is too large for a float") from None
+        if not math.isfinite(number):
             raise ValueError(f"{owner}: parameter {name} must be finite, got {value}")
-        values.append(float(value))
+        values.append(number)
     return values
 
 
-def write_atomically(path: str | os.PathLike[str], text: str | bytes) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def _file_state(path: Any, document: dict[str, Any], names: list[str]) -> list[float]:
+    try:
+        return _checked_state(document["parameters"], names, "load")
+    except ValueError as error:
+        raise ValueError(f"load: {path}: {str(error).removeprefix('load: ')}") from None
+
+
+def write_atomically(
+    path: str | os.PathLike[str], text: str | bytes, function: str = "write"
+) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The temporary file is created with mode 0666 less the umask, as ``open`` would create
+    ``path`` (so 0644 under umask 022); a file that is replaced keeps its mode. On any
+    error nothing is left behind, and the error names ``path``, not the temporary file.
+    """
     target = Path(path)
     data = text.encode() if isinstance(text, str) else text
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
     try:
+        info = os.stat(target)
+        mode = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
+    except OSError:
+        mode = None
+    temporary = None
+    try:
+        handle, temporary = _create_temporary(target)
         with os.fdopen(handle, "wb") as file:
+            if mode is not None:
+                os.fchmod(file.fileno(), mode)
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        temporary = None
+        _sync_folder(target.parent)
+    except OSError as error:
+        if error.errno is None:
+            raise type(error)(f"{function}: cannot write {target}: {error}") from None
+        raise type(error)(error.errno, f"{function}: {error.strerror}", str(target)) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
     return target
+
+
+def _create_temporary(target: Path) -> tuple[int, Path]:
+    # os.open with 0o666 lets the umask decide the mode, as for any new file (mkstemp
+    # would make it 0600, and the rename would keep that).
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder is on disk; not every system allows it.
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read and check a file written by :meth:`Module.save` (not yet its parameters)."""
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most ``MAX_FILE_BYTES``, checked before reading."""
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"load: {path} is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(
+                f"load: {path} is {info.st_size:,} bytes, more than any model file "
+                f"(nn.module.MAX_FILE_BYTES = {MAX_FILE_BYTES:,})"
+            )
+        chunks, size = [], 0
+        while chunk := os.read(handle, min(1 << 24, MAX_FILE_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # it grew while being read
+                raise ValueError(f"load: {path} is more than {MAX_FILE_BYTES:,} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read and check a file written by :meth:`Module.save` (not yet its parameters).
+
+    Raises:
+        TypeError: ``path`` is not a path.
+        OSError: the file cannot be opened (``FileNotFoundError``, ...).
+        ValueError: anything wrong with the file itself.
+    """
+    where = checks.path("load", "path", path)
+    try:
+        text = _read_bounded(where).decode("utf-8")
     except UnicodeDecodeError:
-        raise ValueError(f"load: {path} is not a text file") from None
+        raise ValueError(f"load: {path} is not a UTF-8 text file") from None
     try:
         document = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError(f"load: {path} is not a model file: JSON nested too deeply") from None
     except ValueError as error:
         raise ValueError(f"load: {path} is not valid JSON: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"load: {path} is not a chainrule model file (no format {FORMAT!r})")
-    if document.get("version") != VERSION:
-        raise ValueError(f"load: {path} has version {document.get('version')!r}; expected 1")
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # true == 1, but is no version
+        raise ValueError(f"load: {path} has version {version!r:.40}; expected {VERSION}")
     architecture = document.get("architecture")
-    if not isinstance(architecture, dict) or architecture.get("type") not in Module.registry:
-        raise ValueError(
-            f"load: {path}: architecture must name one of {', '.join(sorted(Module.registry))}"
-        )
+    if not isinstance(architecture, dict) or not isinstance(architecture.get("type"), str):
+        raise ValueError(f"load: {path}: architecture must be an object with a type name")
     if "parameters" not in document:
         raise ValueError(f"load: {path} has no parameters")
+    if not isinstance(document["parameters"], dict):
+        raise ValueError(f"load: {path}: parameters must be an object of name: number")
     return document
 
 
 def load(path: str | os.PathLike[str]) -> Module:
     """Build the model saved in ``path`` (by :meth:`Module.save`) with its parameters.
+
+    The declared architecture is checked against the parameters present before anything
+    is built, so the work is bounded by the file's size.
 
     Example:
         >>> import tempfile, pathlib
@@ -196,14 +380,34 @@ def load(path: str | os.PathLike[str]) -> Module:
         True
     """
     document = read_model_file(path)
-    architecture = dict(document["architecture"])
-    cls = Module.registry[architecture.pop("type")]
+    architecture = document["architecture"]
+    name = architecture["type"]
+    cls = Module.registry.get(name)
+    if cls is None:
+        raise ValueError(
+            f"load: {path}: model type {name!r:.80} is not registered; known: "
+            f"{', '.join(sorted(Module.registry))} (a class of yours: nn.register(cls))"
+        )
+    config = {key: value for key, value in architecture.items() if key != "type"}
     try:
-        model = cls(**architecture)
+        declared = cls.parameter_count(config)
+        # More parameters declared than present: refused before building. Fewer: building
+        # is bounded by the file, and the parameter check then names what is extra.
+        if declared is not None and declared > len(document["parameters"]):
+            raise ValueError(
+                f"it declares {declared:,} parameters, the file holds "
+                f"{len(document['parameters']):,}"
+            )
+        model = cls(**config)
     except (TypeError, ValueError) as error:
         raise ValueError(f"load: {path}: bad architecture: {error}") from None
-    try:
-        model.load_state_dict(document["parameters"])
-    except ValueError as error:
-        raise ValueError(f"load: {path}: {error}") from None
+    if _canonical(model.architecture()) != _canonical(architecture):
+        raise ValueError(
+            f"load: {path}: bad architecture: {_canonical(architecture):.200} rebuilds as "
+            f"{_canonical(model.architecture()):.200}"
+        )
+    named = model.named_parameters()
+    values = _file_state(path, document, [n for n, _ in named])
+    for (_, p), value in zip(named, values, strict=True):
+        p.data = value
     return model

@@ -7,6 +7,7 @@ learning-rate decay, random restarts and a progress bar.
 from __future__ import annotations
 
 import math
+import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, compile, no_grad
-from nn import losses, optim
-from nn.layers import rng_from
+from nn import checks, losses, optim
 from nn.module import Module
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -86,11 +86,13 @@ class History:
 class _Labels:
     """Targets in the form a loss wants, and predictions back to the user's labels."""
 
-    def __init__(self, kind: str, y: np.ndarray) -> None:
+    def __init__(self, kind: str, y: np.ndarray, function: str = "fit") -> None:
         self.kind = kind
         self.classes = sorted(set(y.tolist())) if kind != "regression" else []
         if kind in {"sign", "binary", "probability"} and len(self.classes) > 2:
-            raise ValueError(f"fit: this loss needs two classes, got labels {self.classes[:6]}")
+            raise ValueError(
+                f"{function}(y): this loss needs two classes, got labels {self.classes[:6]}"
+            )
 
     def targets(self, y: np.ndarray) -> list[Any]:
         values = y.tolist()
@@ -128,17 +130,68 @@ def _scores(outputs: list[Any]) -> np.ndarray:
     )
 
 
-def _rows(name: str, X: Any) -> list[list[float]]:
-    array = np.asarray(X, dtype=float)
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.ndim != 2 or len(array) == 0:
-        raise ValueError(
-            f"{name}: X must be a non-empty 2-D array of samples, got shape {array.shape}"
+def _model(function: str, model: Any) -> Module:
+    if not isinstance(model, Module):
+        raise TypeError(
+            f"{function}(model): expected an nn model (a Module such as MLP, Layer or Neuron), "
+            f"got {type(model).__name__}"
         )
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name}: X holds a nan or infinite value")
-    return array.tolist()
+    return model
+
+
+def _rows(function: str, name: str, X: Any, model: Module) -> list[list[float]]:
+    """Samples as float rows, as many features as the model takes."""
+    rows = checks.samples(function, name, X)
+    nin = getattr(model, "nin", None)
+    if isinstance(nin, int) and len(rows[0]) != nin:
+        raise ValueError(
+            f"{function}({name}): the model takes {nin} inputs, but the samples have "
+            f"{len(rows[0])} features"
+        )
+    return rows
+
+
+def _targets(function: str, name: str, y: Any, count: int, task: _Task | None) -> np.ndarray:
+    """Labels or targets: finite numbers, one per sample; class indices for cross_entropy."""
+    labels = checks.numbers_array(function, name, y)
+    if labels.shape[:1] != (count,):
+        raise ValueError(f"{function}({name}): {count} samples but y has shape {labels.shape}")
+    if task is None:  # a custom loss gets its targets as given: any shape, one per sample
+        return np.asarray(y)
+    if labels.ndim != 1:
+        raise ValueError(
+            f"{function}({name}): expected one label per sample (a 1-D array), "
+            f"got shape {labels.shape}"
+        )
+    if task.kind == "classes" and not (np.all(labels >= 0) and np.all(labels == labels.round())):
+        bad = labels[(labels < 0) | (labels != labels.round())][0]
+        raise ValueError(
+            f"{function}({name}): cross_entropy needs class indices 0, 1, 2, ..., got {bad:g}"
+        )
+    return labels.astype(np.int64) if task.kind == "classes" else np.asarray(y)
+
+
+def _check_outputs(function: str, model: Module, row: list[float], task: _Task | None) -> None:
+    """One sample through the model (no graph): its outputs must suit the loss."""
+    if task is None:
+        return
+    with no_grad():
+        out = model(row)  # type: ignore[operator]
+    if task.kind == "classes":
+        if not (isinstance(out, list) and len(out) >= 2):
+            raise ValueError(
+                f"{function}(loss): cross_entropy needs a model with one output per class "
+                f"(at least 2); this model returns {_shape(out)}"
+            )
+    elif not isinstance(out, Value):
+        raise ValueError(
+            f"{function}(loss): {task.loss.__name__} needs a model with one output; "
+            f"this model returns {_shape(out)}"
+        )
+
+
+def _shape(out: Any) -> str:
+    return f"{len(out)} outputs" if isinstance(out, list) else f"a {type(out).__name__}"
 
 
 def _show_progress(progress: bool) -> bool:
@@ -148,14 +201,44 @@ def _show_progress(progress: bool) -> bool:
     return "ipykernel" in sys.modules or sys.stderr.isatty()
 
 
+def _check_optimizer(
+    choice: Any, model: Module, lr: float | None, weight_decay: float, restarts: int
+) -> None:
+    if isinstance(choice, optim.Optimizer):
+        owned = {id(p) for p in model.parameters()}
+        if not any(id(p) in owned for p in choice.params):
+            raise ValueError(
+                "fit(optimizer): none of its parameters belongs to the model (was it built "
+                "on another model's parameters?); build it with model.parameters()"
+            )
+        for name, value, default in (("lr", lr, None), ("weight_decay", weight_decay, 0.0)):
+            if value != default:
+                raise ValueError(
+                    f"fit({name}): set {name} on the optimizer instance, not on fit "
+                    f"(fit's {name} applies to a named optimizer only)"
+                )
+        if restarts > 1:
+            raise ValueError(
+                "fit(restarts): restarts > 1 needs a named optimizer (a fresh one per restart)"
+            )
+    elif not (isinstance(choice, str) and choice in OPTIMIZERS):
+        raise ValueError(
+            f"fit(optimizer): unknown optimizer {choice!r:.60}; "
+            f"valid: {', '.join(OPTIMIZERS)} or an nn.optim optimizer"
+        )
+    if restarts > 1 and type(model).reset_parameters is Module.reset_parameters:
+        raise ValueError(
+            f"fit(restarts): {type(model).__name__} cannot draw new weights "
+            f"(no reset_parameters); use restarts=1"
+        )
+
+
 def _optimizer(
     choice: str | optim.Optimizer, model: Module, lr: float | None, weight_decay: float
 ) -> optim.Optimizer:
     if isinstance(choice, optim.Optimizer):
         return choice
-    cls = OPTIMIZERS.get(choice) if isinstance(choice, str) else None
-    if cls is None:
-        raise ValueError(f"fit: unknown optimizer {choice!r}; valid: {', '.join(OPTIMIZERS)}")
+    cls = OPTIMIZERS[choice]
     options: dict[str, Any] = {"weight_decay": weight_decay}
     if lr is not None:
         options["lr"] = lr
@@ -176,19 +259,34 @@ def evaluate(
         >>> evaluate(model, [[2.0], [-1.0]], [1, -1])
         (0.0, 1.0)
     """
-    task = _task(loss)
-    labels = _Labels(task.kind if task else "regression", np.asarray(y))
+    _model("evaluate", model)
+    task = _task("evaluate", loss)
+    rows = _rows("evaluate", "X", X, model)
+    targets = _targets("evaluate", "y", y, len(rows), task)
+    _check_outputs("evaluate", model, rows[0], task)
+    labels = _Labels(task.kind if task else "regression", targets, "evaluate")
     function = task.loss if task else loss
-    return _evaluate(model, _Samples(_rows("evaluate", X), np.asarray(y)), function, labels)  # type: ignore[arg-type]
+    return _evaluate(model, _Samples(rows, targets), function, labels)  # type: ignore[arg-type]
 
 
-def _task(loss: str | LossFunction) -> _Task | None:
+def _task(function: str, loss: str | LossFunction) -> _Task | None:
     if callable(loss):
         return None
     task = TASKS.get(loss) if isinstance(loss, str) else None
     if task is None:
-        raise ValueError(f"fit: unknown loss {loss!r}; valid: {', '.join(TASKS)} or a function")
+        raise ValueError(
+            f"{function}(loss): unknown loss {loss!r:.60}; valid: {', '.join(TASKS)} or a function"
+        )
     return task
+
+
+def _loss_value(function: str, loss: Any, objective: Any) -> Value:
+    if not isinstance(objective, Value):
+        raise TypeError(
+            f"{function}(loss): the loss function returned a {type(objective).__name__}, "
+            f"expected a Value (compose it from the predictions, which are Values)"
+        )
+    return objective
 
 
 def _evaluate(
@@ -196,8 +294,30 @@ def _evaluate(
 ) -> tuple[float, float | None]:
     with no_grad():
         outputs = [model(row) for row in samples.rows]  # type: ignore[operator]
-        value = function(outputs, labels.targets(samples.y))
+        value = _loss_value("evaluate", function, function(outputs, labels.targets(samples.y)))
     return value.data, labels.accuracy(_scores(outputs), samples.y)
+
+
+# What each of fit's options accepts: one table, checked before anything else happens.
+FIT_OPTIONS: dict[str, checks.Check] = {
+    "lr": checks.optional(checks.positive),
+    "epochs": checks.count,
+    "batch_size": checks.optional(checks.count),
+    "l2": checks.non_negative,
+    "weight_decay": checks.non_negative,
+    "lr_decay": checks.one_of(None, "linear"),
+    "validation_split": checks.below_one,
+    "early_stopping": checks.optional(checks.count),
+    "tol": checks.optional(checks.non_negative),
+    "restarts": checks.count,
+    "seed": checks.seed,
+    "progress": checks.flag,
+    "compiled": checks.flag,
+}
+
+
+class _Diverged(Exception):  # noqa: N818 - internal signal, turned into fit's ValueError
+    """Training produced a non-finite loss or parameter."""
 
 
 def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
@@ -270,26 +390,37 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
         >>> history.accuracy[-1]
         1.0
     """
-    task = _task(loss)
-    rows = _rows("fit", X)
-    labels_all = np.asarray(y)
-    if labels_all.shape[:1] != (len(rows),):
-        raise ValueError(f"fit: {len(rows)} samples but y has shape {labels_all.shape}")
-    for name, value in (("epochs", epochs), ("restarts", restarts)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"fit: {name} must be a positive int, got {value!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    if not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split!r}")
-    if lr_decay not in (None, "linear"):
-        raise ValueError(f"fit: lr_decay must be None or 'linear', got {lr_decay!r}")
-    if restarts > 1 and not isinstance(optimizer, str):
-        raise ValueError("fit: restarts > 1 needs a named optimizer (a fresh one per restart)")
-
-    train, val = _split(rows, labels_all, validation_split, validation_data)
+    options = checks.each(
+        "fit",
+        FIT_OPTIONS,
+        {
+            "lr": lr, "epochs": epochs, "batch_size": batch_size, "l2": l2,
+            "weight_decay": weight_decay, "lr_decay": lr_decay,
+            "validation_split": validation_split, "early_stopping": early_stopping, "tol": tol,
+            "restarts": restarts, "seed": seed, "progress": progress, "compiled": compiled,
+        },
+    )  # fmt: skip
+    l2, seed = options["l2"], options["seed"]
+    _model("fit", model)
+    task = _task("fit", loss)
+    rows = _rows("fit", "X", X, model)
+    labels_all = _targets("fit", "y", y, len(rows), task)
+    _check_optimizer(optimizer, model, lr, options["weight_decay"], restarts)
+    if validation_data is not None and validation_split:
+        raise ValueError("fit(validation_data): give validation_split or validation_data, not both")
+    train, val = _split(
+        model,
+        task,
+        rows,
+        labels_all,
+        validation_split=validation_split,
+        validation_data=validation_data,
+    )
     if early_stopping is not None and not val.rows:
-        raise ValueError("fit: early_stopping needs validation_split or validation_data")
+        raise ValueError(
+            "fit(early_stopping): needs validation data (validation_split or validation_data)"
+        )
+    _check_outputs("fit", model, rows[0], task)
 
     labels = _Labels(task.kind if task else "regression", labels_all)
     size = batch_size or len(train.rows)
@@ -314,14 +445,47 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
         if compiled
         else None,
     )
-    init_rng = rng_from(seed)
+    initial = model.state_dict()
+    try:
+        history = _restarts(
+            loop,
+            model,
+            optimizer=optimizer,
+            lr=lr,
+            weight_decay=options["weight_decay"],
+            lr_decay=lr_decay,
+            seed=seed,
+        )
+    except _Diverged as diverged:
+        model.load_state_dict(initial)
+        rate = f"lr={lr}" if lr is not None else "the learning rate"
+        raise ValueError(
+            f"fit: training diverged: {diverged}; the model's weights are restored to where "
+            f"fit started (try a smaller {rate}, or scale the inputs)"
+        ) from None
+    return history
+
+
+def _restarts(  # noqa: PLR0913 - the parts of fit's arguments a run needs
+    loop: _Loop,
+    model: Module,
+    *,
+    optimizer: str | optim.Optimizer,
+    lr: float | None,
+    weight_decay: float,
+    lr_decay: str | None,
+    seed: int | None,
+) -> History:
+    """Train ``loop.restarts`` times, each from different weights; keep the best run."""
+    init_rng = random.Random(seed)  # noqa: S311 - weight initialisation, not cryptography
+    starts = {tuple(p.data for p in model.parameters())}
     best: tuple[History, dict[str, float]] | None = None
     scores = []
-    for restart in range(restarts):
+    for restart in range(loop.restarts):
         if restart:
-            model.reset_parameters(init_rng)
+            _redraw(model, init_rng, starts)
         opt = _optimizer(optimizer, model, lr, weight_decay)
-        steps = epochs * math.ceil(len(train.rows) / size)
+        steps = loop.epochs * math.ceil(len(loop.train.rows) / loop.size)
         history = loop.run(opt, optim.LinearDecay(opt, steps) if lr_decay else None, restart)
         scores.append(history.score())
         if best is None or scores[-1] < best[0].score():
@@ -330,6 +494,25 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
     model.load_state_dict(state)
     history.restart_losses = scores
     return history
+
+
+def _redraw(model: Module, rng: random.Random, starts: set[tuple[float, ...]]) -> None:
+    """New initial weights that no earlier run started from.
+
+    A restart is meant to try another starting point. With ``fit(seed=s)`` on a model built
+    with ``seed=s`` the first redraw reproduces the constructor's weights, so it is drawn
+    again (the generator has moved on).
+    """
+    for _ in range(8):
+        model.reset_parameters(rng)
+        start = tuple(p.data for p in model.parameters())
+        if start not in starts:
+            starts.add(start)
+            return
+    raise ValueError(
+        f"fit(restarts): {type(model).__name__}.reset_parameters keeps drawing the same "
+        f"weights, so restarts would repeat one run"
+    )
 
 
 class _CompiledLoss:
@@ -395,26 +578,40 @@ class _Samples:
     y: np.ndarray
 
 
-def _split(
+def _split(  # noqa: PLR0913 - the data and the two ways to hold some out
+    model: Module,
+    task: _Task | None,
     rows: list[list[float]],
     y: np.ndarray,
+    *,
     validation_split: float,
-    validation_data: tuple[Any, Any] | None,
+    validation_data: Any,
 ) -> tuple[_Samples, _Samples]:
     """Training and validation samples: given, or the last ``validation_split`` of them."""
     if validation_data is not None:
-        val = _Samples(
-            _rows("fit validation_data", validation_data[0]), np.asarray(validation_data[1])
-        )
-        if len(val.rows) != len(val.y):
-            raise ValueError(
-                f"fit: validation_data has {len(val.rows)} samples, {len(val.y)} labels"
+        if isinstance(validation_data, str | bytes) or not (
+            isinstance(validation_data, tuple | list) and len(validation_data) == 2
+        ):
+            raise TypeError(
+                f"fit(validation_data): expected a pair (X_val, y_val), got "
+                f"{type(validation_data).__name__}"
+                + (
+                    f" of length {len(validation_data)}"
+                    if hasattr(validation_data, "__len__")
+                    else ""
+                )
             )
-        return _Samples(rows, y), val
+        val_rows = _rows("fit", "validation_data", validation_data[0], model)
+        if len(val_rows[0]) != len(rows[0]):
+            raise ValueError(
+                f"fit(validation_data): X_val has {len(val_rows[0])} features, X has {len(rows[0])}"
+            )
+        val_y = _targets("fit", "validation_data", validation_data[1], len(val_rows), task)
+        return _Samples(rows, y), _Samples(val_rows, val_y)
     if validation_split > 0.0:
         held = max(1, round(len(rows) * validation_split))
         if held >= len(rows):
-            raise ValueError("fit: validation_split leaves no training samples")
+            raise ValueError("fit(validation_split): leaves no training samples")
         return _Samples(rows[:-held], y[:-held]), _Samples(rows[-held:], y[-held:])
     return _Samples(rows, y), _Samples([], y[:0])
 
@@ -490,7 +687,10 @@ class _Loop:
             batch = list(order[start : start + self.size])
             opt.zero_grad()
             outputs = [self.model(rows[i]) for i in batch]  # type: ignore[operator]
-            objective = self.function(outputs, [self.targets[i] for i in batch])
+            objective = _loss_value(
+                "fit", self.function, self.function(outputs, [self.targets[i] for i in batch])
+            )
+            _finite(objective.data, history, start, self.size)
             if self.l2:
                 objective = objective + losses.l2(params, self.l2)
             objective.backward()
@@ -499,6 +699,7 @@ class _Loop:
                 schedule.step()
             total += objective.data * len(batch)
             outputs_by_index.update(zip(batch, outputs, strict=True))
+        _finite_parameters(params, history)
         history.loss.append(total / count)
         ordered = [outputs_by_index[i] for i in range(count)]
         history.accuracy.append(self.labels.accuracy(_scores(ordered), self.train.y))
@@ -530,6 +731,7 @@ class _Loop:
                 penalty = replay.penalty.grad()
                 grads = [g + h for g, h in zip(grads, penalty.parameters, strict=True)]
                 objective += penalty.output
+            _finite(objective, history, start, self.size)
             for p, g in zip(replay.parameters, grads, strict=True):
                 p.grad = g
             opt.step()
@@ -538,8 +740,21 @@ class _Loop:
             total += objective * len(batch)
             for j, i in enumerate(batch):
                 scores[i] = [o[j] for o in outputs]
+        _finite_parameters(replay.parameters, history)
         history.loss.append(total / count)
         history.accuracy.append(self.labels.accuracy(np.array(scores), self.train.y))
+
+
+def _finite(loss: float, history: History, start: int, size: int) -> None:
+    if not math.isfinite(loss):
+        raise _Diverged(
+            f"the loss became {loss} at epoch {history.epochs + 1}, step {start // size + 1}"
+        )
+
+
+def _finite_parameters(params: list[Value], history: History) -> None:
+    if not all(math.isfinite(p.data) for p in params):
+        raise _Diverged(f"a parameter became inf or nan in epoch {history.epochs + 1}")
 
 
 def predict(model: Module, X: Any) -> list[Any]:
@@ -552,6 +767,7 @@ def predict(model: Module, X: Any) -> list[Any]:
         >>> predict(n, [[1.0], [3.0]])
         [2.0, 6.0]
     """
+    rows = _rows("predict", "X", X, _model("predict", model))
     with no_grad():
-        outputs = [model(row) for row in _rows("predict", X)]  # type: ignore[operator]
+        outputs = [model(row) for row in rows]  # type: ignore[operator]
     return [[o.data for o in out] if isinstance(out, list) else out.data for out in outputs]

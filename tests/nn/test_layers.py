@@ -179,7 +179,7 @@ def test_seed_makes_initialisation_reproducible():
     first = Neuron(2, seed=shared)
     second = Neuron(2, seed=shared)
     assert [w.data for w in first.w] != [w.data for w in second.w]
-    with pytest.raises(TypeError, match="seed must be an int"):
+    with pytest.raises(TypeError, match=r"Neuron\(seed\): expected None, an int >= 0"):
         Neuron(2, seed="1")
 
 
@@ -216,20 +216,20 @@ def test_scopes_cluster_each_neuron():
 
 
 @pytest.mark.parametrize(
-    ("build", "message"),
+    ("build", "error", "message"),
     [
-        (lambda: Neuron(0), "Neuron: nin must be a positive int"),
-        (lambda: Layer(2, 0), "Layer: nout must be a positive int"),
-        (lambda: MLP(2, []), "MLP: nouts must be a non-empty list"),
-        (lambda: MLP(2, 3), "MLP: nouts must be a non-empty list"),
-        (lambda: MLP(2, [3, -1]), "MLP: each layer size must be a positive int"),
-        (lambda: Neuron(2, init="magic"), "unknown init 'magic'"),
-        (lambda: Neuron(2, seed=0)([1.0]), "Neuron: expected 2 inputs, got 1"),
-        (lambda: MLP(2, [1], seed=0)([1.0, 2.0, 3.0]), "Layer 0: expected 2 inputs, got 3"),
+        (lambda: Neuron(0), ValueError, r"Neuron\(nin\): expected an int >= 1, got 0"),
+        (lambda: Layer(2, 0), ValueError, r"Layer\(nout\): expected an int >= 1, got 0"),
+        (lambda: MLP(2, []), ValueError, r"MLP\(nouts\): expected at least one layer size"),
+        (lambda: MLP(2, 3), TypeError, r"MLP\(nouts\): expected a list of layer sizes, got int"),
+        (lambda: MLP(2, [3, -1]), ValueError, r"MLP\(nouts\): expected an int >= 1, got -1"),
+        (lambda: Neuron(2, init="magic"), ValueError, r"Neuron\(init\): expected one of None"),
+        (lambda: Neuron(2, seed=0)([1.0]), ValueError, "Neuron: expected 2 inputs, got 1"),
+        (lambda: MLP(2, [1], seed=0)([1.0, 2.0, 3.0]), ValueError, "Layer 0: expected 2 inputs"),
     ],
 )
-def test_bad_arguments(build, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments(build, error, message):
+    with pytest.raises(error, match=message):
         build()
 
 

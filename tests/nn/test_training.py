@@ -120,14 +120,14 @@ def test_progress_bar_is_off_without_a_terminal(capsys):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"loss": "l1"}, "unknown loss 'l1'"),
-        ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
-        ({"epochs": 0}, "epochs must be a positive int"),
-        ({"batch_size": 0}, "batch_size must be a positive int"),
-        ({"validation_split": 1.0}, r"validation_split must be in \[0, 1\)"),
-        ({"early_stopping": 2}, "early_stopping needs validation"),
-        ({"lr_decay": "cosine"}, "lr_decay must be None or 'linear'"),
-        ({"restarts": 2, "optimizer": None}, "restarts > 1 needs a named optimizer"),
+        ({"loss": "l1"}, r"fit\(loss\): unknown loss 'l1'"),
+        ({"optimizer": "lbfgs"}, r"fit\(optimizer\): unknown optimizer 'lbfgs'"),
+        ({"epochs": 0}, r"fit\(epochs\): expected an int >= 1, got 0"),
+        ({"batch_size": 0}, r"fit\(batch_size\): expected an int >= 1"),
+        ({"validation_split": 1.0}, r"fit\(validation_split\): expected 0 <= validation_split < 1"),
+        ({"early_stopping": 2}, r"fit\(early_stopping\): needs validation"),
+        ({"lr_decay": "cosine"}, r"fit\(lr_decay\): expected one of None, 'linear'"),
+        ({"restarts": 2, "optimizer": None}, r"fit\(optimizer\): unknown optimizer None"),
     ],
 )
 def test_bad_options(options, message):
@@ -137,11 +137,11 @@ def test_bad_options(options, message):
 
 
 def test_bad_data():
-    with pytest.raises(ValueError, match="fit: 4 samples but y has shape"):
+    with pytest.raises(ValueError, match=r"fit\(y\): 4 samples but y has shape"):
         fit(MLP(2, [1]), np.zeros((4, 2)), [1, 0], progress=False)
-    with pytest.raises(ValueError, match="nan or infinite"):
+    with pytest.raises(ValueError, match=r"fit\(X\): expected finite numbers, found nan"):
         fit(MLP(2, [1]), [[0.0, math.nan]], [1], progress=False)
-    with pytest.raises(ValueError, match="needs two classes"):
+    with pytest.raises(ValueError, match=r"fit\(y\): this loss needs two classes"):
         fit(MLP(2, [1]), np.zeros((3, 2)), [0, 1, 2], progress=False)
 
 
