@@ -14,7 +14,7 @@ Example:
 from nn import datasets, losses, optim
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP, Layer, Neuron
-from nn.module import Module, load
+from nn.module import Module, load, register
 from nn.perceptron import ConvergenceWarning, Perceptron, ThresholdNeuron, logic_gate
 from nn.plotting import plot_decision_boundary
 from nn.training import History, evaluate, fit, predict
@@ -38,4 +38,5 @@ __all__ = [
     "optim",
     "plot_decision_boundary",
     "predict",
+    "register",
 ]

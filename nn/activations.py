@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from autograd import Value
 
@@ -30,6 +31,11 @@ class Activation:
     name: str
     apply: Callable[[Value, Value | None], Value]
     init: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # By name: the table's functions are lambdas, which pickle cannot store, and a
+        # copied model should share the one table anyway.
+        return (activation, (self.name,))
 
 
 def _linear(z: Value, slope: Value | None) -> Value:
@@ -69,7 +75,9 @@ def activation(name: str) -> Activation:
     """
     found = ACTIVATIONS.get(name) if isinstance(name, str) else None
     if found is None:
-        raise ValueError(f"unknown activation {name!r}; valid: {', '.join(ACTIVATIONS)}")
+        raise ValueError(
+            f"activation(name): unknown activation {name!r:.40}; valid: {', '.join(ACTIVATIONS)}"
+        )
     return found
 
 
@@ -93,4 +101,6 @@ def init_bound(scheme: str, fan_in: int, fan_out: int) -> float:
         return math.sqrt(3.0 / fan_in)
     if scheme == "uniform":
         return 1.0
-    raise ValueError(f"unknown init {scheme!r}; valid: he, xavier, lecun, uniform")
+    raise ValueError(
+        f"init_bound(scheme): unknown init {scheme!r:.40}; valid: he, xavier, lecun, uniform"
+    )

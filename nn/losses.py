@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value, dot, log_softmax, total
+from nn import checks
 
 Prediction = Value | float
 
@@ -36,10 +37,10 @@ def _as_value(x: Prediction) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _target(t: Any) -> Value | float:
+def _target(t: Any, name: str) -> Value | float:
     # Targets are numbers, or Values when a loss is traced for autograd.compile (then a
     # target is an input of the compiled function, not a constant frozen at trace time).
-    return t if isinstance(t, Value) else float(t)
+    return t if isinstance(t, Value) else checks.real(name, "targets", t)
 
 
 def _mean(terms: list[Value]) -> Value:
@@ -54,7 +55,7 @@ def mse(predictions: Sequence[Prediction], targets: Sequence[float]) -> Value:
         2.5
     """
     ps, ts = _pairs("mse", predictions, targets)
-    return _mean([(_as_value(p) - _target(t)) ** 2 for p, t in zip(ps, ts, strict=True)])
+    return _mean([(_as_value(p) - _target(t, "mse")) ** 2 for p, t in zip(ps, ts, strict=True)])
 
 
 def _checked_probability_target(name: str, t: Any) -> Any:
@@ -149,7 +150,7 @@ def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
             raise ValueError(
                 f"{name}: {len(logits)} logits but {len(weights)} target probabilities"
             )
-        return -dot([_target(w) for w in weights], log_probabilities)
+        return -dot([_target(w, name) for w in weights], log_probabilities)
     return -log_probabilities[_class_index(name, target, len(logits))]
 
 
@@ -206,5 +207,5 @@ def l2(parameters: Sequence[Value], strength: float = 1.0) -> Value:
     """
     ps = list(parameters)
     if not ps:
-        raise ValueError("l2: needs at least one parameter")
-    return strength * dot(ps, ps)
+        raise ValueError("l2(parameters): needs at least one parameter")
+    return checks.non_negative("l2", "strength", strength) * dot(ps, ps)

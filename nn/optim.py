@@ -186,10 +186,10 @@ class Optimizer(ABC):
         saved = {name: getattr(self, name) for name in self._HYPERPARAMETERS}
         try:
             self._configure(**{name: state[name] for name in self._HYPERPARAMETERS})
-        except (TypeError, ValueError):
+        except (TypeError, ValueError) as error:
             for name, value in saved.items():
                 setattr(self, name, value)
-            raise
+            raise type(error)(f"{owner}: {error}") from None
         for name, value in restored.items():
             setattr(self, name, value)
 

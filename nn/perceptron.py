@@ -307,7 +307,8 @@ class Perceptron:
             >>> Perceptron(1, weights=[1.0]).predict([2.0, -3.0, 0.0])
             [1, -1, -1]
         """
-        return [1 if z > 0.0 else self._negative for z in self.decision_function(x)]
+        rows = _rows("Perceptron.predict", x, self.nin)
+        return [1 if self._z(row) > 0.0 else self._negative for row in rows]
 
     def score(self, x: npt.ArrayLike, y: npt.ArrayLike) -> float:
         """The fraction of samples whose label is predicted correctly (either encoding).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nn import checks
 from nn.module import Module, write_atomically
 from nn.training import predict
 
@@ -26,9 +26,19 @@ def decision_scores(model: Module, X: Any, resolution: int = 60, margin: float =
         >>> zz.shape
         (3, 3)
     """
-    points = np.asarray(X, dtype=float)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"decision boundary: X must have two features, got shape {points.shape}")
+    return _grid("decision_scores", model, X, resolution, margin)
+
+
+def _grid(function: str, model: Any, X: Any, resolution: Any, margin: Any) -> tuple:
+    if not isinstance(model, Module):
+        raise TypeError(f"{function}(model): expected an nn model, got {type(model).__name__}")
+    points = checks.numbers_array(function, "X", X)
+    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
+        raise ValueError(
+            f"{function}(X): expected samples of two features, got shape {points.shape}"
+        )
+    resolution = checks.count(function, "resolution", resolution, minimum=2)
+    margin = checks.non_negative(function, "margin", margin)
     low, high = points.min(axis=0) - margin, points.max(axis=0) + margin
     xx, yy = np.meshgrid(
         np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
@@ -61,10 +71,16 @@ def plot_decision_boundary(  # noqa: PLR0913 - plot options
         >>> figure.axes[0].get_title()
         'Decision boundary'
     """
+    name = "plot_decision_boundary"
+    target = None if path is None else checks.path(name, "path", path)
+    checks.text(name, "title", title)
+    xx, yy, scores = _grid(name, model, X, resolution, 0.5)
+    points, labels = np.asarray(X, dtype=float), checks.numbers_array(name, "y", y)
+    if labels.shape != (len(points),):
+        raise ValueError(f"{name}(y): expected {len(points)} labels, got shape {labels.shape}")
+
     from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib is slow to import
 
-    points, labels = np.asarray(X, dtype=float), np.asarray(y)
-    xx, yy, scores = decision_scores(model, points, resolution)
     if ax is None:
         figure = Figure(figsize=(5.5, 4.5), layout="constrained")
         ax = figure.add_subplot()
@@ -80,9 +96,9 @@ def plot_decision_boundary(  # noqa: PLR0913 - plot options
     ax.set_title(title)
     ax.set_xlabel("feature 1")
     ax.set_ylabel("feature 2")
-    if path is not None:
+    if target is not None:
         buffer = io.BytesIO()
-        suffix = Path(path).suffix.lstrip(".").lower() or "png"
+        suffix = target.suffix.lstrip(".").lower() or "png"
         figure.savefig(buffer, format=suffix, dpi=110)
-        write_atomically(path, buffer.getvalue())
+        write_atomically(target, buffer.getvalue(), name)
     return figure

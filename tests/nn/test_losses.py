@@ -123,7 +123,7 @@ def test_gradients_pass_gradcheck(loss):
         (lambda: losses.binary_cross_entropy_with_logits([1.0], [2.0]), "targets must lie in"),
         (lambda: losses.cross_entropy([1.0, 2.0], 2), r"class index in \[0, 2\), got 2"),
         (lambda: losses.cross_entropy([1.0], 0), "at least two class logits"),
-        (lambda: losses.l2([]), "l2: needs at least one parameter"),
+        (lambda: losses.l2([]), r"l2\(parameters\): needs at least one parameter"),
     ],
 )
 def test_bad_inputs(call, message):

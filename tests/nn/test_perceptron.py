@@ -302,7 +302,7 @@ def test_bad_epochs(epochs, error):
 
 def test_predict_and_score_check_their_input():
     p = Perceptron(2)
-    with pytest.raises(ValueError, match=r"Perceptron\.decision_function\(x\).*\(n, 2\)"):
+    with pytest.raises(ValueError, match=r"Perceptron\.predict\(x\).*\(n, 2\)"):
         p.predict([[1.0]])
     with pytest.raises(ValueError, match=r"Perceptron\.score\(y\).*2 labels"):
         p.score([[1.0, 1.0], [0.0, 0.0]], [1])

@@ -32,5 +32,5 @@ def test_png_is_written(tmp_path):
 
 
 def test_needs_two_features():
-    with pytest.raises(ValueError, match="X must have two features"):
+    with pytest.raises(ValueError, match=r"X\): expected samples of two features"):
         plot_decision_boundary(linear_neuron(), [[1.0, 2.0, 3.0]], [1])
