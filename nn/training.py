@@ -550,7 +550,7 @@ class _CompiledLoss:
             targets = list(values[nin:])
             target = targets if labels.kind == "classes" else targets[0]
             outputs = out if isinstance(out, list) else [out]
-            return [function([out], [target]), *outputs]
+            return [_loss_value("fit", function, function([out], [target])), *outputs]
 
         self.loss = compile(sample_loss, nin + width, parameters=self.parameters)
         self.penalty = (

@@ -128,6 +128,7 @@ CASES: list[tuple[str, str, type[Exception], Any]] = [
     ("fit", "loss", V, lambda c: c.fit(loss="l1")),
     ("fit", "loss", V, lambda c: c.fit(loss=["hinge"])),
     ("fit", "loss", T, lambda c: c.fit(loss=float_loss)),
+    ("fit", "loss", T, lambda c: c.fit(loss=float_loss, compiled=True)),
     ("fit", "loss", V, lambda c: c.fit(loss="cross_entropy")),
     ("fit", "loss", V, lambda c: c.fit(model=c.classifier, loss="hinge")),
     ("fit", "y", V, lambda c: c.fit(model=c.classifier, loss="cross_entropy", y=2 * c.y - 1)),

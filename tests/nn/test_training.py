@@ -187,3 +187,50 @@ def test_compiled_training_learns_the_digits_in_seconds():
                   batch_size=50, seed=0, progress=False, compiled=True)  # fmt: skip
     assert history.accuracy[-1] >= 0.9
     assert evaluate(model, X_test, y_test, loss="cross_entropy")[1] >= 0.9
+
+
+class _RecordingMLP(MLP):
+    """An MLP that records the weights each restart starts from."""
+
+    starts: list[tuple[float, ...]]
+
+    def reset_parameters(self, seed=None):
+        super().reset_parameters(seed)
+        self.starts.append(tuple(p.data for p in self.parameters()))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_every_restart_starts_from_new_weights(seed):
+    # fit(seed=s) on a model built with seed=s: the first redraw would repeat the
+    # constructor's weights, a wasted restart.
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = _RecordingMLP(2, [4, 1], seed=seed)
+    model.starts = [tuple(p.data for p in model.parameters())]
+    history = fit(model, X, y, epochs=2, restarts=4, seed=seed, progress=False)
+    # The constructor's weights, then one accepted draw per restart (a draw repeating an
+    # earlier start is drawn again): four distinct starting points.
+    assert len(set(model.starts)) == 4
+    assert model.starts[-1] != model.starts[0]
+    assert len(history.restart_losses) == 4
+
+
+def test_divergence_stops_and_restores_the_starting_weights():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    for compiled in (False, True):
+        model = MLP(2, [4, 1], seed=0)
+        before = model.state_dict()
+        with pytest.raises(ValueError, match=r"fit: training diverged: .*lr=1e\+300"):
+            fit(model, X, y, lr=1e300, epochs=5, progress=False, compiled=compiled)
+        assert model.state_dict() == before
+
+
+def test_an_optimizer_over_part_of_the_model_is_accepted():
+    # Freezing layers is legitimate: only an optimizer owning none of the model's
+    # parameters is refused.
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    frozen = model.layers[0].parameters()
+    before = [p.data for p in frozen]
+    fit(model, X, y, optimizer=optim.SGD(model.layers[1].parameters(), lr=0.1), epochs=3,
+        progress=False)  # fmt: skip
+    assert [p.data for p in frozen] == before
