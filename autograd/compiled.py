@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import math
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -119,13 +120,32 @@ class _Tape:
         return tuple(self.expr(o) for o in node.op.operands(node.parents))  # type: ignore[union-attr]
 
     def structure(self) -> tuple[Any, ...]:
-        """The wiring of the graph (op names and parent positions), without the numbers."""
+        """Everything in the graph that the generated code's numbers depend on.
+
+        Per node, in order: the op's name, its folded numbers and their slots (``x - 2``
+        and ``2 - x`` differ only there), its parents' positions in slot order; per leaf,
+        its part: an input's position, a parameter's identity (the replay reads that very
+        leaf), or a constant's value (frozen into the code). Outputs by position. Two
+        traces with equal structures compile to the same code, so ``verify`` compares
+        this. Numbers are compared by their hex text: -0.0 is not 0.0, and NaN is NaN.
+        """
         index = {node: i for i, node in enumerate(self.nodes)}
-        return tuple(
-            (node.op.name if node.op else self.names.get(node, "constant"),
-             tuple(index[p] for p in node.parents))
-            for node in self.nodes
-        )  # fmt: skip
+        parameters = {p: i for i, p in enumerate(self.parameters)}
+        nodes: list[tuple[Any, ...]] = []
+        for node in self.nodes:
+            op = node.op
+            if op is not None:
+                folded = tuple((slot, float(c).hex()) for slot, c in op.constants.items())
+                nodes.append((op.name, folded, tuple(index[p] for p in node.parents)))
+            elif node in parameters:
+                # The tape keeps its parameters alive, so their ids stay theirs.
+                nodes.append(("parameter", parameters[node], id(node)))
+            elif node in self.names:
+                nodes.append((self.names[node],))
+            else:
+                nodes.append(("constant", float(node.data).hex()))
+        outputs = tuple(index[o] for o in self.outputs)
+        return (tuple(nodes), outputs, self.single)
 
 
 def _forward_lines(tape: _Tape, space: SourceSpace) -> list[str]:
@@ -182,8 +202,8 @@ def _tuple(names: Sequence[str]) -> str:
 def _returned(tape: _Tape, adjoint: dict[Value, str] | None) -> str:
     """``return outputs, parameter adjoints, input adjoints, guarded values``.
 
-    Guarded values are those of the ops with a domain rule (log, sqrt, div, pow): a batch
-    replay checks them, since a nan there can be hidden from the output (relu(nan) = 0).
+    Guarded values are those of the ops with a domain rule (log, sqrt, div, pow, elu): a
+    batch replay checks them, since a nan there can be hidden from the output (nan ** 0).
     """
     outputs = [tape.names[o] for o in tape.outputs]
     params = [] if adjoint is None else [adjoint.get(p, "None") for p in tape.parameters]
@@ -251,6 +271,9 @@ class CompiledFunction:
     # --- tracing -----------------------------------------------------------------------
     def trace(self, *example: float) -> CompiledFunction:
         """Record the graph of ``fn`` at the numbers ``example`` (one per input)."""
+        if any(_is_array(x) for x in example):
+            raise TypeError("compile: trace takes one number per input, not arrays")
+        _check_inputs(example, "compile.trace")
         tape = self._record([float(x) for x in example])
         self._tape = tape
         self._programs = {}
@@ -382,14 +405,12 @@ class CompiledFunction:
             else:
                 result = program.functions["forward"](*arrays, params)
         outputs, param_grads, input_grads, guarded = result
+        # An output that reads no input is one number: still one value per sample.
+        outputs = tuple(o if _is_array(o) else np.full(count, o) for o in outputs)
+        result = (outputs, param_grads, input_grads, guarded)
         values = [*outputs, *guarded, *(g for g in (*param_grads, *input_grads) if g is not None)]
         if not all(np.all(np.isfinite(v)) for v in values):
-            bad = np.zeros(count, dtype=bool)
-            for v in values:
-                bad |= ~np.isfinite(np.broadcast_to(v, (count,)))
-            for sample in np.flatnonzero(bad):
-                point = _sample(arrays, int(sample))
-                _diagnose(self.tape, point, params, backward=backward, sample=int(sample))
+            _find_domain_errors(self.tape, arrays, params, values, count, backward=backward)
         return result
 
     def _verify(self, inputs: Sequence[Any], batch: bool) -> None:
@@ -433,6 +454,40 @@ def _diagnose(
             raise type(raised)(f"{raised}{where}") from None
 
 
+def _find_domain_errors(  # noqa: PLR0913 - the replay's state, passed as it is
+    tape: _Tape,
+    arrays: list[Any],
+    params: list[float],
+    values: list[Any],
+    count: int,
+    *,
+    backward: bool,
+) -> None:
+    """Raise the engine's error for the first sample of a batch that has one.
+
+    numpy turns a domain error (log(-1), 1 / 0) into NaN or inf, so the samples with a
+    non-finite value are replayed op by op by the engine's kernels (:func:`_diagnose`).
+    That replay is Python, about 50 times the cost of the batch, so only the samples that
+    can hold an error are replayed, each distinct point once: NaN in a sample's inputs or
+    in a parameter propagates to NaN out, as in the engine, and is no error.
+    """
+    import numpy as np  # noqa: PLC0415 - only batches need numpy
+
+    if any(math.isnan(p) for p in params):
+        return
+    bad = np.zeros(count, dtype=bool)
+    for v in values:
+        bad |= ~np.isfinite(np.broadcast_to(v, (count,)))
+    for x in arrays:
+        bad &= ~np.isnan(np.broadcast_to(x, (count,)))
+    seen: set[tuple[float, ...]] = set()
+    for sample in np.flatnonzero(bad):
+        point = _sample(arrays, int(sample))
+        if tuple(point) not in seen:
+            seen.add(tuple(point))
+            _diagnose(tape, point, params, backward=backward, sample=int(sample))
+
+
 def _input_count(fn: Callable[..., Any]) -> int:
     try:
         signature = inspect.signature(fn)
@@ -450,20 +505,46 @@ def _sample(inputs: Sequence[Any], index: int) -> list[float]:
     return [float(x[index]) if _is_array(x) else float(x) for x in inputs]
 
 
-def _check_inputs(inputs: Sequence[Any]) -> None:
-    """Each input must be a real number or a non-empty 1-D array of them."""
+def _check_inputs(inputs: Sequence[Any], where: str = "compile") -> None:
+    """Each input must be a real number or a non-empty 1-D array of real numbers.
+
+    Checked before anything is traced or converted: ``float('1.5')`` and
+    ``numpy.asarray(['1.5'], dtype=float)`` would accept text, and complex numbers would
+    lose their imaginary part. Integers and ``numpy.longdouble`` beyond the float range
+    are refused too (they would become inf, or raise ``OverflowError`` deep inside).
+    """
     for index, x in enumerate(inputs):
         if _is_array(x):
             if x.ndim != 1 or len(x) == 0:
                 raise ValueError(
-                    f"compile: input {index} must be a number or a non-empty 1-D array "
+                    f"{where}: input {index} must be a number or a non-empty 1-D array "
                     f"(one value per sample), got an array of shape {x.shape}"
                 )
+            kind = getattr(getattr(x, "dtype", None), "kind", None)
+            if kind not in ("f", "i", "u"):
+                raise TypeError(
+                    f"{where}: input {index} must be an array of real numbers (float or "
+                    f"int), got dtype {getattr(x, 'dtype', type(x).__name__)}"
+                )
+            if kind == "f" and x.dtype.itemsize > 8:  # longdouble
+                import numpy as np  # noqa: PLC0415 - an array is numpy's already
+
+                finite = np.isfinite(x)
+                if np.any(finite & ~np.isfinite(x.astype(float))):
+                    raise ValueError(f"{where}: input {index} holds numbers too large for a float")
         elif isinstance(x, bool) or not isinstance(x, numbers.Real):
             raise TypeError(
-                f"compile: input {index} must be a number or a 1-D numpy array, "
+                f"{where}: input {index} must be a number or a 1-D numpy array, "
                 f"got {type(x).__name__}: {x!r:.40}"
             )
+        else:
+            try:
+                number = float(x)
+            except OverflowError:
+                number = math.inf
+            # x itself infinite (float or numpy inf) is fine; a huge int or longdouble not.
+            if math.isinf(number) and abs(x) != math.inf:
+                raise ValueError(f"{where}: input {index} is too large for a float: {x!r:.40}")
 
 
 def _batch_size(inputs: Sequence[Any]) -> int:

@@ -6,6 +6,7 @@ million operations needs no more Python stack than a chain of three.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -162,11 +163,18 @@ class _ValueSpace:
 
     def sign(self, x: Value | float) -> float:
         data = self._data(x)
-        return 1.0 if data > 0.0 else (-1.0 if data < 0.0 else 0.0)
+        return 1.0 if data > 0.0 else -1.0 if data < 0.0 else 0.0 if data == 0.0 else data
 
     def select(self, x: Value | float, positive: Any, otherwise: Any) -> Any:
-        chosen = positive if self._data(x) > 0.0 else otherwise
+        data = self._data(x)
+        if math.isnan(data):  # NaN takes neither branch: NaN, as in the float kernels
+            return data
+        chosen = positive if data > 0.0 else otherwise
         return chosen() if callable(chosen) else chosen
+
+    def positive(self, alpha: Value | float, value: Any) -> Any:
+        # Forward values are computed by the float kernels, which check the domain.
+        return value
 
 
 VALUE_SPACE = _ValueSpace()

@@ -9,13 +9,21 @@ partial derivative per input, its domain and its kinks. Formulas are written aga
 - builds sympy expressions for the symbolic test oracle,
 - gives hypothesis strategies the domain to draw inputs from.
 
-A math space provides ``exp expm1 log sqrt tanh sigmoid softplus abs sign`` and
-``select(x, positive, otherwise)``: ``positive`` where x > 0, else ``otherwise``. A branch
-may be a thunk (a function of no arguments), which spaces that can skip a branch never call.
-The arithmetic operators ``+ - * / **`` and unary ``-`` act on the inputs directly.
+A math space provides ``exp expm1 log sqrt tanh sigmoid softplus abs sign``,
+``select(x, positive, otherwise)``: ``positive`` where x > 0, ``otherwise`` where x <= 0,
+and NaN where x is NaN; and ``positive(alpha, value)``: ``value``, or a domain error where
+alpha <= 0. A branch may be a thunk (a function of no arguments), which spaces that can skip
+a branch never call. The arithmetic operators ``+ - * / **`` and unary ``-`` act on the
+inputs directly.
 
 Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
 x = 0, so relu'(0) = 0, abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope.
+
+NaN propagates as in PyTorch: because ``select`` and ``sign`` give NaN for a NaN input in
+every space (floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan),
+leaky_relu'(nan) and (x ** 2)' at nan are all NaN, in the engine, in higher-order graphs
+and in compiled replays. A formula that does not read an input (d(x * y)/dx = y) is not
+made NaN by it.
 
 Adding a primitive is one :class:`Op` entry here plus a one-line ``Value`` method.
 """
@@ -335,7 +343,9 @@ POW = Op(
     # flat: the partials are 0 there, as in PyTorch. The branches are thunks, so that no
     # space evaluates 0 ** -1 or log(0) for the branch it does not take.
     (lambda m, x, y, out: m.select(m.abs(x) + m.abs(y), lambda: y * x ** (y - 1.0), 0.0),
-     lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x), 0.0)),
+     # At x = 0 the y-partial is 0, or NaN for a NaN y (select(y, 0, 0) passes NaN on).
+     lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x),
+                                   lambda: m.select(y, 0.0, 0.0))),
     domain=(POSITIVE, REALS),
     domain_text="x > 0; x < 0 only with an integer y, and y then has no derivative; "
                 "x = 0 only with y >= 0",
@@ -362,10 +372,13 @@ LEAKY_RELU = Op(
     kinks=((0.0,), ()),
 )
 ELU = Op(
-    "elu", "ELU", ("x", "alpha"), lambda m, x, a: m.select(x, x, a * m.expm1(x)),
-    (lambda m, x, a, out: m.select(x, 1.0, out + a),
+    # alpha <= 0 is a domain error for any x (the positive branch would hide it).
+    "elu", "ELU", ("x", "alpha"),
+    lambda m, x, a: m.positive(a, m.select(x, x, a * m.expm1(x))),
+    # alpha * e^x, not out + alpha: no cancellation far left, no inf - inf for a huge alpha.
+    (lambda m, x, a, out: m.select(x, 1.0, a * m.exp(x)),
      lambda m, x, a, out: m.select(x, 0.0, m.expm1(x))),
-    domain=(REALS, POSITIVE), kinks=((0.0,), ()),
+    domain=(REALS, POSITIVE), kinks=((0.0,), ()), domain_text="alpha > 0",
 )
 SELU = Op(
     "selu", "SELU", ("x",),

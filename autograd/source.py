@@ -126,11 +126,26 @@ class SourceSpace:
         return lambda x: Expr(f"{target}({source(x)})")
 
     def select(self, x: Expr, positive: Branch, otherwise: Branch) -> Expr:
-        """``positive`` where x > 0, else ``otherwise``; a branch may be a thunk."""
+        """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN.
+
+        A branch may be a thunk. NaN is neither > 0 nor <= 0: it takes neither branch
+        and the result is NaN, so relu(nan) and relu'(nan) are NaN, as in PyTorch.
+        """
         # A conditional expression evaluates only the branch it takes, so the branch for
         # x <= 0 (say expm1(x) in ELU) never runs, and never overflows, for a large x.
+        # The second test costs nothing for x > 0, and one comparison for x <= 0.
         yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
-        return Expr(f"({yes} if {source(x)} > 0.0 else {no})")
+        condition = source(x)
+        return Expr(f"({yes} if {condition} > 0.0 else {no} if {condition} <= 0.0 else nan)")
+
+    def positive(self, alpha: Expr, value: Expr | Number) -> Expr:
+        """``value``, and a domain error (``ValueError``) where alpha <= 0.
+
+        A NaN alpha is no domain error: it reaches the result only through ``value``.
+        An op whose parameter must be positive (ELU's alpha) wraps its forward formula in
+        this, whatever branch the input takes.
+        """
+        return Expr(f"_positive({source(alpha)}, {source(value)})")
 
 
 SOURCE_SPACE = SourceSpace()
@@ -141,13 +156,14 @@ class NumpySourceSpace(SourceSpace):
 
     The same helper names are bound to numpy functions (:func:`numpy_globals`); only
     ``select`` differs: a conditional expression cannot branch per element, so it becomes
-    ``numpy.where``, which evaluates both branches (the caller silences their warnings).
+    ``_select`` (two ``numpy.where``), which evaluates both branches (the caller silences
+    their warnings), and ``positive`` marks a bad alpha with NaN for the caller to find.
     """
 
     def select(self, x: Expr, positive: Branch, otherwise: Branch) -> Expr:
-        """``numpy.where(x > 0, positive, otherwise)``, element by element."""
+        """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN."""
         yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
-        return Expr(f"_where({source(x)} > 0.0, {yes}, {no})")
+        return Expr(f"_select({source(x)}, {yes}, {no})")
 
 
 NUMPY_SOURCE_SPACE = NumpySourceSpace()
@@ -181,8 +197,14 @@ def _softplus(x: float) -> float:
 
 
 def _sign(x: float) -> float:
-    # sign(0) = 0: the convention abs'(0) = 0 comes from here.
-    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+    # sign(0) = 0: the convention abs'(0) = 0 comes from here. sign(nan) is nan (x itself).
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x
+
+
+def _positive(alpha: float, value: float) -> float:
+    if alpha <= 0.0:  # not for nan: a NaN alpha reaches the result only through value
+        raise ValueError("alpha must be > 0")
+    return value
 
 
 def _pow(x: float, y: float) -> float:
@@ -210,6 +232,7 @@ FLOAT_GLOBALS: dict[str, Any] = {
     "_softplus": _softplus,
     "_sign": _sign,
     "_pow": _pow,
+    "_positive": _positive,
 }
 
 
@@ -220,6 +243,16 @@ def numpy_globals() -> dict[str, Any]:
     def sigmoid(x: Any) -> Any:
         # sigmoid(x) = exp(-softplus(-x)): no overflow, full relative precision in both tails.
         return np.exp(-np.logaddexp(0.0, -x))
+
+    def select(x: Any, positive: Any, otherwise: Any) -> Any:
+        # NaN is neither > 0 nor <= 0: the third case keeps it (x itself), as in the float
+        # kernels' conditional expression.
+        return np.where(x > 0.0, positive, np.where(x <= 0.0, otherwise, x))
+
+    def positive(alpha: Any, value: Any) -> Any:
+        # alpha <= 0 becomes NaN: the replay's check finds the sample and the engine's
+        # kernels raise the domain error for it.
+        return np.where(alpha <= 0.0, math.nan, value)
 
     return {
         "__builtins__": {"abs": abs},
@@ -234,7 +267,8 @@ def numpy_globals() -> dict[str, Any]:
         "_softplus": lambda x: np.logaddexp(0.0, x),
         "_sign": np.sign,
         "_pow": np.power,
-        "_where": np.where,
+        "_select": select,
+        "_positive": positive,
     }
 
 

@@ -30,6 +30,11 @@ class SympySpace:
         return sympy.log(1 + sympy.exp(x))
 
     @staticmethod
+    def positive(alpha, value):
+        # The domain (alpha > 0) is the engine's check; symbolically the formula is value.
+        return value
+
+    @staticmethod
     def select(x, positive, otherwise):
         # relu'(0) = 0 and friends: the x > 0 branch is strict, as in the engine.
         branches = [b() if callable(b) else b for b in (positive, otherwise)]
