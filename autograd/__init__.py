@@ -16,6 +16,7 @@ from autograd.engine import grad, local_partials, operands, topological_order
 from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import OPS, TABLE, Interval, Op
+from autograd.parse import Parsed, ParseError, parse
 from autograd.value import Scope, Value, apply, is_grad_enabled, no_grad, scope
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "Gradients",
     "Interval",
     "Op",
+    "ParseError",
+    "Parsed",
     "Scope",
     "TraceError",
     "Value",
@@ -40,6 +43,7 @@ __all__ = [
     "logsumexp",
     "no_grad",
     "operands",
+    "parse",
     "scope",
     "softmax",
     "topological_order",

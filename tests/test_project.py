@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd.cli import demo
+from chainrule.examples import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -51,7 +51,7 @@ def test_top_level_is_the_designed_layout():
         pytest.skip("not a git checkout")
     top = {line.split("/", 1)[0] for line in tracked.stdout.splitlines()}
     allowed = {"README.md", "pyproject.toml", "CHANGELOG.md", ".ci", ".gitignore"}
-    allowed |= {"autograd", "nn", "viz", "tests", "notebooks"}
+    allowed |= {"autograd", "nn", "viz", "chainrule", "tests", "notebooks"}
     assert top <= allowed
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from autograd import Value
-from autograd.cli import seed_example
+from chainrule.examples import seed_example
 
 seed_graph = seed_example  # SEED-NOTES' worked example after backward: z = (x + y) * w
 

