@@ -188,6 +188,19 @@ class Op:
             return f"Op({self.name!r})"
         return f"Op({self.name!r}, constants={dict(self.constants)})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy by reference: the table entry's name and the folded number.
+
+        An op holds generated kernels, which pickle cannot store; the copy is the table's
+        own entry (or its fold), so a copied graph still reads the one table.
+        """
+        if OPS.get(self.base.name) is not self.base:
+            raise TypeError(f"cannot pickle {self!r}: only ops of the table pickle")
+        if not self.constants:
+            return (_table_op, (self.name,))
+        ((slot, value),) = self.constants.items()
+        return (_folded_op, (self.base.name, slot, value))
+
     def fold(self, slot: int, value: float) -> Op:
         """This op with operand ``slot`` fixed to the number ``value`` (cached).
 
@@ -402,3 +415,13 @@ TABLE: tuple[Op, ...] = (
 
 OPS: Mapping[str, Op] = MappingProxyType({op.name: op for op in TABLE})
 """The table by name."""
+
+
+def _table_op(name: str) -> Op:
+    """The table entry called ``name`` (what an unpickled op is)."""
+    return OPS[name]
+
+
+def _folded_op(name: str, slot: int, value: float) -> Op:
+    """The table entry ``name`` with ``value`` folded into ``slot`` (an unpickled fold)."""
+    return OPS[name].fold(slot, value)
