@@ -38,7 +38,7 @@ import builtins
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from autograd.engine import topological_order
@@ -262,7 +262,21 @@ class CompiledFunction:
         if not callable(fn):
             raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
         self.fn = fn
+        if n_inputs is not None and (type(n_inputs) is not int or n_inputs < 0):
+            raise ValueError(f"compile: n_inputs must be an int >= 0, got {n_inputs!r:.40}")
         self.n_inputs = _input_count(fn) if n_inputs is None else n_inputs
+        if parameters is not None:
+            if isinstance(parameters, Value | str) or not isinstance(parameters, Iterable):
+                raise TypeError(
+                    f"compile: parameters must be a sequence of Values, "
+                    f"got {type(parameters).__name__}"
+                )
+            parameters = list(parameters)
+            for index, p in enumerate(parameters):
+                if not isinstance(p, Value):
+                    raise TypeError(
+                        f"compile: parameters[{index}] must be a Value, got {type(p).__name__}"
+                    )
         self._given_parameters = None if parameters is None else list(parameters)
         self.verify = verify
         self._tape: _Tape | None = None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, overload
 
 from autograd.ops import OPS, Op
-from autograd.value import Value, _unary
+from autograd.value import Value, _as_number, _unary
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -81,6 +81,14 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     Intermediate (non-leaf) gradients are reset first, so a repeated call recomputes them;
     leaves accumulate, as in PyTorch.
     """
+    if type(gradient) is not float:
+        number = None if isinstance(gradient, bool) else _as_number(gradient)
+        if number is None:
+            raise TypeError(
+                f"backward: gradient must be a real number, "
+                f"got {type(gradient).__name__}: {gradient!r:.40}"
+            )
+        gradient = number
     order = _walk(root, with_leaves=False)
     for node in order:
         node.grad = 0.0
@@ -213,8 +221,17 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         >>> d1.data, d2.data, grad(d2, x)
         (12.0, 12.0, 6.0)
     """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
     single = isinstance(inputs, Value)
+    if not single and (isinstance(inputs, str) or not isinstance(inputs, Sequence)):
+        raise TypeError(
+            f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}"
+        )
     wanted: Sequence[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    for index, x in enumerate(wanted):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: inputs[{index}] must be a Value, got {type(x).__name__}")
     order = _walk(output, with_leaves=False)
     grads: dict[Value, Any] = {output: 1.0}
     for node in reversed(order):

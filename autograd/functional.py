@@ -6,11 +6,25 @@ import math
 from collections.abc import Iterable, Sequence
 
 from autograd.ops import DOT, SUM
-from autograd.value import Value, apply
+from autograd.value import Value, _as_number, apply
 
 
 def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
-    items = [v if isinstance(v, Value) else Value(v) for v in values]
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{name}: expected an iterable of Values or numbers, got {type(values).__name__}"
+        )
+    items = []
+    for index, v in enumerate(values):
+        if not isinstance(v, Value):
+            number = None if isinstance(v, bool) else _as_number(v)
+            if number is None:
+                raise TypeError(
+                    f"{name}: item {index} must be a Value or a number, "
+                    f"got {type(v).__name__}: {v!r:.40}"
+                )
+            v = Value(number)  # noqa: PLW2901 - the item, as a leaf
+        items.append(v)
     if not items:
         raise ValueError(f"{name}: needs at least one value, got an empty sequence")
     return items
@@ -56,8 +70,13 @@ def _shifted(name: str, values: Iterable[Value | float]) -> tuple[list[Value], V
     the results' gradients do not depend on the shift, so it needs no node.
     """
     items = _values(name, values)
+    if all(v.data == -math.inf for v in items):
+        # Every exp is 0 and log(0) is a domain error. logsumexp is -inf (PyTorch's
+        # answer), here the mean of the inputs, whose gradient, 1/n each, is the limit
+        # for equal inputs; log_softmax and softmax are then -inf - -inf: NaN (PyTorch's).
+        return items, total(items) / len(items), 0.0
     shift = max(v.data for v in items)
-    if not math.isfinite(shift):
+    if not math.isfinite(shift):  # +inf (logsumexp is +inf) or NaN (NaN): no shift
         shift = 0.0
     shifted = [v - shift for v in items]
     return shifted, total([s.exp() for s in shifted]).log(), shift

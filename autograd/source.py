@@ -208,6 +208,8 @@ def _positive(alpha: float, value: float) -> float:
 
 
 def _pow(x: float, y: float) -> float:
+    if x == 0.0 and y < 0.0:  # 0 ** -inf as 0 ** -1 (Python gives inf only for -inf)
+        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
     try:
         result = x**y
     except OverflowError:

@@ -8,6 +8,7 @@ dropped graph at once, with no cyclic garbage collection.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import threading
 from collections.abc import Callable, Iterator
@@ -115,9 +116,14 @@ def _as_number(x: Any) -> float | None:
         return x
     if isinstance(x, numbers.Real):  # int, bool, fractions, numpy integer and float scalars
         try:
-            return float(x)
+            number = float(x)
         except OverflowError:
-            raise ValueError(f"{type(x).__name__} {x!r:.40} is too large for a float") from None
+            number = math.inf
+        # A huge int raises, a numpy longdouble past the float range becomes inf: both are
+        # refused (an infinite x itself is fine).
+        if number in (math.inf, -math.inf) and abs(x) != math.inf:
+            raise ValueError(f"{type(x).__name__} {x!r:.40} is too large for a float")
+        return number
     return None
 
 
@@ -213,7 +219,9 @@ def apply(op: Op | str, *operands: Value | float) -> Value:
         >>> apply("mul", Value(3.0), 2).data
         6.0
     """
-    entry = ops.OPS[op] if isinstance(op, str) else op
+    entry = ops.OPS.get(op) if isinstance(op, str) else op
+    if not isinstance(entry, Op):
+        raise ValueError(f"apply: unknown op {op!r:.40}; known: {', '.join(ops.OPS)}")
     if entry.variadic:
         return _variadic(entry, operands)
     if len(operands) != entry.arity:

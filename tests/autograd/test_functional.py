@@ -216,3 +216,35 @@ def test_minus_infinity_masks_an_entry():
     s1, s2 = expected
     assert [x.grad for x in xs] == pytest.approx([0.0, -s1 * s2, s2 * (1 - s2)], **TOL)
     assert logsumexp(xs).data == pytest.approx(ref_logsumexp([0.0, 1.0]), **TOL)
+
+
+INF = math.inf
+NAN = math.nan
+
+
+@pytest.mark.parametrize(
+    ("values", "lse", "lse_grad", "probabilities"),
+    [
+        # PyTorch's values; -inf inputs get probability 0 and log-probability -inf.
+        ([-INF, -INF], -INF, [0.5, 0.5], [NAN, NAN]),  # grad: the limit for equal inputs
+        ([-INF, 0.0], 0.0, [0.0, 1.0], [0.0, 1.0]),
+        ([INF, 1.0], INF, [NAN, 0.0], [NAN, 0.0]),  # softmax = the gradient of logsumexp
+        ([INF, INF], INF, [NAN, NAN], [NAN, NAN]),
+        ([INF, -INF], INF, [NAN, 0.0], [NAN, 0.0]),
+        ([NAN, 1.0], NAN, [NAN, NAN], [NAN, NAN]),
+    ],
+)
+def test_infinite_inputs(values, lse, lse_grad, probabilities):
+    def same(a, b):
+        return math.isnan(a) if math.isnan(b) else a == pytest.approx(b)
+
+    leaves = [Value(v) for v in values]
+    out = logsumexp(leaves)
+    assert same(out.data, lse)
+    for g, e in zip(grad(out, leaves), lse_grad, strict=True):
+        assert same(g, e)
+    for p, e in zip(softmax(values), probabilities, strict=True):
+        assert same(p.data, e)
+    log_probabilities = [p.data for p in log_softmax(values)]
+    for lp, e in zip(log_probabilities, probabilities, strict=True):
+        assert same(lp, math.log(e) if e > 0 else (-INF if e == 0 else NAN))
