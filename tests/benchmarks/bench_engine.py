@@ -691,6 +691,37 @@ def print_environment() -> None:
 
 
 # --- running ------------------------------------------------------------------------------
+def print_save_load() -> None:
+    """Time ``model.save``, ``nn.load`` and ``model.load`` at 10k, 100k and 1M parameters.
+
+    Loading must take time linear in the file (it was quadratic: 58,081 parameters took
+    four minutes), so the per-parameter cost should stay flat across the three sizes.
+    """
+    import tempfile  # noqa: PLC0415 - only this section writes files
+    from pathlib import Path  # noqa: PLC0415
+
+    import nn  # noqa: PLC0415 - the engine benchmarks do not need nn
+
+    print("Save and load (one run each; microseconds per parameter in brackets):")
+    print()
+    print("| parameters | file MB | model.save s | nn.load s | model.load s |")
+    print("|--:|--:|--:|--:|--:|")
+    for nin, hidden in ((100, 99), (316, 316), (1000, 999)):
+        model = nn.MLP(nin, [hidden, 1], seed=0)
+        count = len(model.parameters())
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "model.json"
+            times = []
+            for step in (model.save, nn.load, model.load):
+                start = time.perf_counter()
+                step(path)
+                times.append(time.perf_counter() - start)
+            size = path.stat().st_size / 1e6
+        cells = " | ".join(f"{t:.2f} ({t / count * 1e6:.1f})" for t in times)
+        print(f"| {count:,} | {size:.1f} | {cells} |")
+    print()
+
+
 def run_benchmarks(quick: bool) -> None:
     """Check, time and report every workload, then the memory use."""
     if MicrogradValue is None:
@@ -711,6 +742,7 @@ def run_benchmarks(quick: bool) -> None:
     gc.freeze()  # numpy, torch and the traces were just loaded: not the benchmark's garbage
     print_compiled(compiled, measure(compiled))
     print_memory()
+    print_save_load()
     print_environment()
 
 

@@ -343,3 +343,18 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch)
         MLP(2, [3, 1], activation="prelu", seed=1).save(path)
     assert path.read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_saved_text_is_jsons_own_indented_text(tmp_path, seed):
+    # The parameters are written line by line for speed: the text must stay json's own.
+    model = MLP(3, [4, 2], activation="prelu", seed=seed)
+    model.parameters()[seed].data = [5e-324, -0.0, 1e308, 0.1][seed]
+    path = model.save(tmp_path / "m.json")
+    document = {
+        "format": "chainrule.nn",
+        "version": 1,
+        "architecture": model.architecture(),
+        "parameters": model.state_dict(),
+    }
+    assert path.read_text() == json.dumps(document, indent=1) + "\n"
