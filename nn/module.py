@@ -30,7 +30,7 @@ FORMAT = "chainrule.nn"
 VERSION = 1
 
 MAX_FILE_BYTES = 256 * 2**20
-"""The largest model file :func:`load` reads (256 MiB, about 4 million parameters).
+"""The largest model file :func:`load` reads (256 MiB, about 5 million parameters).
 
 A file is refused by its size before it is read: a pure-Python model of that many
 parameters already needs gigabytes of memory, so nothing larger can be a real model.
