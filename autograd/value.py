@@ -489,12 +489,15 @@ _copying = threading.local()
 
 @functools.cache
 def _slot_names(cls: type) -> tuple[str, ...]:
-    return tuple(
-        name
-        for klass in cls.__mro__
-        for name in getattr(klass, "__slots__", ())
-        if name not in {"__weakref__", "__dict__"}
-    )
+    """The fields a node of ``cls`` stores: every slot, and ``__dict__`` if it has one."""
+    names = []
+    for klass in cls.__mro__:
+        slots = getattr(klass, "__slots__", ())
+        names += [slots] if isinstance(slots, str) else list(slots)
+    fields = [name for name in names if name not in {"__weakref__", "__dict__"}]
+    if cls.__dictoffset__:  # a subclass without __slots__: its attributes live in a dict
+        fields.append("__dict__")
+    return tuple(dict.fromkeys(fields))
 
 
 def _empty_value(cls: type[Value]) -> Value:

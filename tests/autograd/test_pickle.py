@@ -123,3 +123,19 @@ def test_an_op_not_in_the_table_is_refused():
     outsider = ops.Op("twice", "2x", ("x",), lambda m, x: 2 * x, (lambda m, x, out: 2.0,))
     with pytest.raises(TypeError, match="only ops of the table pickle"):
         pickle.dumps(outsider)
+
+
+class _Tagged(Value):
+    """A subclass with an instance dict (no __slots__ of its own)."""
+
+
+@pytest.mark.parametrize("copier", _round_trips())
+def test_a_value_subclass_keeps_its_own_attributes(copier):
+    x = _Tagged(2.0, "x")
+    x.note = "kept"
+    y = x * x
+    copied = copier(y)
+    (copied_x, _) = copied.parents
+    assert type(copied_x) is _Tagged
+    assert copied_x.note == "kept"
+    assert copied.data == 4.0
