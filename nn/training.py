@@ -382,6 +382,14 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
     Returns:
         The :class:`History` of the run that was kept.
 
+    Raises:
+        TypeError: an argument of the wrong type (each option is checked by
+            :data:`FIT_OPTIONS`), a model that is not a ``Module``, a custom loss that
+            does not return a ``Value``. Nothing has changed.
+        ValueError: a bad value (non-finite or mislabelled data, a negative ``l2``, ...),
+            nothing changed; or training diverged (the loss or a weight became inf or
+            NaN), and the weights fit started from are back in place.
+
     Example:
         >>> from nn import MLP, datasets
         >>> X, y = datasets.logic_gate_table("and")
