@@ -432,12 +432,14 @@ class CompiledFunction:
         count = _batch_size(inputs) if batch else 1
         for sample in range(count):
             point = _sample(inputs, sample)
-            if self._record(point).structure() != expected:
+            found = self._record(point).structure()
+            if found != expected:
                 where = f" at sample {sample}" if batch else ""
                 raise TraceError(
                     f"compile: the function's graph changed with its inputs{where} "
                     f"(Python control flow on .data?); it was traced at "
-                    f"{[x.data for x in self.tape.inputs]}, called with {point}"
+                    f"{[x.data for x in self.tape.inputs]}, called with {point}: "
+                    f"{_first_change(expected, found)}"
                 )
 
     def __repr__(self) -> str:
@@ -466,6 +468,34 @@ def _diagnose(
             derivative = node in data
             raised = op.input_error(error, values, derivative=derivative)
             raise type(raised)(f"{raised}{where}") from None
+
+
+def _shown(entry: tuple[Any, ...]) -> str:
+    """One node of a :meth:`_Tape.structure`, in words: "sub(2.0, #0)", "constant 3.0"."""
+    kind = entry[0]
+    if kind == "constant":
+        return f"the constant {float.fromhex(entry[1])!r}"
+    if kind == "parameter":
+        return f"parameter p{entry[1]}"
+    if len(entry) == 1:
+        return f"input {kind}"
+    name, folded, parents = entry
+    operands: list[str] = [f"#{p}" for p in parents]
+    for slot, number in folded:
+        operands.insert(slot, repr(float.fromhex(number)))
+    return f"{name}({', '.join(operands)})"
+
+
+def _first_change(expected: tuple[Any, ...], found: tuple[Any, ...]) -> str:
+    """Where two structures first differ, in words, for :class:`TraceError`."""
+    for index, (old, new) in enumerate(zip(expected[0], found[0])):  # noqa: B905
+        if old != new:
+            if old[0] == new[0] == "parameter":
+                return f"node #{index} is another parameter Value than at the trace"
+            return f"node #{index} was {_shown(old)}, now {_shown(new)}"
+    if len(expected[0]) != len(found[0]):
+        return f"{len(expected[0])} nodes were traced, now {len(found[0])}"
+    return "the outputs changed"
 
 
 def _find_domain_errors(  # noqa: PLR0913 - the replay's state, passed as it is
@@ -543,8 +573,9 @@ def _check_inputs(inputs: Sequence[Any], where: str = "compile") -> None:
             if kind == "f" and x.dtype.itemsize > 8:  # longdouble
                 import numpy as np  # noqa: PLC0415 - an array is numpy's already
 
-                finite = np.isfinite(x)
-                if np.any(finite & ~np.isfinite(x.astype(float))):
+                with np.errstate(over="ignore"):  # the overflow is what is checked
+                    narrowed = x.astype(float)
+                if np.any(np.isfinite(x) & ~np.isfinite(narrowed)):
                     raise ValueError(f"{where}: input {index} holds numbers too large for a float")
         elif isinstance(x, bool) or not isinstance(x, numbers.Real):
             raise TypeError(

@@ -15,6 +15,7 @@ and the gradients with respect to the inputs and the parameters.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -167,6 +168,27 @@ def test_both_outcomes_happen():
         pytest.skip("run with the property test above")
     assert OUTCOMES["raised"] > 0
     assert OUTCOMES["agreed"] > 0
+
+
+@pytest.mark.parametrize(
+    ("fn", "traced", "called", "change"),
+    [
+        (lambda x: x - 2 if x.data > 0 else 2 - x, 1.0, -1.0, "was sub(#0, 2.0), now sub(2.0, #0)"),
+        (lambda x: x + Value(x.data), 1.0, 2.0, "was the constant 1.0, now the constant 2.0"),
+        (
+            lambda x: x * PARAMETERS[0] if x.data > 0 else x * PARAMETERS[1],
+            1.0,
+            -1.0,
+            "another parameter",
+        ),
+        (lambda x: x.relu() if x.data > 0 else x.tanh(), 1.0, -1.0, "was relu(#0), now tanh(#0)"),
+    ],
+)
+def test_the_error_says_what_changed(fn, traced, called, change):
+    f = compile(fn, verify=True)
+    f.trace(traced)
+    with pytest.raises(TraceError, match=re.escape(change)):
+        f(called)
 
 
 @pytest.mark.parametrize(
