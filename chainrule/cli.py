@@ -68,6 +68,8 @@ def _silence_stdout() -> None:
 
 def _emit(text: str) -> None:
     """Write ``text`` to stdout now (flushed), turning every failure into one line."""
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        _fail("cannot write the output: stdout is closed")
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -239,12 +241,18 @@ def _graph_command(args: argparse.Namespace) -> int:
     root, inputs = build(args.expression, parse_variables(args.variables))
     import viz  # noqa: PLC0415 - drawing needs graphviz; only this command pays for it
 
-    staging = _Staging(folder)
+    try:
+        staging = _Staging(folder)
+    except OSError as error:
+        _fail(f"cannot write {args.output!r}: {error.strerror or error}")
     try:
         viz.save(root, staging.folder / output.name, rankdir=args.rankdir,
                  show_partials=args.partials)  # fmt: skip
         _emit(_table(root, inputs))
         staging.commit([output.name])
+    except OSError as error:  # named by the user's path, not the hidden staging one
+        staging.abort()
+        _fail(f"cannot write {args.output!r}: {error.strerror or error}")
     except BaseException:
         staging.abort()
         raise
@@ -270,6 +278,9 @@ def _demo_command(args: argparse.Namespace) -> int:
             names.append(plot.name)
             _emit(summary + "\n")
         written = staging.commit(names)
+    except OSError as error:  # named by the user's folder, not the hidden staging one
+        staging.abort()
+        _fail(f"cannot write to {args.output_dir!r}: {error.strerror or error}")
     except BaseException:
         staging.abort()
         raise

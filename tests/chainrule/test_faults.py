@@ -66,6 +66,20 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, argv):
 
 
 @pytest.mark.parametrize("argv", [[*GRAPH, "-o", "g.dot"], ["demo", "--steps", "0"]])
+def test_a_closed_stdout_is_one_line_and_leaves_nothing(tmp_path, argv):
+    result = subprocess.run(
+        command(*argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path, check=False, preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert (
+        one_line_error(result.stderr)
+        == "chainrule: error: cannot write the output: stdout is closed\n"
+    )
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("argv", [[*GRAPH, "-o", "g.dot"], ["demo", "--steps", "0"]])
 def test_a_closed_pipe_ends_quietly_and_leaves_nothing(tmp_path, argv):
     read, write = os.pipe()
     os.close(read)  # the reader has gone before the command writes a byte (| head -0)
@@ -120,8 +134,8 @@ def test_a_renderer_without_memory_is_one_line(tmp_path):
     [
         (MemoryError(), "chainrule: error: out of memory\n"),
         (
-            OSError(errno.ENOSPC, "No space left on device"),
-            "chainrule: error: cannot write: No space left on device\n",
+            OSError(errno.ENOSPC, "No space left on device", "/hidden/staging/g.svg"),
+            "No space left on device\n",
         ),
         (viz.RenderError("no Graphviz engine: install one"), "no Graphviz engine"),
         (RuntimeError("the renderer crashed"), "RuntimeError: the renderer crashed"),
@@ -144,6 +158,7 @@ def test_any_renderer_failure_is_one_line_and_leaves_nothing(
     code, out, err = run(argv)
     assert code == 2
     assert message in one_line_error(err)
+    assert "staging" not in err  # the user's path is named, never the hidden one
     assert os.listdir(tmp_path) == []  # no file, no staging folder, no created folder
     if which == "graph":
         assert out == ""
