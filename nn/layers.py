@@ -18,6 +18,7 @@ from typing import Any
 from autograd import Scope, Value, dot, scope, softmax
 from nn.activations import PRELU_INITIAL_SLOPE, init_bound
 from nn.activations import activation as find_activation
+from nn.dropout import Dropout
 from nn.module import Module
 
 Inputs = Sequence[Value | float]
@@ -223,7 +224,11 @@ class MLP(Module):
             probabilities over several outputs).
         init: None (suits each layer's activation), "he", "xavier", "lecun" or "uniform".
         seed: an int, a ``random.Random`` or None; one generator draws all weights in
-            parameter order.
+            parameter order (then the dropout masks' seeds, so dropout never changes the
+            initial weights).
+        dropout: the probability of dropping each hidden unit in training mode: a
+            :class:`~nn.dropout.Dropout` after every hidden layer (none after the output
+            layer); 0 for none.
 
     Example:
         >>> model = MLP(2, [16, 16, 1], seed=0)
@@ -240,6 +245,7 @@ class MLP(Module):
         *,
         init: str | None = None,
         seed: int | random.Random | None = None,
+        dropout: float = 0.0,
     ) -> None:
         self.nin = _count("MLP: nin", nin)
         if isinstance(nouts, int | str) or not nouts:
@@ -264,6 +270,14 @@ class MLP(Module):
             )
             for i in range(len(self.nouts))
         ]
+        # Built last, so dropout=p gives the same initial weights as dropout=0.
+        probe = Dropout(dropout)  # checks the probability before the masks get seeds
+        self.dropout = probe.p
+        self.dropouts = (
+            [Dropout(self.dropout, seed=rng.getrandbits(64)) for _ in self.nouts[:-1]]
+            if self.dropout
+            else []
+        )
 
     def reset_parameters(self, seed: int | random.Random | None = None) -> None:
         """Draw new parameters for every layer, in order, from one generator."""
@@ -274,8 +288,10 @@ class MLP(Module):
     def __call__(self, x: Inputs) -> Value | list[Value]:
         """The output for one sample: a Value for one output, else a list."""
         values: list[Value] = list(x)  # type: ignore[arg-type]
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
             values = layer(values)
+            if i < len(self.dropouts):  # after each hidden layer, not the output layer
+                values = self.dropouts[i](values)
         return values[0] if len(values) == 1 else values
 
     def named_parameters(self) -> list[tuple[str, Value]]:
@@ -287,17 +303,25 @@ class MLP(Module):
         ]
 
     def config(self) -> dict[str, Any]:
-        """``nin``, ``nouts``, ``activation``, ``output_activation`` and ``init``."""
-        return {
+        """``nin``, ``nouts``, ``activation``, ``output_activation``, ``init`` (and ``dropout``).
+
+        ``dropout`` is recorded only when it is not 0, so files saved before dropout
+        existed still describe the same architecture.
+        """
+        config: dict[str, Any] = {
             "nin": self.nin,
             "nouts": list(self.nouts),
             "activation": self.activation,
             "output_activation": self.output_activation,
             "init": self.init,
         }
+        if self.dropout:
+            config["dropout"] = self.dropout
+        return config
 
     def __repr__(self) -> str:
+        extra = f", dropout={self.dropout}" if self.dropout else ""
         return (
             f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
-            f"output_activation={self.output_activation!r})"
+            f"output_activation={self.output_activation!r}{extra})"
         )
