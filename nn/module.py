@@ -79,11 +79,15 @@ class Module:
         return found
 
     def modules(self) -> list[Module]:
-        """This module and every module inside it, parents before children."""
+        """This module and every module inside it, parents before children, each once."""
         ordered: list[Module] = []
+        seen: set[int] = set()  # a module shared by two parents (or a cycle) is listed once
         stack: list[Module] = [self]
         while stack:  # an explicit stack, like the engine's graph walks
             module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
             ordered.append(module)
             stack.extend(reversed(module.children()))
         return ordered

@@ -215,3 +215,15 @@ def test_compiled_fit_refuses_dropout_and_changes_nothing():
     assert model.state_dict() == before
     # p = 0 drops nothing, so compiling is fine.
     fit(MLP(2, [4, 1], dropout=0.0, seed=0), X, y, epochs=2, compiled=True, progress=False)
+
+
+def test_modules_lists_a_shared_part_once_and_survives_a_cycle():
+    shared = Dropout(0.5, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    model.extra = [shared, shared]
+    shared.owner = model  # a cycle back to the model
+    parts = model.modules()
+    assert parts.count(shared) == 1
+    assert parts.count(model) == 1
+    model.eval()
+    assert not shared.training
