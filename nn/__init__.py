@@ -13,6 +13,7 @@ Example:
 
 from nn import datasets, losses, optim
 from nn.activations import ACTIVATIONS
+from nn.dropout import Dropout
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module, load, register
 from nn.perceptron import ConvergenceWarning, Perceptron, ThresholdNeuron, logic_gate
@@ -23,6 +24,7 @@ __all__ = [
     "ACTIVATIONS",
     "MLP",
     "ConvergenceWarning",
+    "Dropout",
     "History",
     "Layer",
     "Module",

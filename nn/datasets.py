@@ -6,7 +6,8 @@ int always gives the same data), ``None`` (fresh randomness) or a
 ``numpy.random.Generator`` (which is advanced, so successive calls differ).
 
 The tables (:func:`logic_gate_table`, :func:`umbrella`) are exact: int64 arrays of 0/1 in
-truth-table order, inputs counting up in binary.
+truth-table order, inputs counting up in binary. :func:`load_digits` reads real data: the
+UCI handwritten digits, shipped with the package (CC BY 4.0).
 
 Example:
     >>> X, y = make_moons(6, noise=0.0, seed=0, shuffle=False)
@@ -16,7 +17,9 @@ Example:
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
+from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +28,7 @@ from nn.checks import count, non_negative, real
 
 __all__ = [
     "GATE_NAMES",
+    "load_digits",
     "logic_gate_table",
     "make_blobs",
     "make_circles",
@@ -475,9 +479,11 @@ def make_digits(
 ) -> Dataset:
     """Small 8 x 8 images of the digits 0-9, generated (a tiny stand-in for MNIST).
 
-    Each image is one digit's strokes, shifted by up to one pixel in each direction, with
-    Gaussian pixel noise of standard deviation ``noise``, clipped to [0, 1]. The digits
-    share the samples as evenly as possible.
+    The images are *generated* from one hand-drawn stroke pattern per digit, not written by
+    people: use :func:`load_digits` for real handwriting. Each image is one digit's
+    strokes, shifted by up to one pixel in each direction, with Gaussian pixel noise of
+    standard deviation ``noise``, clipped to [0, 1]. The digits share the samples as evenly
+    as possible.
 
     Args:
         n_samples: number of images, >= 1.
@@ -512,6 +518,44 @@ def make_digits(
     if noise > 0.0:
         images = np.clip(images + rng.normal(scale=noise, size=images.shape), 0.0, 1.0)
     return _finish(images.reshape(n_samples, 64), labels, 0.0, shuffle, rng)
+
+
+# --- real data ---------------------------------------------------------------------------
+_DIGITS_FILE = "data/digits.csv.gz"
+
+
+def load_digits() -> Dataset:
+    """The real UCI handwritten digits: 1,797 images of 8 x 8 pixels, labels 0-9.
+
+    Each pixel is an integer 0-16: the number of "on" pixels in a 4 x 4 block of a 32 x 32
+    bitmap of a digit written by one of 13 people. The data ships with chainrule
+    (``nn/data/digits.csv.gz``, 54 kB) and is read from the installed package, so no
+    network or other library is needed. It is the test file ``optdigits.tes`` of
+    *Optical Recognition of Handwritten Digits* (E. Alpaydin, C. Kaynak, 1998), UCI
+    Machine Learning Repository, https://doi.org/10.24432/C50P49, licensed CC BY 4.0
+    (https://creativecommons.org/licenses/by/4.0/); scikit-learn bundles the same images
+    as ``sklearn.datasets.load_digits``. ``nn/data/README.md`` gives the details.
+
+    Rows are in the file's order (not shuffled): split with your own seeded permutation.
+    Divide ``X`` by 16 for pixels in [0, 1].
+
+    Returns:
+        ``(X, y)``: float64 pixels of shape ``(1797, 64)`` (each image row by row, values
+        0-16) and int64 labels 0-9 of shape ``(1797,)``.
+
+    Example:
+        >>> X, y = load_digits()
+        >>> X.shape, y.shape, float(X.min()), float(X.max()), sorted(set(y.tolist()))
+        ((1797, 64), (1797,), 0.0, 16.0, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    """
+    # importlib.resources finds the file inside an installed wheel as well as a checkout.
+    resource = resources.files("nn").joinpath(_DIGITS_FILE)
+    with resource.open("rb") as compressed, gzip.open(compressed, "rt") as text:
+        table = np.loadtxt(text, delimiter=",", comments="#", dtype=np.int64)
+    return (
+        np.ascontiguousarray(table[:, :64], dtype=np.float64),
+        np.ascontiguousarray(table[:, 64], dtype=np.int64),
+    )
 
 
 # --- exact tables ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from autograd import Scope, Value, dot, scope, softmax
 from nn import checks
 from nn.activations import ACTIVATIONS, PRELU_INITIAL_SLOPE, init_bound
 from nn.activations import activation as find_activation
+from nn.dropout import Dropout
 from nn.module import Module
 
 Inputs = Sequence[Value | float]
@@ -267,7 +268,11 @@ class MLP(Module):
             probabilities over several outputs).
         init: None (suits each layer's activation), "he", "xavier", "lecun" or "uniform".
         seed: an int, a ``random.Random`` or None; one generator draws all weights in
-            parameter order.
+            parameter order (then the dropout masks' seeds, so dropout never changes the
+            initial weights).
+        dropout: the probability of dropping each hidden unit in training mode: a
+            :class:`~nn.dropout.Dropout` after every hidden layer (none after the output
+            layer); 0 for none.
 
     Example:
         >>> model = MLP(2, [16, 16, 1], seed=0)
@@ -284,6 +289,7 @@ class MLP(Module):
         *,
         init: str | None = None,
         seed: int | random.Random | None = None,
+        dropout: float = 0.0,
     ) -> None:
         self.nin = checks.count("MLP", "nin", nin)
         if not isinstance(nouts, Sequence) or isinstance(nouts, str):
@@ -314,6 +320,14 @@ class MLP(Module):
             )
             for i in range(len(self.nouts))
         ]
+        # Built last, so dropout=p gives the same initial weights as dropout=0.
+        probe = Dropout(dropout)  # checks the probability before the masks get seeds
+        self.dropout = probe.p
+        self.dropouts = (
+            [Dropout(self.dropout, seed=rng.getrandbits(64)) for _ in self.nouts[:-1]]
+            if self.dropout
+            else []
+        )
 
     def reset_parameters(self, seed: int | random.Random | None = None) -> None:
         """Draw new parameters for every layer, in order, from one generator."""
@@ -325,8 +339,10 @@ class MLP(Module):
         """The output for one sample: a Value for one output, else a list."""
         _length("MLP", x)
         values: list[Value] = list(x)  # type: ignore[arg-type]
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
             values = layer(values)
+            if i < len(self.dropouts):  # after each hidden layer, not the output layer
+                values = self.dropouts[i](values)
         return values[0] if len(values) == 1 else values
 
     @classmethod
@@ -358,17 +374,25 @@ class MLP(Module):
         ]
 
     def config(self) -> dict[str, Any]:
-        """``nin``, ``nouts``, ``activation``, ``output_activation`` and ``init``."""
-        return {
+        """``nin``, ``nouts``, ``activation``, ``output_activation``, ``init`` (and ``dropout``).
+
+        ``dropout`` is recorded only when it is not 0, so files saved before dropout
+        existed still describe the same architecture.
+        """
+        config: dict[str, Any] = {
             "nin": self.nin,
             "nouts": list(self.nouts),
             "activation": self.activation,
             "output_activation": self.output_activation,
             "init": self.init,
         }
+        if self.dropout:
+            config["dropout"] = self.dropout
+        return config
 
     def __repr__(self) -> str:
+        extra = f", dropout={self.dropout}" if self.dropout else ""
         return (
             f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
-            f"output_activation={self.output_activation!r})"
+            f"output_activation={self.output_activation!r}{extra})"
         )

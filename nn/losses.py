@@ -1,7 +1,8 @@
 """Loss functions: lists of predictions and targets in, the mean loss out as a ``Value``.
 
 Each gives the same number as PyTorch's function of the same name with its default
-``reduction="mean"``. A single prediction (not in a list) is accepted too.
+``reduction="mean"``; :func:`perceptron_criterion` also takes ``reduction="sum"`` (the
+source articles' form). A single prediction (not in a list) is accepted too.
 """
 
 from __future__ import annotations
@@ -175,12 +176,23 @@ def hinge(scores: Sequence[Prediction], targets: Sequence[float]) -> Value:
     )
 
 
-def perceptron_criterion(scores: Sequence[Prediction], targets: Sequence[float]) -> Value:
-    """The perceptron loss over the misclassified set M, averaged over all samples.
+def perceptron_criterion(
+    scores: Sequence[Prediction], targets: Sequence[float], reduction: str = "mean"
+) -> Value:
+    """The perceptron loss over the misclassified set M: its mean (default) or its sum.
 
-    D = -Σ_{i in M} y_i (w·x_i + c) from the seed notes, divided by the number of samples.
-    A sample is misclassified when y s <= 0 (a score of exactly 0 is not positive), so
+    D = -Σ_{i in M} y_i (w·x_i + c), from the seed notes. With ``reduction="sum"`` the loss
+    is D itself, as the articles write it, so one full-batch gradient step with learning
+    rate η is the articles' update ``w <- w + η Σ_{i in M} y_i x_i``. With
+    ``reduction="mean"`` (the default, like every loss here) D is divided by the number of
+    samples, so a step is that much smaller. A sample is misclassified when y s <= 0 (a
+    score of exactly 0 is not positive, as in the perceptron's rule ``w·x + c > 0``), so
     its gradient is -y x as in Rosenblatt's rule. With no mistakes the loss is 0.
+
+    Args:
+        scores: the linear outputs w·x + c, one per sample.
+        targets: labels +1 or -1.
+        reduction: "mean" (D / number of samples) or "sum" (D).
 
     Example:
         >>> s = Value(0.0)  # the seed's sample 1: w*x + c = 2*0.5 - 1 = 0, label +1
@@ -188,14 +200,20 @@ def perceptron_criterion(scores: Sequence[Prediction], targets: Sequence[float])
         >>> loss.backward()
         >>> loss.data, s.grad
         (0.0, -1.0)
+        >>> scores = [Value(0.0), Value(-1.5), Value(-0.75)]  # the seed's three samples
+        >>> perceptron_criterion(scores, [1, -1, -1], reduction="sum").backward()
+        >>> [v.grad for v in scores]  # only sample 1 is misclassified
+        [-1.0, 0.0, 0.0]
     """
     name = "perceptron_criterion"
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"{name}(reduction): expected 'mean' or 'sum', got {reduction!r}")
     ss, ys = _pairs(name, scores, targets)
     signed = [_sign(name, y) * _as_value(s) for s, y in zip(ss, ys, strict=True)]
     mistakes = [-v for v in signed if v.data <= 0.0]
     if not mistakes:
         return total([0.0 * v for v in signed])  # zero, but still connected to the scores
-    return total(mistakes) / len(signed)
+    return total(mistakes) if reduction == "sum" else total(mistakes) / len(signed)
 
 
 def l2(parameters: Sequence[Value], strength: float = 1.0) -> Value:

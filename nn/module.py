@@ -86,6 +86,64 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    # Training mode, PyTorch's convention: a new model is in training mode; only stochastic
+    # parts (Dropout) behave differently in the two modes.
+    training: bool = True
+
+    def children(self) -> list[Module]:
+        """The modules this one holds directly: attributes that are modules or lists of them.
+
+        Found from the instance's attributes (in the order they were set), so a model made
+        of ``nn`` parts needs no registration for :meth:`train` and :meth:`eval` to reach
+        them.
+        """
+        found: list[Module] = []
+        for value in vars(self).values():
+            if isinstance(value, Module):
+                found.append(value)
+            elif isinstance(value, list | tuple):
+                found.extend(item for item in value if isinstance(item, Module))
+        return found
+
+    def modules(self) -> list[Module]:
+        """This module and every module inside it, parents before children, each once."""
+        ordered: list[Module] = []
+        seen: set[int] = set()  # a module shared by two parents (or a cycle) is listed once
+        stack: list[Module] = [self]
+        while stack:  # an explicit stack, like the engine's graph walks
+            module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            ordered.append(module)
+            stack.extend(reversed(module.children()))
+        return ordered
+
+    def train(self, mode: bool = True) -> Module:
+        """Put this module and all inside it in training mode (``mode=False``: evaluation).
+
+        In training mode a ``Dropout`` drops units at random; in evaluation mode it passes
+        its inputs through. ``fit`` trains in training mode and evaluates in evaluation
+        mode. Returns the module, as PyTorch does.
+
+        Example:
+            >>> from nn import MLP
+            >>> model = MLP(2, [4, 1], dropout=0.5, seed=0)
+            >>> model.eval().training, model.dropouts[0].training
+            (False, False)
+            >>> model.train().dropouts[0].training
+            True
+        """
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Put this module and all inside it in evaluation mode: ``train(False)``."""
+        return self.train(False)
+
     def architecture(self) -> dict[str, Any]:
         """``config()`` with the model's type under ``"type"``: what a saved file records.
 

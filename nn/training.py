@@ -6,10 +6,11 @@ learning-rate decay, random restarts and a progress bar.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from autograd import Value, compile, no_grad
 from nn import checks, losses, optim
+from nn.dropout import Dropout
 from nn.module import Module
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -55,7 +57,9 @@ class History:
     Attributes:
         loss: the training objective (data loss + L2 penalty), averaged over the epoch's
             batches, measured during the epoch (before each batch's update).
-        accuracy: training accuracy from the same forward passes (None for regression).
+        accuracy: training accuracy from the same forward passes (None for regression);
+            for a model with dropout, from a forward pass in evaluation mode after the
+            epoch (the training passes drop units at random).
         val_loss, val_accuracy: on the validation data after the epoch (empty without it).
         best_epoch: the epoch whose weights the model holds at the end (early stopping
             restores them); the last epoch otherwise.
@@ -111,6 +115,9 @@ class _Labels:
         if self.kind == "classes":
             predicted = np.argmax(scores, axis=1)
         else:
+            # Strictly above: a probability of exactly 0.5 (a score of exactly 0) is class 0,
+            # as the perceptron's own rule (w.x + c > 0) has it. One source article writes
+            # ">= 0.5 is class 1"; the two differ only at exactly 0.5.
             threshold = 0.5 if self.kind == "probability" else 0.0
             flat = scores.reshape(len(y))
             predicted = np.where(flat > threshold, self.classes[-1], self.classes[0])
@@ -175,7 +182,7 @@ def _check_outputs(function: str, model: Module, row: list[float], task: _Task |
     """One sample through the model (no graph): its outputs must suit the loss."""
     if task is None:
         return
-    with no_grad():
+    with evaluation_mode(model), no_grad():  # a dropout mask is not drawn for a check
         out = model(row)  # type: ignore[operator]
     if task.kind == "classes":
         if not (isinstance(out, list) and len(out) >= 2):
@@ -247,10 +254,47 @@ def _optimizer(
     return cls(model.parameters(), **options)
 
 
+def has_dropout(model: Module) -> bool:
+    """Whether ``model`` holds a :class:`~nn.dropout.Dropout` that drops anything (p > 0)."""
+    return any(isinstance(m, Dropout) and m.p > 0.0 for m in model.modules())
+
+
+def _check_no_dropout_if_compiled(model: Module, compiled: bool) -> None:
+    if compiled and has_dropout(model):
+        raise ValueError(
+            "fit: compiled=True cannot train a model with dropout (a trace would replay the "
+            "one random mask drawn while tracing); use compiled=False"
+        )
+
+
+@contextlib.contextmanager
+def evaluation_mode(model: Module) -> Iterator[Module]:
+    """Run a block with ``model`` in evaluation mode, then restore each part's mode.
+
+    Example:
+        >>> from nn import MLP
+        >>> model = MLP(2, [3, 1], dropout=0.5, seed=0)
+        >>> with evaluation_mode(model):
+        ...     model.dropouts[0].training
+        False
+        >>> model.dropouts[0].training
+        True
+    """
+    modes = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for module, mode in modes:
+            module.training = mode
+
+
 def evaluate(
     model: Module, X: Any, y: Any, loss: str | LossFunction = "hinge"
 ) -> tuple[float, float | None]:
     """Loss and accuracy of ``model`` on ``(X, y)``, without recording a graph.
+
+    The model runs in evaluation mode (dropout off); its modes are restored afterwards.
 
     Example:
         >>> from nn import MLP
@@ -292,7 +336,7 @@ def _loss_value(function: str, loss: Any, objective: Any) -> Value:
 def _evaluate(
     model: Module, samples: _Samples, function: LossFunction, labels: _Labels
 ) -> tuple[float, float | None]:
-    with no_grad():
+    with evaluation_mode(model), no_grad():
         outputs = [model(row) for row in samples.rows]  # type: ignore[operator]
         value = _loss_value("evaluate", function, function(outputs, labels.targets(samples.y)))
     return value.data, labels.accuracy(_scores(outputs), samples.y)
@@ -378,6 +422,11 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
         compiled: trace the per-sample loss once with ``autograd.compile`` and replay it
             on numpy batches (much faster; the same numbers up to rounding). The model
             must not branch on ``.data`` in Python; a custom loss must accept Value targets.
+            Not with dropout (a trace would freeze one random mask): a ``ValueError``.
+
+    Training runs in training mode (``model.train()``: dropout drops units); validation
+    and the accuracy of a model with dropout are measured in evaluation mode; the model
+    is left in evaluation mode (``model.eval()``), ready for ``predict``.
 
     Returns:
         The :class:`History` of the run that was kept.
@@ -410,6 +459,7 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
     )  # fmt: skip
     l2, seed = options["l2"], options["seed"]
     _model("fit", model)
+    _check_no_dropout_if_compiled(model, compiled)
     task = _task("fit", loss)
     rows = _rows("fit", "X", X, model)
     labels_all = _targets("fit", "y", y, len(rows), task)
@@ -489,6 +539,7 @@ def _restarts(  # noqa: PLR0913 - the parts of fit's arguments a run needs
     starts = {tuple(p.data for p in model.parameters())}
     best: tuple[History, dict[str, float]] | None = None
     scores = []
+    model.train()
     for restart in range(loop.restarts):
         if restart:
             _redraw(model, init_rng, starts)
@@ -498,6 +549,7 @@ def _restarts(  # noqa: PLR0913 - the parts of fit's arguments a run needs
         scores.append(history.score())
         if best is None or scores[-1] < best[0].score():
             best = (history, model.state_dict())
+    model.eval()  # trained: evaluation mode, ready to predict (PyTorch users call eval())
     history, state = best  # type: ignore[misc]
     model.load_state_dict(state)
     history.restart_losses = scores
@@ -709,7 +761,11 @@ class _Loop:
             outputs_by_index.update(zip(batch, outputs, strict=True))
         _finite_parameters(params, history)
         history.loss.append(total / count)
-        ordered = [outputs_by_index[i] for i in range(count)]
+        if has_dropout(self.model):  # the training passes dropped units: measure without
+            with evaluation_mode(self.model), no_grad():
+                ordered = [self.model(row) for row in rows]  # type: ignore[operator]
+        else:
+            ordered = [outputs_by_index[i] for i in range(count)]
         history.accuracy.append(self.labels.accuracy(_scores(ordered), self.train.y))
 
     def _validate(self, history: History) -> float:
@@ -768,6 +824,8 @@ def _finite_parameters(params: list[Value], history: History) -> None:
 def predict(model: Module, X: Any) -> list[Any]:
     """The model's output data for each sample (a float, or a list for several outputs).
 
+    The model runs in evaluation mode (dropout off); its modes are restored afterwards.
+
     Example:
         >>> from nn import Neuron
         >>> n = Neuron(1, "linear", seed=0)
@@ -776,6 +834,6 @@ def predict(model: Module, X: Any) -> list[Any]:
         [2.0, 6.0]
     """
     rows = _rows("predict", "X", X, _model("predict", model))
-    with no_grad():
+    with evaluation_mode(model), no_grad():
         outputs = [model(row) for row in rows]  # type: ignore[operator]
     return [[o.data for o in out] if isinstance(out, list) else out.data for out in outputs]

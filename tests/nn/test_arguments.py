@@ -226,6 +226,11 @@ CASES: list[tuple[str, str, type[Exception], Any]] = [
     ("Neuron", "activation", T, lambda c: Neuron(2, 5)),
     ("Neuron", "activation", V, lambda c: Neuron(2, "softmax")),
     ("Neuron", "init", V, lambda c: Neuron(2, init="glorot")),
+    ("Dropout", "p", V, lambda c: nn.Dropout(1.5)),
+    ("Dropout", "p", V, lambda c: nn.Dropout(NAN)),
+    ("Dropout", "p", T, lambda c: nn.Dropout("a")),
+    ("Dropout", "seed", T, lambda c: nn.Dropout(0.5, seed="a")),
+    ("Dropout", "seed", V, lambda c: nn.Dropout(0.5, seed=-1)),
     ("Neuron", "seed", T, lambda c: Neuron(2, seed="a")),
     ("Neuron", "seed", V, lambda c: Neuron(2, seed=-1)),
     ("Neuron", "fan_out", V, lambda c: Neuron(2, fan_out=0)),
@@ -365,6 +370,6 @@ def test_the_table_covers_every_public_function():
         "ACTIVATIONS", "History", "Module", "ConvergenceWarning", "Optimizer", "Scheduler",
         "umbrella", "Value", "Any", "Sequence", "Iterable", "Mapping", "ClassVar", "ABC",
         "abstractmethod", "count", "fraction", "non_negative", "positive", "real", "dot",
-        "log_softmax", "total", "annotations", "npt", "np", "Dataset", "checks",
+        "log_softmax", "total", "annotations", "npt", "np", "Dataset", "checks", "load_digits",
     }  # fmt: skip
     assert not untested, untested

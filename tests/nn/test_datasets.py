@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.resources
 import math
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +15,7 @@ from hypothesis import strategies as st
 
 from nn.datasets import (
     GATE_NAMES,
+    load_digits,
     logic_gate_table,
     make_blobs,
     make_circles,
@@ -384,3 +389,77 @@ def test_make_digits_noise_seed_and_errors():
         make_digits(0)
     with pytest.raises(ValueError, match=r"make_digits\(noise\)"):
         make_digits(10, noise=-1.0)
+
+
+# --- the real digits ----------------------------------------------------------------------
+
+# The first image of the UCI file (a zero), as the repository and scikit-learn list it.
+FIRST_DIGIT = [
+    [0, 0, 5, 13, 9, 1, 0, 0],
+    [0, 0, 13, 15, 10, 15, 5, 0],
+    [0, 3, 15, 2, 0, 11, 8, 0],
+    [0, 4, 12, 0, 0, 8, 8, 0],
+    [0, 5, 8, 0, 0, 9, 8, 0],
+    [0, 4, 11, 0, 1, 12, 7, 0],
+    [0, 2, 14, 5, 10, 12, 0, 0],
+    [0, 0, 6, 13, 10, 0, 0, 0],
+]
+
+
+def test_load_digits_is_the_uci_set():
+    X, y = load_digits()
+    assert X.shape == (1797, 64)
+    assert y.shape == (1797,)
+    assert X.dtype == np.float64
+    assert y.dtype == np.int64
+    assert X.flags.c_contiguous
+    assert X.min() == 0.0
+    assert X.max() == 16.0
+    assert np.array_equal(X, np.round(X))  # pixel counts are whole numbers
+    assert np.bincount(y).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert X.sum() == 561718.0
+    assert X[0].reshape(8, 8).astype(int).tolist() == FIRST_DIGIT
+    assert y[:10].tolist() == list(range(10))
+    assert y[-5:].tolist() == [9, 0, 8, 9, 8]
+    # The 4x4 blocks of the 32x32 bitmaps: the border columns are nearly always empty.
+    assert X.reshape(-1, 8, 8)[:, :, 0].mean() < 0.1
+
+
+def test_load_digits_returns_fresh_arrays():
+    X, y = load_digits()
+    X[:] = -1.0
+    y[:] = -1
+    again, labels = load_digits()
+    assert again.min() == 0.0
+    assert labels.min() == 0
+
+
+def test_load_digits_matches_scikit_learn_when_installed():
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    reference = sklearn_datasets.load_digits()
+    X, y = load_digits()
+    assert np.array_equal(X, reference.data)
+    assert np.array_equal(y, reference.target)
+
+
+def test_digits_file_ships_with_the_package():
+    # Found through importlib.resources, as load_digits finds it in an installed wheel.
+    folder = importlib.resources.files("nn").joinpath("data")
+    assert folder.joinpath("digits.csv.gz").is_file()
+    note = folder.joinpath("README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in note
+    assert "10.24432/C50P49" in note
+    # pyproject declares both files as package data, so `pip install .` copies them.
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert set(config["tool"]["setuptools"]["package-data"]["nn"]) == {
+        "data/digits.csv.gz",
+        "data/README.md",
+    }
+    # A non-editable install (CI's `pip install ".[dev]"`) lists them among its files.
+    try:
+        installed = {str(f) for f in importlib.metadata.files("chainrule") or []}
+    except importlib.metadata.PackageNotFoundError:
+        installed = set()
+    if "nn/datasets.py" in installed:
+        assert {"nn/data/digits.csv.gz", "nn/data/README.md"} <= installed

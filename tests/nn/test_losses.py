@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, gradcheck
-from nn import losses
+from nn import Neuron, fit, losses, predict
 
 reals = st.floats(-30, 30)
 probabilities = st.floats(1e-6, 1 - 1e-6)
@@ -86,6 +86,53 @@ def test_perceptron_criterion_is_the_seeds_loss():
     w.grad = c.grad = 0.0
     losses.perceptron_criterion([w * 2.0 + c], [1]).backward()
     assert (w.data - 0.1 * w.grad, c.data - 0.1 * c.grad) == (0.7, -0.9)
+
+
+def test_perceptron_criterion_sum_is_the_articles_d_and_mean_divides_by_n():
+    w, c = Value(0.5), Value(-1.0)
+    xs, ys = [2.0, -1.0, 0.5, 3.0], [1, -1, -1, -1]
+    # Scores 0, -1.5, -0.75, 0.5: samples 1 (z = 0) and 4 (wrong sign) are misclassified.
+    summed = losses.perceptron_criterion([w * x + c for x in xs], ys, reduction="sum")
+    summed.backward()
+    # D = -(1 * 0) - (-1 * 0.5) = 0.5; dD/dw = -(1 * 2) - (-1 * 3) = 1; dD/dc = -1 + 1 = 0.
+    assert summed.data == 0.5
+    assert (w.grad, c.grad) == (1.0, 0.0)
+    w.grad = c.grad = 0.0
+    mean = losses.perceptron_criterion([w * x + c for x in xs], ys)
+    mean.backward()
+    assert mean.data == 0.5 / 4
+    assert (w.grad, c.grad) == (0.25, 0.0)
+    assert losses.perceptron_criterion([w * x + c for x in xs], ys, reduction="mean").data == 0.125
+
+
+def test_perceptron_criterion_rejects_an_unknown_reduction():
+    with pytest.raises(ValueError, match=r"perceptron_criterion\(reduction\): .*'none'"):
+        losses.perceptron_criterion([Value(1.0)], [1], reduction="none")
+
+
+def test_fit_with_the_summed_criterion_reproduces_the_articles_update():
+    # The seed's worked example through fit: full-batch SGD steps with lr 0.1.
+    def articles_loss(scores, targets):
+        return losses.perceptron_criterion(scores, targets, reduction="sum")
+
+    def start():
+        neuron = Neuron(1, "linear")
+        neuron.w[0].data, neuron.b.data = 0.5, -1.0
+        return neuron
+
+    X, y = [[2.0], [-1.0], [0.5]], [1, -1, -1]
+    neuron = start()
+    history = fit(neuron, X, y, loss=articles_loss, lr=0.1, epochs=1, progress=False)
+    assert (neuron.w[0].data, neuron.b.data) == (0.7, -0.9)
+    assert history.loss == [0.0]  # sample 1 sits on the boundary: D = 0, its gradient is not
+    assert [1 if s > 0 else -1 for s in predict(neuron, X)] == y  # all three now correct
+    fit(neuron, X, y, loss=articles_loss, lr=0.1, epochs=5, progress=False)
+    assert (neuron.w[0].data, neuron.b.data) == (0.7, -0.9)  # no mistakes: no change
+    # The mean gives a third of the step (three samples).
+    neuron = start()
+    fit(neuron, X, y, loss="perceptron_criterion", lr=0.1, epochs=1, progress=False)
+    assert neuron.w[0].data == pytest.approx(0.5 + 0.2 / 3, rel=1e-15)
+    assert neuron.b.data == pytest.approx(-1.0 + 0.1 / 3, rel=1e-15)
 
 
 def test_perceptron_criterion_without_mistakes_is_zero():

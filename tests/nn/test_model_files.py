@@ -120,7 +120,7 @@ def corrupt_files() -> Iterator[tuple[str, bytes]]:
         "version 1.0": good.replace(b'"version": 1', b'"version": 1.0'),
         "nin 2.0": good.replace(b'"nin": 2', b'"nin": 2.0'),
         "nin true": good.replace(b'"nin": 2', b'"nin": true'),
-        "extra architecture key": good.replace(b'"nin": 2', b'"nin": 2, "dropout": 0.5'),
+        "extra architecture key": good.replace(b'"nin": 2', b'"nin": 2, "momentum": 0.5'),
         "missing init": good.replace(b'"init": null,', b"").replace(b',\n  "init": null', b""),
         "unknown type": good.replace(b'"type": "MLP"', b'"type": "os.system"'),
         "type Layer": good.replace(b'"type": "MLP"', b'"type": "Layer"'),
