@@ -40,10 +40,10 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from autograd.batch import BatchPlan, BatchWriter, batch_globals
 from autograd.engine import topological_order
 from autograd.source import (
     FLOAT_GLOBALS,
-    NUMPY_SOURCE_SPACE,
     SOURCE_SPACE,
     Expr,
     SourceSpace,
@@ -179,13 +179,19 @@ def _tuple(names: Sequence[str]) -> str:
     return f"({', '.join(names)}{',' if names else ''})"
 
 
-def _returned(tape: _Tape, adjoint: dict[Value, str] | None) -> str:
+def _returned(tape: _Tape, adjoint: dict[Value, str] | None, batch: bool = False) -> str:
     """``return outputs, parameter adjoints, input adjoints, guarded values``.
 
     Guarded values are those of the ops with a domain rule (log, sqrt, div, pow): a batch
     replay checks them, since a nan there can be hidden from the output (relu(nan) = 0).
+    A batch program returns its parameters' adjoints as one flat array, ``GP``.
     """
     outputs = [tape.names[o] for o in tape.outputs]
+    if batch:
+        grads = "None" if adjoint is None or not tape.parameters else "GP"
+        inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
+        guarded = [tape.names[n] for n in tape.nodes if n.op is not None and n.op.domain_text]
+        return f"return {_tuple(outputs)}, {grads}, {_tuple(inputs)}, {_tuple(guarded)}"
     params = [] if adjoint is None else [adjoint.get(p, "None") for p in tape.parameters]
     inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
     guarded = [tape.names[n] for n in tape.nodes if n.op is not None and n.op.domain_text]
@@ -203,25 +209,63 @@ def _function(name: str, tape: _Tape, body: list[str], extra: str = "") -> str:
 
 
 class _Program:
-    """The generated source and compiled functions of one dialect."""
+    """The generated source and compiled functions of one dialect.
+
+    Each function is compiled the first time it is asked for: a call that only needs the
+    backward program never pays for compiling the forward one.
+    """
 
     def __init__(
         self,
         tape: _Tape,
-        space: SourceSpace,
-        namespace: dict[str, Any],
-        tag: str,
+        dialect: str,
         wrt_inputs: bool,
+        fuse: bool = True,
     ) -> None:
-        forward = _forward_lines(tape, space)
-        self.forward_source = _function("forward", tape, [*forward, _returned(tape, None)])
+        self.tag = dialect
         wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
-        backward = _backward_lines(tape, space, wanted)
-        self.backward_source = _function("forward_backward", tape, forward + backward, "seed")
+        if dialect == "float":
+            self.namespace = dict(FLOAT_GLOBALS)
+            forward = _forward_lines(tape, SOURCE_SPACE)
+            self.forward_source = _function("forward", tape, [*forward, _returned(tape, None)])
+            backward = _backward_lines(tape, SOURCE_SPACE, wanted)
+            self.backward_source = _function("forward_backward", tape, forward + backward, "seed")
+        else:
+            self.namespace = batch_globals(numpy_globals())
+            plan = BatchPlan(tape, fuse)
+            writer = BatchWriter(plan, self.namespace)
+            body = [*writer.forward(), _returned(tape, None, batch=True)]
+            self.forward_source = _batch_function("forward", tape, body, writer.uses_params)
+            writer = BatchWriter(plan, self.namespace)
+            forward = writer.forward()
+            backward, adjoint = writer.backward(wanted)
+            body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
+            self.backward_source = _batch_function(
+                "forward_backward", tape, body, writer.uses_params, "seed"
+            )
         self.functions: dict[str, Callable[..., Any]] = {}
-        for text in (self.forward_source, self.backward_source):
-            code = builtins.compile(text, f"<chainrule compiled {tag}>", "exec")
-            exec(code, namespace, self.functions)  # noqa: S102 - source generated from the op table
+
+    def function(self, name: str) -> Callable[..., Any]:
+        """The compiled function ``forward`` or ``forward_backward``."""
+        found = self.functions.get(name)
+        if found is None:
+            text = self.forward_source if name == "forward" else self.backward_source
+            code = builtins.compile(text, f"<chainrule compiled {self.tag}>", "exec")
+            exec(code, self.namespace, self.functions)  # noqa: S102 - source generated from the op table
+            found = self.functions[name]
+        return found
+
+
+def _batch_function(
+    name: str, tape: _Tape, body: list[str], uses_params: bool, extra: str = ""
+) -> str:
+    args = [*(f"x{i}" for i in range(len(tape.inputs))), "params", "P", "count"]
+    lines = [f"def {name}({', '.join([*args, *([extra] if extra else [])])}):"]
+    if tape.parameters and uses_params:
+        unpack = ", ".join(f"p{i}" for i in range(len(tape.parameters)))
+        lines.append(f"    {unpack}, = params")
+    lines.extend(f"    {line}" for line in body)
+    return "\n".join(lines) + "\n"
 
 
 def _is_array(x: Any) -> bool:
@@ -238,6 +282,7 @@ class CompiledFunction:
         *,
         parameters: Sequence[Value] | None = None,
         verify: bool = False,
+        fuse: bool = True,
     ) -> None:
         if not callable(fn):
             raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
@@ -245,6 +290,7 @@ class CompiledFunction:
         self.n_inputs = _input_count(fn) if n_inputs is None else n_inputs
         self._given_parameters = None if parameters is None else list(parameters)
         self.verify = verify
+        self.fuse = fuse
         self._tape: _Tape | None = None
         self._programs: dict[tuple[str, bool], _Program] = {}
 
@@ -298,15 +344,17 @@ class CompiledFunction:
         program = self._program("float")
         return program.forward_source + "\n" + program.backward_source
 
+    @property
+    def batch_source(self) -> str:
+        """The generated Python for numpy batches (hoisted nodes, fused layers)."""
+        program = self._program("numpy")
+        return program.forward_source + "\n" + program.backward_source
+
     def _program(self, dialect: str, wrt_inputs: bool = False) -> _Program:
         key = (dialect, wrt_inputs)
         program = self._programs.get(key)
         if program is None:
-            if dialect == "float":
-                space, namespace = SOURCE_SPACE, dict(FLOAT_GLOBALS)
-            else:
-                space, namespace = NUMPY_SOURCE_SPACE, numpy_globals()
-            program = _Program(self.tape, space, namespace, dialect, wrt_inputs)
+            program = _Program(self.tape, dialect, wrt_inputs, self.fuse)
             self._programs[key] = program
         return program
 
@@ -326,9 +374,11 @@ class CompiledFunction:
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
         outputs, params, xs, _ = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
         count = _batch_size(inputs)
-        grads = [_total(g, count) for g in params]
-        if reduce == "mean" and count:
-            grads = [g / count for g in grads]
+        if count:  # a batch: one flat array, already summed over the samples
+            flat = _flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
+            grads = flat.tolist()
+        else:
+            grads = [_total(g, count) for g in params]
         input_grads = (
             [(_zeros_like(g, count) if g is None else g) for g in xs] if wrt_inputs else []
         )
@@ -363,8 +413,8 @@ class CompiledFunction:
     ) -> Any:
         try:
             if backward:
-                return program.functions["forward_backward"](*inputs, params, 1.0)
-            return program.functions["forward"](*inputs, params)
+                return program.function("forward_backward")(*inputs, params, 1.0)
+            return program.function("forward")(*inputs, params)
         except (ArithmeticError, ValueError) as error:
             _diagnose(self.tape, inputs, params, backward=backward, sample=None)
             raise error from None  # not found op by op (it cannot happen): as raised
@@ -375,22 +425,31 @@ class CompiledFunction:
         import numpy as np  # noqa: PLC0415 - only batches need numpy
 
         count = _batch_size(inputs)
-        arrays = [np.asarray(x, dtype=float) if _is_array(x) else float(x) for x in inputs]
+        # A number input is every sample's: a full column, so every node that depends on
+        # an input is an array over the batch (the fused layers stack them as columns).
+        arrays = [np.asarray(x, dtype=float) if _is_array(x) else np.full(count, float(x))
+                  for x in inputs]  # fmt: skip
+        flat = np.array(params, dtype=float)
         with np.errstate(all="ignore"):  # domain errors are found below, per sample
             if backward:
-                result = program.functions["forward_backward"](*arrays, params, np.ones(count))
+                function = program.function("forward_backward")
+                result = function(*arrays, params, flat, count, np.ones(count))
             else:
-                result = program.functions["forward"](*arrays, params)
+                result = program.function("forward")(*arrays, params, flat, count)
         outputs, param_grads, input_grads, guarded = result
-        values = [*outputs, *guarded, *(g for g in (*param_grads, *input_grads) if g is not None)]
-        if not all(np.all(np.isfinite(v)) for v in values):
+        per_sample = [*outputs, *guarded, *(g for g in input_grads if g is not None)]
+        finite = all(np.all(np.isfinite(v)) for v in per_sample)
+        if not finite or (param_grads is not None and not np.all(np.isfinite(param_grads))):
             bad = np.zeros(count, dtype=bool)
-            for v in values:
+            for v in per_sample:
                 bad |= ~np.isfinite(np.broadcast_to(v, (count,)))
-            for sample in np.flatnonzero(bad):
+            # A summed gradient does not say which sample made it inf or nan: try them all.
+            samples = np.flatnonzero(bad) if bad.any() else range(count)
+            for sample in samples:
                 point = _sample(arrays, int(sample))
                 _diagnose(self.tape, point, params, backward=backward, sample=int(sample))
-        return result
+        outputs = tuple(o if _is_array(o) else np.full(count, float(o)) for o in outputs)
+        return outputs, param_grads, input_grads, guarded
 
     def _verify(self, inputs: Sequence[Any], batch: bool) -> None:
         expected = self.tape.structure()
@@ -481,6 +540,15 @@ def _total(gradient: Any, count: int) -> float:
     return float(gradient)
 
 
+def _flat_gradients(flat: Any, size: int, mean: bool, count: int) -> Any:
+    """A batch program's parameter gradients (summed; averaged if ``mean``) as an array."""
+    import numpy as np  # noqa: PLC0415
+
+    if flat is None:
+        return np.zeros(size)
+    return flat / count if mean else flat
+
+
 def _zeros_like(gradient: Any, count: int) -> Any:
     if count:
         import numpy as np  # noqa: PLC0415
@@ -495,6 +563,7 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
     *,
     parameters: Sequence[Value] | None = None,
     verify: bool = False,
+    fuse: bool = True,
 ) -> CompiledFunction:
     """Compile ``fn`` (positional inputs -> a Value or a list of Values) for fast replay.
 
@@ -508,6 +577,9 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
             marked ``parameter=True`` that the graph reaches).
         verify: re-trace at every call and raise :class:`TraceError` if the graph's
             structure changed (control flow on data); slow, for debugging.
+        fuse: in batch replays, compute the dot nodes of a layer (dots sharing their
+            inputs, with parameters as weights) as matrix products; False writes one line
+            per node (for checking the fused code against it).
 
     Example:
         >>> f = compile(lambda x, y: x * y + x)
@@ -519,4 +591,4 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
         >>> f.grad(2.0, 3.0, wrt_inputs=True).inputs
         [4.0, 2.0]
     """
-    return CompiledFunction(fn, n_inputs, parameters=parameters, verify=verify)
+    return CompiledFunction(fn, n_inputs, parameters=parameters, verify=verify, fuse=fuse)
