@@ -398,11 +398,9 @@ class BatchWriter:
         lines.append(f"{weights} += {gradient}.T @ {layer.input_matrix}")
         if any(x in self.needs for x in layer.inputs):
             lines.append(f"GX{k} = {gradient} @ W{k}")
-            if layer.source is not None:
-                previous = self.matrix_adjoint.get(layer.source.number)
-                name = f"GM{layer.source.number}"
-                self.matrix_adjoint[layer.source.number] = name
-                lines.append(f"{name} = GX{k}" if previous is None else f"{name} = {name} + GX{k}")
+            if layer.source is not None:  # the only layer over that matrix: inputs key layers
+                name = self.matrix_adjoint[layer.source.number] = f"GM{layer.source.number}"
+                lines.append(f"{name} = GX{k}")
             else:
                 for i, x in enumerate(layer.inputs):
                     lines.extend(self._add(x, f"GX{k}[:, {i}]", True))
