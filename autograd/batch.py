@@ -267,7 +267,8 @@ class BatchWriter:
 
     def _layer_forward(self, layer: _Layer) -> list[str]:
         k = layer.number
-        size = f"{len(layer.dots)} dot nodes over the same {len(layer.inputs)} inputs"
+        plural = "s" if len(layer.dots) > 1 else ""
+        size = f"{len(layer.dots)} dot node{plural} over the same {len(layer.inputs)} inputs"
         lines = [f"# layer {k}: {size}"]
         if layer.source is None:
             columns = [source(self.expr(x)) for x in layer.inputs]
