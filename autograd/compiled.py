@@ -147,38 +147,38 @@ def _forward_lines(
 ) -> list[str]:
     """One line per node, and one loop per run of repeated nodes (``store``: keep values)."""
     starts = {run.nodes[0]: run for run in runs or []}
-    inside = {node for run in runs or [] for node in run.nodes}
     writer = LoopWriter(tape, space, functools.partial(_forward_text, space))
     lines = []
+    end = None  # inside a run: its last node (a run's nodes are consecutive op nodes)
     for node in tape.nodes:
+        if end is not None:
+            if node is end:
+                end = None
+            continue
         op = node.op
         if op is None:
             continue
-        if node in inside:
-            if node in starts:
-                lines.extend(writer.forward(starts[node], store))
+        run = starts.get(node)
+        if run is not None:
+            lines.extend(writer.forward(run, store))
+            end = run.nodes[-1]
             continue
         lines.append(f"{tape.names[node]} = {_forward_text(space, op, tape.operands(node))}")
     return lines
 
 
-def _needs(tape: _Tape, wanted: set[Value]) -> set[Value]:
+def _needs(
+    tape: _Tape, wanted: set[Value], parents_of: list[tuple[Value, ...]] | None = None
+) -> set[Value]:
     """The nodes that depend on a wanted leaf: only they carry an adjoint."""
+    if parents_of is None:
+        parents_of = [node.parents for node in tape.nodes]
     needs: set[Value] = set(wanted)
-    add = needs.add
-    for node in tape.nodes:
-        if node.op is not None and not needs.isdisjoint(node.parents):
+    add, disjoint = needs.add, needs.isdisjoint
+    for node, parents in zip(tape.nodes, parents_of, strict=True):
+        if not disjoint(parents):  # a leaf has no parents: it is in needs if wanted
             add(node)
     return needs
-
-
-def _backward_flags(tape: _Tape, needs: set[Value]) -> dict[Value, bool]:
-    """Which nodes the backward visits: they need an adjoint and reach the first output."""
-    reach = {tape.outputs[0]}
-    for node in reversed(tape.nodes):
-        if node in reach:
-            reach.update(node.parents)
-    return {node: node in needs for node in reach}
 
 
 def _backward_lines(
@@ -189,17 +189,22 @@ def _backward_lines(
     ``needs``: the nodes that carry an adjoint (see :func:`_needs`).
     """
     ends = {run.nodes[-1]: run for run in runs or []}
-    inside = {node for run in runs or [] for node in run.nodes}
     writer = LoopWriter(tape, space, functools.partial(_forward_text, space))
     output = tape.outputs[0]
     adjoint = {output: "g_" + tape.names[output]} if output in needs else {}
     lines = [f"{adjoint[output]} = seed"] if adjoint else []
+    start = None  # inside a run, walking back: its first node
     for node in reversed(tape.nodes):
-        op = node.op
-        if node in inside:
-            if node in ends:
-                lines.extend(writer.backward(ends[node], needs, adjoint))
+        if start is not None:
+            if node is start:
+                start = None
             continue
+        run = ends.get(node)
+        if run is not None:
+            lines.extend(writer.backward(run, needs, adjoint))
+            start = run.nodes[0]
+            continue
+        op = node.op
         if op is None or node not in adjoint:
             continue
         partials = op.slot_partials(space, tape.operands(node), Expr(tape.names[node]))
@@ -255,8 +260,8 @@ def _function(name: str, tape: _Tape, body: list[str], extra: str = "") -> str:
 class _Program:
     """The generated source and compiled functions of one dialect.
 
-    Each function is compiled the first time it is asked for: a call that only needs the
-    backward program never pays for compiling the forward one.
+    Each source is written, and each function compiled, the first time it is asked for: a
+    call that only needs the backward program never pays for the forward one.
     """
 
     def __init__(
@@ -266,32 +271,44 @@ class _Program:
         wrt_inputs: bool,
         fuse: bool = True,
     ) -> None:
+        self.tape = tape
         self.tag = dialect
-        wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
+        self.wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
+        self.functions: dict[str, Callable[..., Any]] = {}
         if dialect == "float":
             builtins_ = {**FLOAT_GLOBALS["__builtins__"], "range": range, "reversed": reversed}
             self.namespace = {**FLOAT_GLOBALS, "__builtins__": builtins_}  # loops need both
-            needs = _needs(tape, wanted)
-            runs = find_runs(tape, _backward_flags(tape, needs))
-            forward = _forward_lines(tape, SOURCE_SPACE, runs)
-            self.forward_source = _function("forward", tape, [*forward, _returned(tape, None)])
-            forward = _forward_lines(tape, SOURCE_SPACE, runs, store=True)
-            backward = _backward_lines(tape, SOURCE_SPACE, needs, runs)
-            self.backward_source = _function("forward_backward", tape, forward + backward, "seed")
+            parents_of = [node.parents for node in tape.nodes]
+            self.needs = _needs(tape, self.wanted, parents_of)
+            self.runs = find_runs(tape, self.needs, parents_of)
         else:
             self.namespace = batch_globals(numpy_globals())
-            plan = BatchPlan(tape, fuse)
-            writer = BatchWriter(plan, self.namespace)
-            body = [*writer.forward(), _returned(tape, None, batch=True)]
-            self.forward_source = _batch_function("forward", tape, body, writer.uses_params)
-            writer = BatchWriter(plan, self.namespace)
-            forward = writer.forward()
-            backward, adjoint = writer.backward(wanted)
-            body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
-            self.backward_source = _batch_function(
-                "forward_backward", tape, body, writer.uses_params, "seed"
-            )
-        self.functions: dict[str, Callable[..., Any]] = {}
+            self.plan = BatchPlan(tape, fuse)
+
+    @functools.cached_property
+    def forward_source(self) -> str:
+        """``def forward(...)``: the outputs only."""
+        tape = self.tape
+        if self.tag == "float":
+            forward = _forward_lines(tape, SOURCE_SPACE, self.runs)
+            return _function("forward", tape, [*forward, _returned(tape, None)])
+        writer = BatchWriter(self.plan, self.namespace)
+        body = [*writer.forward(), _returned(tape, None, batch=True)]
+        return _batch_function("forward", tape, body, writer.uses_params)
+
+    @functools.cached_property
+    def backward_source(self) -> str:
+        """``def forward_backward(...)``: the outputs and the wanted gradients."""
+        tape = self.tape
+        if self.tag == "float":
+            forward = _forward_lines(tape, SOURCE_SPACE, self.runs, store=True)
+            backward = _backward_lines(tape, SOURCE_SPACE, self.needs, self.runs)
+            return _function("forward_backward", tape, forward + backward, "seed")
+        writer = BatchWriter(self.plan, self.namespace)
+        forward = writer.forward()
+        backward, adjoint = writer.backward(self.wanted)
+        body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
+        return _batch_function("forward_backward", tape, body, writer.uses_params, "seed")
 
     def function(self, name: str) -> Callable[..., Any]:
         """The compiled function ``forward`` or ``forward_backward``."""

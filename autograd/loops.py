@@ -73,34 +73,42 @@ class Run:
         return sorted(self.initial)
 
 
-def find_runs(tape: _Tape, flags: dict[Value, bool]) -> list[Run]:
-    """The runs of ``tape`` (none in a small graph); ``flags`` mark nodes with a backward."""
-    ops = [n for n in tape.nodes if n.op is not None]
+def find_runs(tape: _Tape, needs: set[Value], parents_of: list[tuple[Value, ...]]) -> list[Run]:
+    """The runs of ``tape`` (none in a small graph).
+
+    ``needs``: the nodes with an adjoint; ``parents_of``: each node's parents, in
+    ``tape.nodes`` order (read once: ``Value.parents`` builds a tuple per call).
+    """
+    ops, op_parents = [], []
+    for node, parents in zip(tape.nodes, parents_of, strict=True):
+        if parents:  # an op node (a leaf has none)
+            ops.append(node)
+            op_parents.append(parents)
     if len(ops) < MIN_LOOP_NODES:
         return []
+    flags = _backward_flags(tape, needs, parents_of)
     index = {node: i for i, node in enumerate(ops)}
     never = len(ops) + 1
     last_use = [0] * len(ops)
     interned: dict[tuple[Any, ...], int] = {}
     op_keys: dict[Op, tuple[Any, ...]] = {}
     signatures = []
+    get, intern = index.get, interned.setdefault
     # One pass, written for speed (a million nodes): signatures and last uses together.
-    for i, node in enumerate(ops):
+    for i, (node, parents) in enumerate(zip(ops, op_parents, strict=True)):
         op: Op = node.op  # type: ignore[assignment]
         key = op_keys.get(op)
         if key is None:
             key = op_keys[op] = (op.base, tuple(op.constants.items()))
-        parents = node.parents
-        refs: list[Any] = [key, flags.get(node, False), len(parents)]
+        refs: list[Any] = [key, node in flags, len(parents)]
         for parent in parents:
-            j = index.get(parent)
+            j = get(parent)
             if j is None:
                 refs.append(id(parent) + 0.5)  # a leaf, by identity (never a small int)
                 continue
             last_use[j] = i
             refs.append(i - j if i - j <= WINDOW else id(parent) + 0.5)
-        signature = tuple(refs)
-        signatures.append(interned.setdefault(signature, len(interned)))
+        signatures.append(intern(tuple(refs), len(interned)))
     for output in tape.outputs:
         if output in index:
             last_use[index[output]] = never
@@ -116,11 +124,23 @@ def find_runs(tape: _Tape, flags: dict[Value, bool]) -> list[Run]:
     return runs
 
 
+def _backward_flags(
+    tape: _Tape, needs: set[Value], parents_of: list[tuple[Value, ...]]
+) -> set[Value]:
+    """The nodes the backward visits: they carry an adjoint and reach the first output."""
+    reach = {tape.outputs[0]}
+    update = reach.update
+    for node, parents in zip(reversed(tape.nodes), reversed(parents_of), strict=True):
+        if node in reach:
+            update(parents)
+    return reach & needs
+
+
 def _run_at(
     i: int,
     ops: list[Value],
     signatures: list[int],
-    analysis: tuple[dict[Value, int], list[int], dict[Value, bool]],
+    analysis: tuple[dict[Value, int], list[int], set[Value]],
     number: int,
 ) -> Run | None:
     index, last_use, flags = analysis
@@ -148,7 +168,7 @@ def _run_at(
                 break
         if iterations < MIN_ITERATIONS or k * iterations < MIN_LOOP_NODES // 4:
             continue
-        live = [flags.get(node, False) for node in ops[i : i + k]]
+        live = [node in flags for node in ops[i : i + k]]
         return Run(number, ops[i : i + k * iterations], k, iterations, refs, initial, live)
     return None
 
