@@ -314,7 +314,8 @@ class _Program:
         """The compiled function ``forward`` or ``forward_backward``."""
         found = self.functions.get(name)
         if found is None:
-            text = self.forward_source if name == "forward" else self.backward_source
+            with _collector_paused():
+                text = self.forward_source if name == "forward" else self.backward_source
             code = builtins.compile(text, f"<chainrule compiled {self.tag}>", "exec")
             exec(code, self.namespace, self.functions)  # noqa: S102 - source generated from the op table
             found = self.functions[name]
