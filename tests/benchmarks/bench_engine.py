@@ -949,11 +949,17 @@ def print_memory() -> None:
 
 
 def print_environment() -> None:
-    """Python version and machine, to go with the numbers."""
+    """Python, numpy and PyTorch versions, the machine and its load, to go with the numbers."""
+    import numpy as np  # noqa: PLC0415
+
     micrograd = "0.1.0" if MicrogradValue is not None else "not installed"
+    torch = sys.modules.get("torch")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(
         f"Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"machine {platform.machine()}, micrograd {micrograd}"
+        f"machine {platform.machine()} with {os.cpu_count()} cores (load average {load}), "
+        f"numpy {np.__version__}, PyTorch {torch.__version__ if torch else 'not installed'}, "
+        f"micrograd {micrograd}"
     )
 
 
