@@ -35,16 +35,21 @@ Example:
 from __future__ import annotations
 
 import builtins
+import contextlib
+import functools
+import gc
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from autograd.batch import BatchPlan, BatchWriter, batch_globals
 from autograd.engine import topological_order
+from autograd.loops import LoopWriter, Run, find_runs
+from autograd.ops import Op
 from autograd.source import (
     FLOAT_GLOBALS,
-    NUMPY_SOURCE_SPACE,
     SOURCE_SPACE,
     Expr,
     SourceSpace,
@@ -148,34 +153,77 @@ class _Tape:
         return (tuple(nodes), outputs, self.single)
 
 
-def _forward_lines(tape: _Tape, space: SourceSpace) -> list[str]:
+def _forward_text(space: SourceSpace, op: Op, operands: tuple[Expr | float, ...]) -> str:
+    if op.variadic:
+        # Written flat (a + b + c), not nested: a 100-term dot must not nest 100 deep.
+        size = op.arity
+        groups = [operands[i : i + size] for i in range(0, len(operands), size)]
+        return "(" + " + ".join(source(op.forward(space, *g)) for g in groups) + ")"
+    return source(op.forward(space, *operands))
+
+
+def _forward_lines(
+    tape: _Tape, space: SourceSpace, runs: list[Run] | None = None, store: bool = False
+) -> list[str]:
+    """One line per node, and one loop per run of repeated nodes (``store``: keep values)."""
+    starts = {run.nodes[0]: run for run in runs or []}
+    writer = LoopWriter(tape, space, functools.partial(_forward_text, space))
     lines = []
+    end = None  # inside a run: its last node (a run's nodes are consecutive op nodes)
     for node in tape.nodes:
+        if end is not None:
+            if node is end:
+                end = None
+            continue
         op = node.op
         if op is None:
             continue
-        operands = tape.operands(node)
-        if op.variadic:
-            # Written flat (a + b + c), not nested: a 100-term dot must not nest 100 deep.
-            size = op.arity
-            groups = [operands[i : i + size] for i in range(0, len(operands), size)]
-            text = "(" + " + ".join(source(op.forward(space, *g)) for g in groups) + ")"
-        else:
-            text = source(op.forward(space, *operands))
-        lines.append(f"{tape.names[node]} = {text}")
+        run = starts.get(node)
+        if run is not None:
+            lines.extend(writer.forward(run, store))
+            end = run.nodes[-1]
+            continue
+        lines.append(f"{tape.names[node]} = {_forward_text(space, op, tape.operands(node))}")
     return lines
 
 
-def _backward_lines(tape: _Tape, space: SourceSpace, wanted: set[Value]) -> list[str]:
-    """Reverse mode: each node adds ``its adjoint x local partial`` into its parents'."""
-    needs: set[Value] = set()
-    for node in tape.nodes:
-        if node in wanted or any(p in needs for p in node.parents):
-            needs.add(node)
+def _needs(
+    tape: _Tape, wanted: set[Value], parents_of: list[tuple[Value, ...]] | None = None
+) -> set[Value]:
+    """The nodes that depend on a wanted leaf: only they carry an adjoint."""
+    if parents_of is None:
+        parents_of = [node.parents for node in tape.nodes]
+    needs: set[Value] = set(wanted)
+    add, disjoint = needs.add, needs.isdisjoint
+    for node, parents in zip(tape.nodes, parents_of, strict=True):
+        if not disjoint(parents):  # a leaf has no parents: it is in needs if wanted
+            add(node)
+    return needs
+
+
+def _backward_lines(
+    tape: _Tape, space: SourceSpace, needs: set[Value], runs: list[Run] | None = None
+) -> list[str]:
+    """Reverse mode: each node adds ``its adjoint x local partial`` into its parents'.
+
+    ``needs``: the nodes that carry an adjoint (see :func:`_needs`).
+    """
+    ends = {run.nodes[-1]: run for run in runs or []}
+    writer = LoopWriter(tape, space, functools.partial(_forward_text, space))
     output = tape.outputs[0]
     adjoint = {output: "g_" + tape.names[output]} if output in needs else {}
     lines = [f"{adjoint[output]} = seed"] if adjoint else []
+    start = None  # inside a run, walking back: its first node
     for node in reversed(tape.nodes):
+        if start is not None:
+            if node is start:
+                start = None
+            continue
+        run = ends.get(node)
+        if run is not None:
+            lines.extend(writer.backward(run, needs, adjoint))
+            start = run.nodes[0]
+            continue
         op = node.op
         if op is None or node not in adjoint:
             continue
@@ -199,17 +247,24 @@ def _tuple(names: Sequence[str]) -> str:
     return f"({', '.join(names)}{',' if names else ''})"
 
 
-def _returned(tape: _Tape, adjoint: dict[Value, str] | None) -> str:
+def _returned(tape: _Tape, adjoint: dict[Value, str] | None, batch: bool = False) -> str:
     """``return outputs, parameter adjoints, input adjoints, guarded values``.
 
     Guarded values are those of the ops with a domain rule (log, sqrt, div, pow, elu): a
     batch replay checks them, since a nan there can be hidden from the output (nan ** 0).
+    A batch program returns its parameters' adjoints as one flat array, ``GP``.
     """
     outputs = [tape.names[o] for o in tape.outputs]
+    if batch:
+        grads = "None" if adjoint is None or not tape.parameters else "GP"
+        inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
+        guarded = [tape.names[n] for n in tape.nodes if n.op is not None and n.op.domain_text]
+        return f"return {_tuple(outputs)}, {grads}, {_tuple(inputs)}, {_tuple(guarded)}"
+    # Floats raise at the op itself: no guarded values to return (and a loop's inner
+    # nodes have no variables of their own).
     params = [] if adjoint is None else [adjoint.get(p, "None") for p in tape.parameters]
     inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
-    guarded = [tape.names[n] for n in tape.nodes if n.op is not None and n.op.domain_text]
-    return f"return {_tuple(outputs)}, {_tuple(params)}, {_tuple(inputs)}, {_tuple(guarded)}"
+    return f"return {_tuple(outputs)}, {_tuple(params)}, {_tuple(inputs)}, ()"
 
 
 def _function(name: str, tape: _Tape, body: list[str], extra: str = "") -> str:
@@ -223,25 +278,97 @@ def _function(name: str, tape: _Tape, body: list[str], extra: str = "") -> str:
 
 
 class _Program:
-    """The generated source and compiled functions of one dialect."""
+    """The generated source and compiled functions of one dialect.
+
+    Each source is written, and each function compiled, the first time it is asked for: a
+    call that only needs the backward program never pays for the forward one.
+    """
 
     def __init__(
         self,
         tape: _Tape,
-        space: SourceSpace,
-        namespace: dict[str, Any],
-        tag: str,
+        dialect: str,
         wrt_inputs: bool,
+        fuse: bool = True,
     ) -> None:
-        forward = _forward_lines(tape, space)
-        self.forward_source = _function("forward", tape, [*forward, _returned(tape, None)])
-        wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
-        backward = _backward_lines(tape, space, wanted)
-        self.backward_source = _function("forward_backward", tape, forward + backward, "seed")
+        self.tape = tape
+        self.tag = dialect
+        self.wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
         self.functions: dict[str, Callable[..., Any]] = {}
-        for text in (self.forward_source, self.backward_source):
-            code = builtins.compile(text, f"<chainrule compiled {tag}>", "exec")
-            exec(code, namespace, self.functions)  # noqa: S102 - source generated from the op table
+        if dialect == "float":
+            builtins_ = {**FLOAT_GLOBALS["__builtins__"], "range": range, "reversed": reversed}
+            self.namespace = {**FLOAT_GLOBALS, "__builtins__": builtins_}  # loops need both
+            parents_of = [node.parents for node in tape.nodes]
+            self.needs = _needs(tape, self.wanted, parents_of)
+            self.runs = find_runs(tape, self.needs, parents_of)
+        else:
+            self.namespace = batch_globals(numpy_globals())
+            self.plan = BatchPlan(tape, fuse)
+
+    @functools.cached_property
+    def forward_source(self) -> str:
+        """``def forward(...)``: the outputs only."""
+        tape = self.tape
+        if self.tag == "float":
+            forward = _forward_lines(tape, SOURCE_SPACE, self.runs)
+            return _function("forward", tape, [*forward, _returned(tape, None)])
+        writer = BatchWriter(self.plan, self.namespace)
+        body = [*writer.forward(), _returned(tape, None, batch=True)]
+        return _batch_function("forward", tape, body, writer.uses_params)
+
+    @functools.cached_property
+    def backward_source(self) -> str:
+        """``def forward_backward(...)``: the outputs and the wanted gradients."""
+        tape = self.tape
+        if self.tag == "float":
+            forward = _forward_lines(tape, SOURCE_SPACE, self.runs, store=True)
+            backward = _backward_lines(tape, SOURCE_SPACE, self.needs, self.runs)
+            return _function("forward_backward", tape, forward + backward, "seed")
+        writer = BatchWriter(self.plan, self.namespace)
+        forward = writer.forward()
+        backward, adjoint = writer.backward(self.wanted)
+        body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
+        return _batch_function("forward_backward", tape, body, writer.uses_params, "seed")
+
+    def function(self, name: str) -> Callable[..., Any]:
+        """The compiled function ``forward`` or ``forward_backward``."""
+        found = self.functions.get(name)
+        if found is None:
+            with _collector_paused():
+                text = self.forward_source if name == "forward" else self.backward_source
+            code = builtins.compile(text, f"<chainrule compiled {self.tag}>", "exec")
+            exec(code, self.namespace, self.functions)  # noqa: S102 - source generated from the op table
+            found = self.functions[name]
+        return found
+
+
+def _batch_function(
+    name: str, tape: _Tape, body: list[str], uses_params: bool, extra: str = ""
+) -> str:
+    args = [*(f"x{i}" for i in range(len(tape.inputs))), "params", "P", "count"]
+    lines = [f"def {name}({', '.join([*args, *([extra] if extra else [])])}):"]
+    if tape.parameters and uses_params:
+        unpack = ", ".join(f"p{i}" for i in range(len(tape.parameters)))
+        lines.append(f"    {unpack}, = params")
+    lines.extend(f"    {line}" for line in body)
+    return "\n".join(lines) + "\n"
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a trace or its code is built.
+
+    A long trace allocates millions of nodes, which cannot form cycles (they refer only to
+    their inputs), yet each automatic collection walks them all again: a third of the time
+    of compiling a million-node chain. Reference counting still frees everything at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _is_array(x: Any) -> bool:
@@ -258,6 +385,7 @@ class CompiledFunction:
         *,
         parameters: Sequence[Value] | None = None,
         verify: bool = False,
+        fuse: bool = True,
     ) -> None:
         if not callable(fn):
             raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
@@ -279,6 +407,7 @@ class CompiledFunction:
                     )
         self._given_parameters = None if parameters is None else list(parameters)
         self.verify = verify
+        self.fuse = fuse
         self._tape: _Tape | None = None
         self._programs: dict[tuple[str, bool], _Program] = {}
 
@@ -297,7 +426,8 @@ class CompiledFunction:
         if len(example) != self.n_inputs:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(example)}")
         inputs = [Value(x, f"x{i}") for i, x in enumerate(example)]
-        result = self.fn(*inputs)
+        with _collector_paused():
+            result = self.fn(*inputs)
         single = isinstance(result, Value)
         outputs = [result] if single else list(result) if isinstance(result, list | tuple) else []
         if not outputs or not all(isinstance(o, Value) for o in outputs):
@@ -335,15 +465,18 @@ class CompiledFunction:
         program = self._program("float")
         return program.forward_source + "\n" + program.backward_source
 
+    @property
+    def batch_source(self) -> str:
+        """The generated Python for numpy batches (hoisted nodes, fused layers)."""
+        program = self._program("numpy")
+        return program.forward_source + "\n" + program.backward_source
+
     def _program(self, dialect: str, wrt_inputs: bool = False) -> _Program:
         key = (dialect, wrt_inputs)
         program = self._programs.get(key)
         if program is None:
-            if dialect == "float":
-                space, namespace = SOURCE_SPACE, dict(FLOAT_GLOBALS)
-            else:
-                space, namespace = NUMPY_SOURCE_SPACE, numpy_globals()
-            program = _Program(self.tape, space, namespace, dialect, wrt_inputs)
+            with _collector_paused():
+                program = _Program(self.tape, dialect, wrt_inputs, self.fuse)
             self._programs[key] = program
         return program
 
@@ -363,9 +496,11 @@ class CompiledFunction:
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
         outputs, params, xs, _ = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
         count = _batch_size(inputs)
-        grads = [_total(g, count) for g in params]
-        if reduce == "mean" and count:
-            grads = [g / count for g in grads]
+        if count:  # a batch: one flat array, already summed over the samples
+            flat = _flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
+            grads = flat.tolist()
+        else:
+            grads = [_total(g, count) for g in params]
         input_grads = (
             [(_zeros_like(g, count) if g is None else g) for g in xs] if wrt_inputs else []
         )
@@ -400,8 +535,8 @@ class CompiledFunction:
     ) -> Any:
         try:
             if backward:
-                return program.functions["forward_backward"](*inputs, params, 1.0)
-            return program.functions["forward"](*inputs, params)
+                return program.function("forward_backward")(*inputs, params, 1.0)
+            return program.function("forward")(*inputs, params)
         except (ArithmeticError, ValueError) as error:
             _diagnose(self.tape, inputs, params, backward=backward, sample=None)
             raise error from None  # not found op by op (it cannot happen): as raised
@@ -412,20 +547,28 @@ class CompiledFunction:
         import numpy as np  # noqa: PLC0415 - only batches need numpy
 
         count = _batch_size(inputs)
-        arrays = [np.asarray(x, dtype=float) if _is_array(x) else float(x) for x in inputs]
+        # A number input is every sample's: a full column, so every node that depends on
+        # an input is an array over the batch (the fused layers stack them as columns).
+        arrays = [np.asarray(x, dtype=float) if _is_array(x) else np.full(count, float(x))
+                  for x in inputs]  # fmt: skip
+        flat = np.array(params, dtype=float)
         with np.errstate(all="ignore"):  # domain errors are found below, per sample
             if backward:
-                result = program.functions["forward_backward"](*arrays, params, np.ones(count))
+                function = program.function("forward_backward")
+                result = function(*arrays, params, flat, count, np.ones(count))
             else:
-                result = program.functions["forward"](*arrays, params)
+                result = program.function("forward")(*arrays, params, flat, count)
         outputs, param_grads, input_grads, guarded = result
         # An output that reads no input is one number: still one value per sample.
-        outputs = tuple(o if _is_array(o) else np.full(count, o) for o in outputs)
-        result = (outputs, param_grads, input_grads, guarded)
-        values = [*outputs, *guarded, *(g for g in (*param_grads, *input_grads) if g is not None)]
-        if not all(np.all(np.isfinite(v)) for v in values):
-            _find_domain_errors(self.tape, arrays, params, values, count, backward=backward)
-        return result
+        outputs = tuple(o if _is_array(o) else np.full(count, float(o)) for o in outputs)
+        per_sample = [*outputs, *guarded, *(g for g in input_grads if g is not None)]
+        summed_finite = param_grads is None or bool(np.all(np.isfinite(param_grads)))
+        if not summed_finite or not all(np.all(np.isfinite(v)) for v in per_sample):
+            _find_domain_errors(
+                self.tape, arrays, params, per_sample, count,
+                backward=backward, summed_finite=summed_finite,
+            )  # fmt: skip
+        return outputs, param_grads, input_grads, guarded
 
     def _verify(self, inputs: Sequence[Any], batch: bool) -> None:
         expected = self.tape.structure()
@@ -506,6 +649,7 @@ def _find_domain_errors(  # noqa: PLR0913 - the replay's state, passed as it is
     count: int,
     *,
     backward: bool,
+    summed_finite: bool = True,
 ) -> None:
     """Raise the engine's error for the first sample of a batch that has one.
 
@@ -513,7 +657,9 @@ def _find_domain_errors(  # noqa: PLR0913 - the replay's state, passed as it is
     non-finite value are replayed op by op by the engine's kernels (:func:`_diagnose`).
     That replay is Python, about 50 times the cost of the batch, so only the samples that
     can hold an error are replayed, each distinct point once: NaN in a sample's inputs or
-    in a parameter propagates to NaN out, as in the engine, and is no error.
+    in a parameter propagates to NaN out, as in the engine, and is no error. A summed
+    parameter gradient that is not finite (``summed_finite`` False) does not say which
+    sample made it so: if no per-sample value does either, every sample is a candidate.
     """
     import numpy as np  # noqa: PLC0415 - only batches need numpy
 
@@ -522,6 +668,8 @@ def _find_domain_errors(  # noqa: PLR0913 - the replay's state, passed as it is
     bad = np.zeros(count, dtype=bool)
     for v in values:
         bad |= ~np.isfinite(np.broadcast_to(v, (count,)))
+    if not summed_finite and not bad.any():
+        bad[:] = True
     for x in arrays:
         bad &= ~np.isnan(np.broadcast_to(x, (count,)))
     seen: set[tuple[float, ...]] = set()
@@ -607,6 +755,15 @@ def _total(gradient: Any, count: int) -> float:
     return float(gradient)
 
 
+def _flat_gradients(flat: Any, size: int, mean: bool, count: int) -> Any:
+    """A batch program's parameter gradients (summed; averaged if ``mean``) as an array."""
+    import numpy as np  # noqa: PLC0415
+
+    if flat is None:
+        return np.zeros(size)
+    return flat / count if mean else flat
+
+
 def _zeros_like(gradient: Any, count: int) -> Any:
     if count:
         import numpy as np  # noqa: PLC0415
@@ -621,6 +778,7 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
     *,
     parameters: Sequence[Value] | None = None,
     verify: bool = False,
+    fuse: bool = True,
 ) -> CompiledFunction:
     """Compile ``fn`` (positional inputs -> a Value or a list of Values) for fast replay.
 
@@ -634,6 +792,9 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
             marked ``parameter=True`` that the graph reaches).
         verify: re-trace at every call and raise :class:`TraceError` if the graph's
             structure changed (control flow on data); slow, for debugging.
+        fuse: in batch replays, compute the dot nodes of a layer (dots sharing their
+            inputs, with parameters as weights) as matrix products; False writes one line
+            per node (for checking the fused code against it).
 
     Example:
         >>> f = compile(lambda x, y: x * y + x)
@@ -645,4 +806,4 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
         >>> f.grad(2.0, 3.0, wrt_inputs=True).inputs
         [4.0, 2.0]
     """
-    return CompiledFunction(fn, n_inputs, parameters=parameters, verify=verify)
+    return CompiledFunction(fn, n_inputs, parameters=parameters, verify=verify, fuse=fuse)

@@ -24,7 +24,10 @@ import math
 import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, ClassVar
+
+import numpy as np
 
 from autograd import Value
 from nn.checks import count, fraction, non_negative, positive, real
@@ -66,6 +69,9 @@ def _parameters(owner: str, params: Iterable[Value]) -> list[Value]:
     return items
 
 
+_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
+
+
 # --- optimizers --------------------------------------------------------------------------
 class Optimizer(ABC):
     """The shared part of the optimizers: the parameter list, ``zero_grad``, state dicts.
@@ -90,6 +96,10 @@ class Optimizer(ABC):
 
     _HYPERPARAMETERS: ClassVar[tuple[str, ...]] = ()
     _STATE: ClassVar[tuple[str, ...]] = ()
+    # From this many parameters on, a step reads every data and grad into one flat array,
+    # updates the arrays at once and writes the values back in one pass: the same
+    # floating-point operations in the same order as the loop, so the same numbers.
+    flat_threshold: ClassVar[int] = 32
 
     lr: float
     weight_decay: float
@@ -118,6 +128,21 @@ class Optimizer(ABC):
         """
         for p in self.params:
             p.grad = 0.0
+
+    def _flat(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every parameter's data and gradient (with weight decay) as arrays, or None."""
+        count = len(self.params)
+        if count < self.flat_threshold:
+            return None
+        data = np.fromiter(map(_DATA, self.params), float, count)
+        grad = np.fromiter(map(_GRAD, self.params), float, count)
+        if self.weight_decay:  # as _gradient: skipped at 0, so an infinite weight stays +-inf
+            grad = grad + self.weight_decay * data
+        return data, grad
+
+    def _write_back(self, data: np.ndarray) -> None:
+        for p, value in zip(self.params, data.tolist(), strict=True):
+            p.data = value
 
     def _gradient(self, p: Value) -> float:
         # L2 weight decay as PyTorch applies it: folded into the gradient before the
@@ -252,6 +277,13 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """Move every parameter by ``-lr * g + momentum * previous step``."""
+        flat = self._flat()
+        if flat is not None:
+            data, g = flat
+            delta = -self.lr * g + self.momentum * np.asarray(self.deltas, dtype=float)
+            self.deltas = delta.tolist()
+            self._write_back(data + delta)
+            return
         for index, p in enumerate(self.params):
             delta = -self.lr * self._gradient(p) + self.momentum * self.deltas[index]
             self.deltas[index] = delta
@@ -326,6 +358,16 @@ class Adam(Optimizer):
         # corrections makes them unbiased estimates from the first step.
         correction1 = 1.0 - beta1**self.steps
         correction2 = 1.0 - beta2**self.steps
+        flat = self._flat()
+        if flat is not None:
+            data, g = flat
+            m = beta1 * np.asarray(self.first_moments, dtype=float) + (1.0 - beta1) * g
+            v = beta2 * np.asarray(self.second_moments, dtype=float) + (1.0 - beta2) * g * g
+            self.first_moments, self.second_moments = m.tolist(), v.tolist()
+            self._write_back(
+                data - self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            )
+            return
         for index, p in enumerate(self.params):
             g = self._gradient(p)
             m = beta1 * self.first_moments[index] + (1.0 - beta1) * g
@@ -394,6 +436,15 @@ class RMSprop(Optimizer):
 
     def step(self) -> None:
         """Update the running averages, then move every parameter."""
+        flat = self._flat()
+        if flat is not None:
+            data, g = flat
+            squares = np.asarray(self.square_averages, dtype=float)
+            v = self.alpha * squares + (1.0 - self.alpha) * g * g
+            b = self.momentum * np.asarray(self.buffers, dtype=float) + g / (np.sqrt(v) + self.eps)
+            self.square_averages, self.buffers = v.tolist(), b.tolist()
+            self._write_back(data - self.lr * b)
+            return
         for index, p in enumerate(self.params):
             g = self._gradient(p)
             v = self.alpha * self.square_averages[index] + (1.0 - self.alpha) * g * g

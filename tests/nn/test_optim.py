@@ -457,3 +457,32 @@ def test_schedules_reject_bad_arguments(make, error, pattern):
     with pytest.raises(error, match=pattern):
         make(optimizer)
     assert optimizer.lr == 0.5  # a rejected schedule leaves the optimizer alone
+
+
+@pytest.mark.parametrize(
+    ("cls", "options"),
+    [
+        (SGD, {"lr": 0.1}),
+        (SGD, {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01}),
+        (Adam, {"lr": 0.01, "weight_decay": 0.1}),
+        (RMSprop, {"lr": 0.01, "momentum": 0.5, "weight_decay": 0.1}),
+    ],
+)
+def test_the_flat_array_step_equals_the_per_value_step(cls, options, monkeypatch):
+    import random  # noqa: PLC0415
+
+    rng = random.Random(0)  # noqa: S311 - test data
+    start = [rng.uniform(-2.0, 2.0) for _ in range(50)]
+    gradients = [[rng.uniform(-1.0, 1.0) for _ in start] for _ in range(4)]
+    results = []
+    for threshold in (1, 10**9):  # every step flat, then every step per Value
+        monkeypatch.setattr(cls, "flat_threshold", threshold)
+        params = [Value(x, parameter=True) for x in start]
+        optimizer = cls(params, **options)
+        for step in gradients:
+            for p, g in zip(params, step, strict=True):
+                p.grad = g
+            optimizer.step()
+        results.append(([p.data for p in params], optimizer.state_dict()))
+    assert results[0] == results[1]  # bit for bit: the same operations in the same order
+    assert all(type(x) is float for x in results[0][0])
