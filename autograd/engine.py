@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, overload
 
+from autograd.custom import CustomOp
 from autograd.ops import OPS, Op
 from autograd.value import Value, _unary
 
@@ -34,7 +35,7 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
     gradient on), and much shorter for a graph with many inputs.
     """
     order: list[Value] = []
-    if root._op is None:
+    if root._operation is None:
         return [root] if with_leaves else order
     visited: set[Value] = set()
     # An explicit stack, not recursion. A node is pushed, then a None marker, then its
@@ -49,7 +50,7 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
         if node in visited:
             continue
         mark(node)
-        if node._op is None:  # a leaf: nothing to walk
+        if node._operation is None:  # a leaf: nothing to walk
             emit(node)
             continue
         push(node)
@@ -57,14 +58,18 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
         first = node._first  # never None for a node with an op
         if first.__class__ is tuple:  # a variadic node (dot, sum): many parents
             for parent in reversed(first):
-                if (with_leaves or parent._op is not None) and parent not in visited:
+                if (with_leaves or parent._operation is not None) and parent not in visited:
                     push(parent)
             continue
         # Second before first, so that the first operand's subgraph comes first in order.
         second = node._second
-        if second is not None and (with_leaves or second._op is not None) and second not in visited:
+        if (
+            second is not None
+            and (with_leaves or second._operation is not None)
+            and second not in visited
+        ):
             push(second)
-        if (with_leaves or first._op is not None) and first not in visited:
+        if (with_leaves or first._operation is not None) and first not in visited:
             push(first)
     return order
 
@@ -87,7 +92,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     node = root
     try:
         for node in reversed(order):
-            op = node._op
+            op = node._operation
             first, second = node._first, node._second
             if second is None:
                 if first.__class__ is tuple:  # a variadic node: one kernel call for all
@@ -101,7 +106,41 @@ def backward(root: Value, gradient: float = 1.0) -> None:
                 first.grad += d_first
                 second.grad += d_second
     except (ArithmeticError, ValueError) as error:
-        raise _derivative_error(node._op, node, error) from None  # type: ignore[arg-type]
+        raise _derivative_error(node._operation, node, error) from None  # type: ignore[arg-type]
+
+
+def backward_step(node: Value) -> None:
+    """One step of :func:`backward`: add ``node.grad x local partial`` to each parent's grad.
+
+    ``Value._backward()`` calls it, so the lecture's hand-stepped backward works; a leaf's
+    step does nothing. It does not reset or set any gradient first.
+
+    Example:
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> c = a * b
+        >>> c.grad = 1.0
+        >>> backward_step(c)
+        >>> a.grad, b.grad
+        (-3.0, 2.0)
+    """
+    op = node._operation
+    if op is None:
+        return
+    first, second = node._first, node._second
+    try:
+        if second is None:
+            if first.__class__ is tuple:
+                contributions = op.vjp(node.grad, *[p.data for p in first], node.data)
+                for parent, contribution in zip(first, contributions):  # noqa: B905
+                    parent.grad += contribution
+            else:
+                first.grad += op.vjp(node.grad, first.data, node.data)  # type: ignore[union-attr]
+        else:
+            d_first, d_second = op.vjp(node.grad, first.data, second.data, node.data)  # type: ignore[union-attr]
+            first.grad += d_first  # type: ignore[union-attr]
+            second.grad += d_second
+    except (ArithmeticError, ValueError) as error:
+        raise _derivative_error(op, node, error) from None  # type: ignore[arg-type]
 
 
 def local_partials(node: Value) -> tuple[float, ...]:
@@ -114,10 +153,12 @@ def local_partials(node: Value) -> tuple[float, ...]:
         >>> local_partials(x * w)
         (4.0, 5.0)
     """
-    op = node._op
+    op = node._operation
     if op is None:
         return ()
     try:
+        if isinstance(op, CustomOp):
+            return op.partials(node)
         return op.local_partials(*(p.data for p in node.parents), node.data)
     except (ArithmeticError, ValueError) as error:
         raise _derivative_error(op, node, error) from None
@@ -131,9 +172,9 @@ def operands(node: Value) -> tuple[Value | float, ...]:
         >>> operands(2 - x)
         (2.0, Value(data=3.0, grad=0.0))
     """
-    if node._op is None:
+    if node._operation is None:
         return ()
-    return node._op.operands(node.parents)
+    return node._operation.operands(node.parents)
 
 
 class _ValueSpace:
@@ -210,11 +251,13 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     order = _walk(output, with_leaves=False)
     grads: dict[Value, Any] = {output: 1.0}
     for node in reversed(order):
-        op = node._op
+        op = node._operation
         upstream = grads[node]
         parents = node.parents
         try:
-            if create_graph:
+            if isinstance(op, CustomOp):  # user code: it knows how to run itself
+                contributions = op.contributions(node, upstream, create_graph)
+            elif create_graph:
                 partials = op.slot_partials(VALUE_SPACE, op.operands(parents), node)
                 contributions = [_scaled(upstream, partial) for partial in partials]
             else:
