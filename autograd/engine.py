@@ -234,6 +234,10 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         create_graph: if False, the gradients are floats. If True, they are Values whose
             graphs can be differentiated again, to any order.
 
+    A user-defined op takes part: an ``autograd.Function`` at any order (its backward is
+    called with Values when ``create_graph`` is True), a micrograd ``_backward`` closure at
+    first order only (a ``TypeError`` names it otherwise).
+
     Returns:
         One gradient per input (a single one if ``inputs`` is a single Value). An input
         that does not reach ``output`` gets 0.0.
