@@ -447,17 +447,9 @@ class Value:
                     f"got {type(data).__name__}: {data!r:.60}"
                 )
             data = number
-        if _children.__class__ is str:
-            if _children:  # Value(2.0, "x")
-                if label:
-                    raise TypeError("Value(): the label is given twice (by position and name)")
-                label = _children  # type: ignore[assignment]
-            _children = ()
-        elif not isinstance(_children, tuple | list | set | frozenset):
-            raise TypeError(
-                f"Value(label): expected a str (or micrograd's _children, a tuple of Values), "
-                f"got {type(_children).__name__}: {_children!r:.60}"
-            )
+        if _children.__class__ is not str or _children or _op:  # not Value(1.5): rarer
+            self._init_rare(data, _children, _op, label, parameter)
+            return
         if type(label) is not str and not isinstance(label, str):
             raise TypeError(f"Value(label): expected a str, got {type(label).__name__}")
         self.data = data
@@ -472,8 +464,25 @@ class Value:
         else:
             scope_ = None if state is None else state.scope
             self._tags = (scope_, True) if parameter else _scope_tags(scope_)
-        if _children or _op:  # micrograd's Value(data, (a, b), "+"): a user-defined op
-            self._become_custom(_children, _op)
+
+    def _init_rare(
+        self, data: float, children: Any, name: str, label: Any, parameter: bool
+    ) -> None:
+        """``Value(2.0, "x")``, or micrograd's ``Value(data, (a, b), "+")``: a custom op."""
+        if children.__class__ is str:
+            if children:  # Value(2.0, "x")
+                if label:
+                    raise TypeError("Value(): the label is given twice (by position and name)")
+                label = children
+            children = ()
+        elif not isinstance(children, tuple | list | set | frozenset):
+            raise TypeError(
+                f"Value(label): expected a str (or micrograd's _children, a tuple of Values), "
+                f"got {type(children).__name__}: {children!r:.60}"
+            )
+        Value.__init__(self, data, "", "", label, parameter)
+        if children or name:  # micrograd's Value(data, (a, b), "+"): a user-defined op
+            self._become_custom(children, name)
 
     def _become_custom(self, children: Iterable[Value], name: str) -> None:
         """Make this node micrograd's custom op: its parents are ``children``, its op ``name``."""
