@@ -11,18 +11,31 @@ Example:
     (20.0, 4.0, 4.0, 5.0)
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from autograd.compiled import CompiledFunction, Gradients, TraceError, compile
+from autograd.custom import CustomOp
 from autograd.engine import grad, local_partials, operands, topological_order
+from autograd.function import Context, Function
 from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import OPS, TABLE, Interval, Op
 from autograd.parse import Parsed, ParseError, parse
 from autograd.value import Scope, Value, apply, is_grad_enabled, no_grad, scope
 
+try:  # the installed distribution's version: one number, in pyproject.toml
+    __version__: str = _version("chainrule")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
 __all__ = [
     "OPS",
     "TABLE",
     "CompiledFunction",
+    "Context",
+    "CustomOp",
+    "Function",
     "GradcheckError",
     "Gradients",
     "Interval",
@@ -32,6 +45,7 @@ __all__ = [
     "Scope",
     "TraceError",
     "Value",
+    "__version__",
     "apply",
     "compile",
     "dot",

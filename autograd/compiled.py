@@ -56,7 +56,7 @@ from autograd.source import (
     numpy_globals,
     source,
 )
-from autograd.value import Value
+from autograd.value import Value, recording_branches
 
 
 class TraceError(RuntimeError):
@@ -101,6 +101,7 @@ class _Tape:
         self.outputs = outputs
         self.inputs = inputs
         self.single = single  # fn returned one Value, not a list
+        self.branches: tuple[bool, ...] = ()  # outcomes of comparisons of Values while traced
         if parameters is None:  # by default, every leaf marked as a parameter
             parameters = [n for n in order if n.op is None and n.is_parameter]
         placeholders = set(inputs)
@@ -426,7 +427,7 @@ class CompiledFunction:
         if len(example) != self.n_inputs:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(example)}")
         inputs = [Value(x, f"x{i}") for i, x in enumerate(example)]
-        with _collector_paused():
+        with _collector_paused(), recording_branches() as branches:  # comparisons, for verify
             result = self.fn(*inputs)
         single = isinstance(result, Value)
         outputs = [result] if single else list(result) if isinstance(result, list | tuple) else []
@@ -435,7 +436,10 @@ class CompiledFunction:
                 f"compile: the function must return a Value or a list of Values, "
                 f"got {type(result).__name__}"
             )
-        return _Tape(outputs, inputs, self._given_parameters, single)
+        tape = _Tape(outputs, inputs, self._given_parameters, single)
+        _reject_custom_ops(tape.nodes)
+        tape.branches = tuple(branches)
+        return tape
 
     @property
     def tape(self) -> _Tape:
@@ -575,19 +579,39 @@ class CompiledFunction:
         count = _batch_size(inputs) if batch else 1
         for sample in range(count):
             point = _sample(inputs, sample)
-            found = self._record(point).structure()
-            if found != expected:
+            traced = self._record(point)
+            found = traced.structure()
+            if found != expected or traced.branches != self.tape.branches:
                 where = f" at sample {sample}" if batch else ""
+                change = (
+                    _first_change(expected, found)
+                    if found != expected
+                    else "a comparison of Values (<, <=, >, >=, bool) came out the other way"
+                )
                 raise TraceError(
                     f"compile: the function's graph changed with its inputs{where} "
-                    f"(Python control flow on .data?); it was traced at "
-                    f"{[x.data for x in self.tape.inputs]}, called with {point}: "
-                    f"{_first_change(expected, found)}"
+                    f"(Python control flow on .data or on a comparison of Values?); it was "
+                    f"traced at {[x.data for x in self.tape.inputs]}, called with {point}: "
+                    f"{change}"
                 )
 
     def __repr__(self) -> str:
         state = "not traced" if self._tape is None else f"{len(self.tape.nodes)} nodes"
         return f"CompiledFunction({getattr(self.fn, '__name__', 'fn')}, {state})"
+
+
+def _reject_custom_ops(nodes: list[Value]) -> None:
+    """A user-defined op runs Python code the generator cannot see: say so, and what to do."""
+    for node in nodes:
+        if node.is_custom:
+            raise TraceError(
+                node.op.unsupported(  # type: ignore[union-attr]
+                    "compile",
+                    "compiled code is generated from the op table's formulas and cannot "
+                    "run a user-defined backward; write the op with chainrule's own ops "
+                    "(or add it to the op table), or run the function eagerly",
+                )
+            )
 
 
 def _diagnose(

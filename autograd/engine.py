@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, overload
 
+from autograd.custom import CustomOp
 from autograd.ops import OPS, Op
 from autograd.value import Value, _as_number, _unary
 
@@ -35,7 +36,7 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
     gradient on), and much shorter for a graph with many inputs.
     """
     order: list[Value] = []
-    if root._op is None:
+    if root._operation is None:
         return [root] if with_leaves else order
     visited: set[Value] = set()
     # An explicit stack, not recursion. A node is pushed, then a None marker, then its
@@ -50,7 +51,7 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
         if node in visited:
             continue
         mark(node)
-        if node._op is None:  # a leaf: nothing to walk
+        if node._operation is None:  # a leaf: nothing to walk
             emit(node)
             continue
         push(node)
@@ -58,14 +59,18 @@ def _walk(root: Value, with_leaves: bool) -> list[Value]:
         first = node._first  # never None for a node with an op
         if first.__class__ is tuple:  # a variadic node (dot, sum): many parents
             for parent in reversed(first):
-                if (with_leaves or parent._op is not None) and parent not in visited:
+                if (with_leaves or parent._operation is not None) and parent not in visited:
                     push(parent)
             continue
         # Second before first, so that the first operand's subgraph comes first in order.
         second = node._second
-        if second is not None and (with_leaves or second._op is not None) and second not in visited:
+        if (
+            second is not None
+            and (with_leaves or second._operation is not None)
+            and second not in visited
+        ):
             push(second)
-        if (with_leaves or first._op is not None) and first not in visited:
+        if (with_leaves or first._operation is not None) and first not in visited:
             push(first)
     return order
 
@@ -96,7 +101,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     node = root
     try:
         for node in reversed(order):
-            op = node._op
+            op = node._operation
             first, second = node._first, node._second
             if second is None:
                 if first.__class__ is tuple:  # a variadic node: one kernel call for all
@@ -110,7 +115,41 @@ def backward(root: Value, gradient: float = 1.0) -> None:
                 first.grad += d_first
                 second.grad += d_second
     except (ArithmeticError, ValueError) as error:
-        raise _derivative_error(node._op, node, error) from None  # type: ignore[arg-type]
+        raise _derivative_error(node._operation, node, error) from None  # type: ignore[arg-type]
+
+
+def backward_step(node: Value) -> None:
+    """One step of :func:`backward`: add ``node.grad x local partial`` to each parent's grad.
+
+    ``Value._backward()`` calls it, so the lecture's hand-stepped backward works; a leaf's
+    step does nothing. It does not reset or set any gradient first.
+
+    Example:
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> c = a * b
+        >>> c.grad = 1.0
+        >>> backward_step(c)
+        >>> a.grad, b.grad
+        (-3.0, 2.0)
+    """
+    op = node._operation
+    if op is None:
+        return
+    first, second = node._first, node._second
+    try:
+        if second is None:
+            if first.__class__ is tuple:
+                contributions = op.vjp(node.grad, *[p.data for p in first], node.data)
+                for parent, contribution in zip(first, contributions):  # noqa: B905
+                    parent.grad += contribution
+            else:
+                first.grad += op.vjp(node.grad, first.data, node.data)  # type: ignore[union-attr]
+        else:
+            d_first, d_second = op.vjp(node.grad, first.data, second.data, node.data)  # type: ignore[union-attr]
+            first.grad += d_first  # type: ignore[union-attr]
+            second.grad += d_second
+    except (ArithmeticError, ValueError) as error:
+        raise _derivative_error(op, node, error) from None  # type: ignore[arg-type]
 
 
 def local_partials(node: Value) -> tuple[float, ...]:
@@ -123,10 +162,12 @@ def local_partials(node: Value) -> tuple[float, ...]:
         >>> local_partials(x * w)
         (4.0, 5.0)
     """
-    op = node._op
+    op = node._operation
     if op is None:
         return ()
     try:
+        if isinstance(op, CustomOp):
+            return op.partials(node)
         return op.local_partials(*(p.data for p in node.parents), node.data)
     except (ArithmeticError, ValueError) as error:
         raise _derivative_error(op, node, error) from None
@@ -140,9 +181,9 @@ def operands(node: Value) -> tuple[Value | float, ...]:
         >>> operands(2 - x)
         (2.0, Value(data=3.0, grad=0.0))
     """
-    if node._op is None:
+    if node._operation is None:
         return ()
-    return node._op.operands(node.parents)
+    return node._operation.operands(node.parents)
 
 
 class _ValueSpace:
@@ -196,6 +237,20 @@ def _scaled(upstream: Value | float, partial: Value | float) -> Value | float:
     return upstream * partial
 
 
+def _checked_inputs(inputs: Value | Sequence[Value]) -> list[Value]:
+    """``grad``'s inputs as a list of Values (one Value is a list of one), or a TypeError."""
+    if isinstance(inputs, Value):
+        return [inputs]
+    if isinstance(inputs, str) or not isinstance(inputs, Sequence):
+        raise TypeError(
+            f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}"
+        )
+    for index, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: inputs[{index}] must be a Value, got {type(x).__name__}")
+    return list(inputs)
+
+
 @overload
 def grad(output: Value, inputs: Value, create_graph: bool = ...) -> Any: ...
 @overload
@@ -208,6 +263,10 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         inputs: one Value or a sequence of Values.
         create_graph: if False, the gradients are floats. If True, they are Values whose
             graphs can be differentiated again, to any order.
+
+    A user-defined op takes part: an ``autograd.Function`` at any order (its backward is
+    called with Values when ``create_graph`` is True), a micrograd ``_backward`` closure at
+    first order only (a ``TypeError`` names it otherwise).
 
     Returns:
         One gradient per input (a single one if ``inputs`` is a single Value). An input
@@ -224,22 +283,17 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
     single = isinstance(inputs, Value)
-    if not single and (isinstance(inputs, str) or not isinstance(inputs, Sequence)):
-        raise TypeError(
-            f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}"
-        )
-    wanted: Sequence[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item]
-    for index, x in enumerate(wanted):
-        if not isinstance(x, Value):
-            raise TypeError(f"grad: inputs[{index}] must be a Value, got {type(x).__name__}")
+    wanted = _checked_inputs(inputs)
     order = _walk(output, with_leaves=False)
     grads: dict[Value, Any] = {output: 1.0}
     for node in reversed(order):
-        op = node._op
+        op = node._operation
         upstream = grads[node]
         parents = node.parents
         try:
-            if create_graph:
+            if isinstance(op, CustomOp):  # user code: it knows how to run itself
+                contributions = op.contributions(node, upstream, create_graph)
+            elif create_graph:
                 partials = op.slot_partials(VALUE_SPACE, op.operands(parents), node)
                 contributions = [_scaled(upstream, partial) for partial in partials]
             else:

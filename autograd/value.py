@@ -10,13 +10,15 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import operator
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from autograd import ops
+from autograd.custom import ClosureOp, CustomOp
 from autograd.ops import Op
 
 
@@ -140,16 +142,21 @@ def _record(op: Op, first: Value, second: Value | None, data: float) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = ""
-    node._op = op
+    node._operation = op
     node._first = first
     node._second = second
     node._tags = None
-    state = _STATE.get()
-    if state is not None:  # inside scope() or no_grad(): the uncommon case
-        node._tags = _scope_tags(state.scope)
-        if not state.grad_enabled:
-            node._op = node._first = node._second = None
+    if _STATE.get() is not None:  # inside scope() or no_grad(): the uncommon case
+        _apply_state(node)
     return node
+
+
+def _apply_state(node: Value) -> None:
+    """Tag a new node with the current scope; under ``no_grad``, make it a leaf."""
+    state = _current()
+    node._tags = _scope_tags(state.scope)
+    if not state.grad_enabled:
+        node._operation = node._first = node._second = None
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -158,7 +165,17 @@ def _unary(op: Op, x: Value) -> Value:
         out = op.fwd(data)
     except (ArithmeticError, ValueError) as error:
         raise op.input_error(error, (data,)) from None
-    return _record(op, x, None, out)
+    node = _new_node(Value)  # _record, inlined: this runs for every tanh, relu, exp
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._operation = op
+    node._first = x
+    node._second = None
+    node._tags = None
+    if _STATE.get() is not None:
+        _apply_state(node)
+    return node
 
 
 def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
@@ -174,12 +191,14 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
     """The method applying ``op`` to ``(self, other)``, or to ``(other, self)`` if reflected.
 
     A number operand is folded into the op (see ``Op.fold``) instead of becoming a node.
-    This runs for every arithmetic operation, so it is written for speed: one frame,
-    and a per-slot cache from number to folded op.
+    This runs for every arithmetic operation, so it is written for speed: one frame
+    (the node is built here, not by a call to ``_record``), and a per-slot cache from
+    number to folded op.
     """
     fwd = op.fwd
     slot = 0 if reflected else 1
     folds = op.fold_cache(slot)
+    new_node, state = _new_node, _STATE  # closure cells: faster than module globals
 
     def method(self: Value, other: Any) -> Value:
         if isinstance(other, Value):
@@ -192,7 +211,17 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
                 out = fwd(a, b)
             except (ArithmeticError, ValueError) as error:
                 raise op.input_error(error, (a, b)) from None
-            return _record(op, x, y, out)
+            node = new_node(Value)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node._operation = op
+            node._first = x
+            node._second = y
+            node._tags = None
+            if state.get() is not None:
+                _apply_state(node)
+            return node
         number = other if type(other) is float else _as_number(other)
         if number is None:
             return NotImplemented
@@ -202,7 +231,17 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
             out = folded.fwd(data)
         except (ArithmeticError, ValueError) as error:
             raise folded.input_error(error, (data,)) from None
-        return _record(folded, self, None, out)
+        node = new_node(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        node._operation = folded
+        node._first = self
+        node._second = None
+        node._tags = None
+        if state.get() is not None:
+            _apply_state(node)
+        return node
 
     return method
 
@@ -279,13 +318,89 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
     return _record(op, operands, None, out)  # type: ignore[arg-type]
 
 
+def _exponent_text(exponent: float) -> str:
+    # micrograd formats the exponent as Python wrote it: x**2 is "**2", not "**2.0".
+    if math.isfinite(exponent) and exponent.is_integer():
+        return str(int(exponent))
+    return repr(exponent)
+
+
+def _backward_step(node: Value) -> None:
+    from autograd.engine import backward_step  # noqa: PLC0415 - engine imports this module
+
+    backward_step(node)
+
+
+# While compile(verify=True) traces a function, the outcome of every comparison and bool()
+# of a Value is appended here: Python branches on them, and the compiled code would replay
+# the traced branch for every input.
+_BRANCHES: ContextVar[list[bool] | None] = ContextVar("chainrule_branches", default=None)
+
+
+@contextmanager
+def recording_branches() -> Iterator[list[bool]]:
+    """Inside the block, collect the outcome of each comparison or ``bool()`` of a Value.
+
+    ``compile`` traces with it, so that ``verify=True`` can tell when a call takes another
+    branch than the trace did.
+
+    Example:
+        >>> x = Value(2.0)
+        >>> with recording_branches() as outcomes:
+        ...     y = x if x > 0 else -x
+        ...     z = x < 1
+        >>> outcomes
+        [True, False]
+    """
+    outcomes: list[bool] = []
+    token = _BRANCHES.set(outcomes)
+    try:
+        yield outcomes
+    finally:
+        _BRANCHES.reset(token)
+
+
+def _branch(outcome: bool) -> bool:
+    log = _BRANCHES.get()
+    if log is not None:
+        log.append(outcome)
+    return outcome
+
+
+def _comparison(name: str, compare: Callable[[float, float], bool]) -> Callable[[Value, Any], Any]:
+    def method(self: Value, other: Any) -> Any:
+        if isinstance(other, Value):
+            number: float | None = other.data
+        else:
+            number = other if type(other) is float else _as_number(other)
+            if number is None:
+                return NotImplemented
+        return _branch(compare(self.data, number))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (
+        f"Compare ``.data`` with a Value's or a number's (``{name}``): a plain ``bool``."
+    )
+    return method
+
+
 class Value:
     """A scalar node of the computation graph.
+
+    ``Value(data, label)``; micrograd's ``Value(data, _children, _op, label)`` (positional
+    or by keyword) makes a user-defined op's node instead: assign its ``_backward`` next
+    (see :mod:`autograd.custom`).
 
     Args:
         data: the value; an int, a float or a numpy scalar, stored as a Python float.
         label: a free name shown by visualisation.
         parameter: mark the value as a trainable parameter (``nn`` does this).
+        _children: micrograd's: the inputs of a user-defined op.
+        _op: micrograd's: the user-defined op's name, shown by ``_op`` and drawings.
+
+    A Value acts as a number where Python expects one (``float(v)``, ``f"{v:.3f}"``,
+    ``v < 0``, ``math.exp(v)``), is equal and hashed by identity, and takes extra attributes
+    (``p.m = 0.0``).
 
     Example:
         >>> x, y, w = Value(2.0, "x"), Value(3.0, "y"), Value(4.0, "w")
@@ -298,7 +413,20 @@ class Value:
     # Parents live in two slots, not a tuple: most ops have one or two operands, and a
     # tuple per node would double the allocations (and the garbage collector's work).
     # A variadic op's node (dot, sum) keeps its tuple of parents in `_first` instead.
-    __slots__ = ("__weakref__", "_first", "_op", "_second", "_tags", "data", "grad", "label")
+    # `__dict__` serves code that hangs its own data on a Value (an optimizer's `p.m`, a
+    # drawing's `n._vis_color`). Measured on CPython 3.11: 32 more bytes per node (its
+    # per-object values array), 152 B per op node instead of 120, under the 300 B budget.
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_first",
+        "_operation",
+        "_second",
+        "_tags",
+        "data",
+        "grad",
+        "label",
+    )
 
     # Makes numpy hand `ndarray_or_scalar * value` to Value.__rmul__ instead of
     # building an object array.
@@ -308,7 +436,17 @@ class Value:
     grad: float
     label: str
 
-    def __init__(self, data: Any, label: str = "", *, parameter: bool = False) -> None:
+    # micrograd's parameter order, (data, _children, _op, label), all with plain defaults
+    # (the fastest call for the many leaves a model creates); a str in second place is
+    # chainrule's positional label: Value(2.0, "x").
+    def __init__(
+        self,
+        data: Any,
+        _children: str | Iterable[Value] = "",
+        _op: str = "",
+        label: str = "",
+        parameter: bool = False,
+    ) -> None:
         if type(data) is not float:
             number = _as_number(data)
             if number is None:
@@ -317,13 +455,16 @@ class Value:
                     f"got {type(data).__name__}: {data!r:.60}"
                 )
             data = number
+        if _children.__class__ is not str or _children or _op:  # not Value(1.5): rarer
+            self._init_rare(data, _children, _op, label, parameter)
+            return
         if type(label) is not str and not isinstance(label, str):
             raise TypeError(f"Value(label): expected a str, got {type(label).__name__}")
         self.data = data
         self.grad = 0.0
         self.label = label
-        self._op: Op | None = None
-        self._first: Value | None = None
+        self._operation: Op | CustomOp | None = None
+        self._first: Value | tuple[Value, ...] | None = None
         self._second: Value | None = None
         state = _STATE.get()
         if state is None and not parameter:  # the common case, kept cheap: many leaves
@@ -332,11 +473,64 @@ class Value:
             scope_ = None if state is None else state.scope
             self._tags = (scope_, True) if parameter else _scope_tags(scope_)
 
+    def _init_rare(
+        self, data: float, children: Any, name: str, label: Any, parameter: bool
+    ) -> None:
+        """``Value(2.0, "x")``, or micrograd's ``Value(data, (a, b), "+")``: a custom op."""
+        if children.__class__ is str:
+            if children:  # Value(2.0, "x")
+                if label:
+                    raise TypeError("Value(): the label is given twice (by position and name)")
+                label = children
+            children = ()
+        elif not isinstance(children, tuple | list | set | frozenset):
+            raise TypeError(
+                f"Value(label): expected a str (or micrograd's _children, a tuple of Values), "
+                f"got {type(children).__name__}: {children!r:.60}"
+            )
+        Value.__init__(self, data, "", "", label, parameter)
+        if children or name:  # micrograd's Value(data, (a, b), "+"): a user-defined op
+            self._become_custom(children, name)
+
+    def _become_custom(self, children: Iterable[Value], name: str) -> None:
+        """Make this node micrograd's custom op: its parents are ``children``, its op ``name``."""
+        if isinstance(children, Value) or not isinstance(children, Iterable):
+            raise TypeError(
+                f"Value(_children): expected a tuple of Values, got {type(children).__name__}"
+            )
+        parents = tuple(children)
+        for index, parent in enumerate(parents):
+            if not isinstance(parent, Value):
+                raise TypeError(
+                    f"Value(_children): item {index} is a {type(parent).__name__}, "
+                    f"expected a Value (a label is a str)"
+                )
+        if not isinstance(name, str):
+            raise TypeError(f"Value(_op): expected a str, got {type(name).__name__}")
+        if not parents:
+            raise ValueError(
+                f"Value(_op={name!r}): a custom op needs its inputs as _children; "
+                f"a Value without them is a leaf"
+            )
+        if not is_grad_enabled():
+            return  # under no_grad, every result is a leaf
+        self._operation = ClosureOp(name or "?", len(parents))
+        self._first = parents
+        self._second = None
+
     # --- the public graph -------------------------------------------------------------
     @property
-    def op(self) -> Op | None:
-        """The :class:`~autograd.ops.Op` that produced this value; ``None`` for a leaf."""
-        return self._op
+    def op(self) -> Op | CustomOp | None:
+        """The :class:`~autograd.ops.Op` that produced this value; ``None`` for a leaf.
+
+        A user-defined operation's node holds a :class:`~autograd.custom.CustomOp`.
+        """
+        return self._operation
+
+    @property
+    def is_custom(self) -> bool:
+        """True for the node of a user-defined operation (micrograd closure or Function)."""
+        return isinstance(self._operation, CustomOp)
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -347,6 +541,67 @@ class Value:
         if second is not None:
             return (first, second)
         return first if first.__class__ is tuple else (first,)
+
+    # --- micrograd's and the lecture's names ---------------------------------------------
+    @property
+    def _prev(self) -> set[Value]:
+        """The parents as micrograd keeps them: a new set (``parents`` keeps order)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op as micrograd's text: ``'+'``, ``'*'``, ``'**2'``, ``'tanh'``; ``''`` for a leaf.
+
+        Example:
+            >>> x = Value(3.0)
+            >>> [v._op for v in (x, x + x, x * 2, x**2, x.relu(), x.tanh(), x.exp())]
+            ['', '+', '*', '**2', 'ReLU', 'tanh', 'exp']
+        """
+        op = self._operation
+        if op is None:
+            return ""
+        if op.base is ops.POW and 1 in op.constants:  # micrograd writes f"**{exponent}"
+            return f"**{_exponent_text(op.constants[1])}"
+        return op.symbol
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """Apply this node's local chain rule once: add ``grad x local partial`` to parents.
+
+        What ``backward()`` does at this node, as micrograd's ``_backward``; a leaf's does
+        nothing. Assigning a function makes this node a user-defined op whose backward is
+        that function (micrograd's way to add an op; see :mod:`autograd.custom`).
+
+        Example:
+            >>> x, w = Value(2.0), Value(-3.0)
+            >>> y = x * w
+            >>> y.grad = 1.0
+            >>> y._backward()
+            >>> x.grad, w.grad
+            (-3.0, 2.0)
+        """
+        op = self._operation
+        if isinstance(op, ClosureOp):
+            return op.backward_function
+        return functools.partial(_backward_step, self)
+
+    @_backward.setter
+    def _backward(self, function: Callable[[], Any]) -> None:
+        if not callable(function):
+            raise TypeError(f"Value._backward: expected a function, got {type(function).__name__}")
+        op = self._operation
+        if not isinstance(op, ClosureOp):
+            if op is None:
+                raise ValueError(
+                    "Value._backward: a leaf has no inputs to pass gradients to; create the "
+                    "node with its inputs, Value(data, (a, b), 'op'), then assign _backward"
+                )
+            # An engine node whose backward the user replaces becomes a user-defined op.
+            name = self._op
+            parents = self.parents
+            op = ClosureOp(name, len(parents))
+            self._operation, self._first, self._second = op, parents, None
+        op.backward_function = function
 
     @property
     def scope(self) -> Scope | None:
@@ -364,8 +619,10 @@ class Value:
 
     def __repr__(self) -> str:
         extra = f", label={self.label!r}" if self.label else ""
-        if self._op is not None:
-            extra += f", op={self._op.name!r}"
+        if self._operation is not None:
+            extra += f", op={self._operation.name!r}"
+        if self.is_parameter:
+            extra += ", parameter=True"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
     # --- Jupyter: a Value shows its graph (viz is imported only when a notebook asks) --
@@ -432,6 +689,50 @@ class Value:
     )
 
     softplus = _unary_method(ops.SOFTPLUS, "log(1 + e ** self), without overflow.")
+
+    # --- a Value where Python expects a number ------------------------------------------
+    # Comparisons give a bool from .data (a branch has no gradient); == and hash stay by
+    # identity, since Values are dict keys and set members all through the engine.
+    __lt__ = _comparison("__lt__", operator.lt)
+    __le__ = _comparison("__le__", operator.le)
+    __gt__ = _comparison("__gt__", operator.gt)
+    __ge__ = _comparison("__ge__", operator.ge)
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        """``data != 0``, as a 0-dim tensor (recorded as a branch while ``compile`` traces)."""
+        return _branch(self.data != 0.0)
+
+    def __float__(self) -> float:
+        """``.data``: ``float(v)``, and ``math.exp(v)``, ``math.isfinite(v)`` and friends."""
+        return self.data
+
+    def __int__(self) -> int:
+        """``int(.data)``, truncated towards 0."""
+        return int(self.data)
+
+    def __trunc__(self) -> int:
+        return math.trunc(self.data)
+
+    def __floor__(self) -> int:
+        return math.floor(self.data)
+
+    def __ceil__(self) -> int:
+        return math.ceil(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(.data, ndigits)``: an int without ``ndigits``, a float with it."""
+        return round(self.data) if ndigits is None else round(self.data, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.4f}"`` formats ``.data``; an empty spec gives ``str(v)``.
+
+        Example:
+            >>> v = Value(0.70710678, "o")
+            >>> f"{v:.4f}", round(v, 2), float(v), v > 0.5
+            ('0.7071', 0.71, 0.70710678, True)
+        """
+        return str(self) if not spec else format(self.data, spec)
 
     # --- graph operations ---------------------------------------------------------------
     def backward(self, gradient: float = 1.0) -> None:

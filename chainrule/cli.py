@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from autograd import Value, topological_order
+from autograd import Value, __version__, topological_order
 from autograd.parse import FUNCTIONS, ParseError, check_name, parse
 from chainrule.examples import demo, number, train_moons, write_demo_files
 
@@ -298,6 +298,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="chainrule", description="A scalar autograd engine you can see.")
+    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo_parser = commands.add_parser(
         "demo",

@@ -2,8 +2,14 @@
 
 The random generators return ``(X, y)``: ``X`` a float64 array of shape ``(n_samples, 2)``,
 ``y`` an int64 array of class labels ``0, 1, ...``. Each takes ``seed``: an int (the same
-int always gives the same data), ``None`` (fresh randomness) or a
-``numpy.random.Generator`` (which is advanced, so successive calls differ).
+int always gives the same data) or a ``numpy.random.Generator`` (which is advanced, so
+successive calls differ).
+
+``make_moons``, ``make_circles`` and ``make_blobs`` are also scikit-learn's: they take its
+keywords and defaults, and with ``random_state=`` (an int or a ``numpy.random.RandomState``)
+or with no seed at all (numpy's global random state, which ``np.random.seed`` seeds) they
+follow its documented algorithm step for step, so they return exactly its points:
+``make_moons(n_samples=100, noise=0.1, random_state=1337)`` is scikit-learn's data set.
 
 The tables (:func:`logic_gate_table`, :func:`umbrella`) are exact: int64 arrays of 0/1 in
 truth-table order, inputs counting up in binary. :func:`load_digits` reads real data: the
@@ -20,6 +26,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +47,7 @@ __all__ = [
 ]
 
 Seed = int | np.integer | np.random.Generator | None
+RandomState = int | np.integer | np.random.RandomState | None
 Dataset = tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]
 
 
@@ -58,6 +66,57 @@ def _rng(function: str, seed: Seed) -> np.random.Generator:
     if seed < 0:
         raise ValueError(f"{function}(seed): expected a non-negative int, got {seed}")
     return np.random.default_rng(int(seed))
+
+
+def _random_state(function: str, seed: Seed, random_state: RandomState) -> Any:
+    """scikit-learn's random source, or None when ``seed`` asks for chainrule's own.
+
+    An int becomes ``numpy.random.RandomState(int)``; None is numpy's global random state
+    (the module's functions draw from it, so ``np.random.seed`` seeds it), as in
+    scikit-learn's ``check_random_state``.
+    """
+    if seed is not None:
+        if random_state is not None:
+            raise TypeError(f"{function}: pass seed or random_state, not both")
+        return None
+    if random_state is None:
+        return np.random  # the legacy global RandomState, through its module functions
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
+        raise TypeError(
+            f"{function}(random_state): expected an int, None or a numpy.random.RandomState, "
+            f"got {type(random_state).__name__}: {random_state!r:.60}"
+        )
+    if not 0 <= random_state < 2**32:
+        raise ValueError(
+            f"{function}(random_state): expected an int in [0, 2**32), got {random_state}"
+        )
+    return np.random.RandomState(int(random_state))
+
+
+def _noise(function: str, noise: float | None) -> float | None:
+    return None if noise is None else non_negative(function, "noise", noise)
+
+
+def _sklearn_finish(
+    points: npt.NDArray[np.float64],
+    labels: npt.NDArray[np.int64],
+    noise: float | None,
+    shuffle: bool,
+    random_state: Any,
+) -> Dataset:
+    """scikit-learn's order: shuffle the rows first (an index permutation), then add noise."""
+    if shuffle:
+        order = np.arange(len(labels))
+        random_state.shuffle(order)
+        points, labels = points[order], labels[order]
+    if noise is not None:
+        points = points + random_state.normal(scale=noise, size=points.shape)
+    return (
+        np.ascontiguousarray(points, dtype=np.float64),
+        np.ascontiguousarray(labels, dtype=np.int64),
+    )
 
 
 def _flag(function: str, name: str, value: object) -> bool:
@@ -98,121 +157,151 @@ def _labels(sizes: Sequence[int]) -> npt.NDArray[np.int64]:
 
 # --- random generators -------------------------------------------------------------------
 def make_moons(
-    n_samples: int = 100, noise: float = 0.1, seed: Seed = None, *, shuffle: bool = True
+    n_samples: int = 100,
+    noise: float | None = None,
+    seed: Seed = None,
+    *,
+    shuffle: bool = True,
+    random_state: RandomState = None,
 ) -> Dataset:
     """Two interleaving half circles: a classic set no straight line separates.
 
     The outer moon (label 0) is ``(cos t, sin t)``, the inner moon (label 1) is
     ``(1 - cos t, 1 - sin t - 0.5)``, with ``t`` evenly spaced over ``[0, pi]``; the outer
     moon gets ``n_samples // 2`` points, the inner one the rest. Gaussian noise of standard
-    deviation ``noise`` is then added to every coordinate.
+    deviation ``noise`` is then added to every coordinate. Without ``seed``, this is
+    scikit-learn's ``make_moons`` point for point (rows shuffled, then noise added).
 
     Args:
         n_samples: number of points, >= 1.
-        noise: standard deviation of the Gaussian noise, >= 0.
-        seed: an int, None or a ``numpy.random.Generator``.
+        noise: standard deviation of the Gaussian noise, >= 0; None for none.
+        seed: an int or a ``numpy.random.Generator``: chainrule's own random stream.
         shuffle: shuffle the rows (otherwise label 0 comes first).
+        random_state: scikit-learn's: an int, a ``numpy.random.RandomState``, or None
+            for numpy's global random state.
 
     Returns:
         ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0/1.
 
     Raises:
-        TypeError: an argument of the wrong type.
+        TypeError: an argument of the wrong type, or both ``seed`` and ``random_state``.
         ValueError: ``n_samples < 1``, ``noise < 0`` or a negative seed.
 
     Example:
-        >>> X, y = make_moons(4, noise=0.0, shuffle=False)
+        >>> X, y = make_moons(4, shuffle=False)
         >>> X.round(6).tolist(), y.tolist()
         ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
+        >>> X, y = make_moons(n_samples=100, noise=0.1, random_state=1337)
+        >>> X[0].round(4).tolist(), y[:5].tolist()
+        ([1.1221, 0.0815], [0, 0, 1, 0, 1])
     """
     n_samples = count("make_moons", "n_samples", n_samples)
-    noise = non_negative("make_moons", "noise", noise)
+    noise = _noise("make_moons", noise)
     shuffle = _flag("make_moons", "shuffle", shuffle)
-    rng = _rng("make_moons", seed)
+    sklearn_rng = _random_state("make_moons", seed, random_state)
     sizes = [n_samples // 2, n_samples - n_samples // 2]
     t_outer = np.linspace(0.0, np.pi, sizes[0])
     t_inner = np.linspace(0.0, np.pi, sizes[1])
     outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
     inner = np.column_stack([1.0 - np.cos(t_inner), 1.0 - np.sin(t_inner) - 0.5])
-    return _finish(np.vstack([outer, inner]), _labels(sizes), noise, shuffle, rng)
+    points, labels = np.vstack([outer, inner]), _labels(sizes)
+    if sklearn_rng is not None:
+        return _sklearn_finish(points, labels, noise, shuffle, sklearn_rng)
+    return _finish(points, labels, noise or 0.0, shuffle, _rng("make_moons", seed))
 
 
-def make_circles(
+def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port unchanged
     n_samples: int = 100,
-    noise: float = 0.05,
-    factor: float = 0.5,
+    noise: float | None = None,
+    factor: float = 0.8,
     seed: Seed = None,
     *,
     shuffle: bool = True,
+    random_state: RandomState = None,
 ) -> Dataset:
     """A circle of radius 1 (label 0) around a circle of radius ``factor`` (label 1).
 
     The outer circle gets ``n_samples // 2`` points, the inner one the rest, each evenly
-    spaced in angle from 0 (inclusive) to 2 pi (exclusive), plus Gaussian noise.
+    spaced in angle from 0 (inclusive) to 2 pi (exclusive), plus Gaussian noise. Without
+    ``seed``, this is scikit-learn's ``make_circles`` point for point.
 
     Args:
         n_samples: number of points, >= 1.
-        noise: standard deviation of the Gaussian noise, >= 0.
+        noise: standard deviation of the Gaussian noise, >= 0; None for none.
         factor: radius of the inner circle, strictly between 0 and 1.
-        seed: an int, None or a ``numpy.random.Generator``.
+        seed: an int or a ``numpy.random.Generator``: chainrule's own random stream.
         shuffle: shuffle the rows (otherwise label 0 comes first).
+        random_state: scikit-learn's: an int, a ``numpy.random.RandomState``, or None
+            for numpy's global random state.
 
     Returns:
         ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0/1.
 
     Raises:
-        TypeError: an argument of the wrong type.
+        TypeError: an argument of the wrong type, or both ``seed`` and ``random_state``.
         ValueError: ``n_samples < 1``, ``noise < 0``, ``factor`` outside (0, 1) or a
             negative seed.
 
     Example:
-        >>> X, y = make_circles(4, noise=0.0, factor=0.5, shuffle=False)
+        >>> X, y = make_circles(4, factor=0.5, shuffle=False)
         >>> X.round(6).tolist(), y.tolist()
         ([[1.0, 0.0], [-1.0, 0.0], [0.5, 0.0], [-0.5, 0.0]], [0, 0, 1, 1])
     """
     n_samples = count("make_circles", "n_samples", n_samples)
-    noise = non_negative("make_circles", "noise", noise)
+    noise = _noise("make_circles", noise)
     factor = real("make_circles", "factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"make_circles(factor): expected 0 < factor < 1, got {factor}")
     shuffle = _flag("make_circles", "shuffle", shuffle)
-    rng = _rng("make_circles", seed)
+    sklearn_rng = _random_state("make_circles", seed, random_state)
     sizes = [n_samples // 2, n_samples - n_samples // 2]
     rings = []
     for radius, size in zip([1.0, factor], sizes, strict=True):
         angle = np.linspace(0.0, 2.0 * np.pi, size, endpoint=False)
-        rings.append(radius * np.column_stack([np.cos(angle), np.sin(angle)]))
-    return _finish(np.vstack(rings), _labels(sizes), noise, shuffle, rng)
+        # cos(a) * r, in this order: scikit-learn's rounding, bit for bit.
+        rings.append(np.column_stack([np.cos(angle) * radius, np.sin(angle) * radius]))
+    points, labels = np.vstack(rings), _labels(sizes)
+    if sklearn_rng is not None:
+        return _sklearn_finish(points, labels, noise, shuffle, sklearn_rng)
+    return _finish(points, labels, noise or 0.0, shuffle, _rng("make_circles", seed))
 
 
-# Random blob centres are drawn from [-_BLOB_BOX, _BLOB_BOX]^2: with the default
-# cluster_std of 1 most clusters are then well apart, as in the familiar pictures.
-_BLOB_BOX = 10.0
-
-
-def make_blobs(
+def make_blobs(  # noqa: PLR0913 - scikit-learn's argument list, so calls port unchanged
     n_samples: int = 100,
-    centers: int | npt.ArrayLike = 2,
-    cluster_std: float | Sequence[float] = 1.0,
-    seed: Seed = None,
+    n_features: int = 2,
     *,
+    centers: int | npt.ArrayLike | None = None,
+    cluster_std: float | Sequence[float] = 1.0,
+    center_box: tuple[float, float] = (-10.0, 10.0),
     shuffle: bool = True,
-) -> Dataset:
+    seed: Seed = None,
+    random_state: RandomState = None,
+    return_centers: bool = False,
+) -> Any:
     """Isotropic Gaussian clusters, one class per centre.
+
+    Without ``seed``, this is scikit-learn's ``make_blobs`` point for point: centres drawn
+    uniformly from ``center_box``, then each cluster's points in turn, then the rows
+    shuffled.
 
     Args:
         n_samples: number of points, >= 1, split as evenly as possible between the
             clusters (the first clusters take the remainder).
-        centers: the number of clusters, whose centres are then drawn uniformly from the
-            square ``[-10, 10]^2``; or the centres themselves, an array of shape
-            ``(k, d)`` (``X`` then has ``d`` columns).
+        n_features: the number of coordinates of random centres, >= 1.
+        centers: the number of clusters (None: 3), whose centres are then drawn uniformly
+            from ``center_box`` in each coordinate; or the centres themselves, an array of
+            shape ``(k, d)`` (``X`` then has ``d`` columns).
         cluster_std: the standard deviation of every cluster, or one per cluster; >= 0.
-        seed: an int, None or a ``numpy.random.Generator``.
+        center_box: the bounds ``(low, high)`` of random centres.
         shuffle: shuffle the rows (otherwise sorted by label).
+        seed: an int or a ``numpy.random.Generator``: chainrule's own random stream.
+        random_state: scikit-learn's: an int, a ``numpy.random.RandomState``, or None
+            for numpy's global random state.
+        return_centers: also return the centres, as a third array.
 
     Returns:
         ``(X, y)``: float64 points of shape ``(n_samples, d)`` and int64 labels
-        ``0 .. k-1``.
+        ``0 .. k-1``; ``(X, y, centres)`` with ``return_centers=True``.
 
     Raises:
         TypeError: an argument of the wrong type.
@@ -226,19 +315,53 @@ def make_blobs(
         ([[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.0]], [0, 0, 1, 1])
     """
     n_samples = count("make_blobs", "n_samples", n_samples)
+    n_features = count("make_blobs", "n_features", n_features)
     shuffle = _flag("make_blobs", "shuffle", shuffle)
-    rng = _rng("make_blobs", seed)
+    return_centers = _flag("make_blobs", "return_centers", return_centers)
+    low, high = _box(center_box)
+    sklearn_rng = _random_state("make_blobs", seed, random_state)
+    rng = _rng("make_blobs", seed) if sklearn_rng is None else sklearn_rng
+    if centers is None:
+        centers = 3
     if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
         n_centers = count("make_blobs", "centers", centers)
-        centres = rng.uniform(-_BLOB_BOX, _BLOB_BOX, size=(n_centers, 2))
+        centres = rng.uniform(low, high, size=(n_centers, n_features))
     else:
         centres = _centres(centers)
     stds = _stds(cluster_std, len(centres))
     sizes = _split(n_samples, len(centres))
-    # Each row starts at its cluster's centre; unit normals scaled per row add the spread.
     labels = _labels(sizes)
-    points = centres[labels] + rng.normal(size=(n_samples, centres.shape[1])) * stds[labels, None]
-    return _finish(points, labels, 0.0, shuffle, rng)
+    if sklearn_rng is not None:
+        # scikit-learn draws each cluster's points in turn, around its centre.
+        points = np.vstack(
+            [
+                sklearn_rng.normal(loc=centre, scale=std, size=(size, centres.shape[1]))
+                for centre, std, size in zip(centres, stds, sizes, strict=True)
+            ]
+        )
+        X, y = _sklearn_finish(points, labels, None, shuffle, sklearn_rng)
+    else:
+        # Each row starts at its cluster's centre; unit normals scaled per row add the spread.
+        points = (
+            centres[labels] + rng.normal(size=(n_samples, centres.shape[1])) * stds[labels, None]
+        )
+        X, y = _finish(points, labels, 0.0, shuffle, rng)
+    return (X, y, centres) if return_centers else (X, y)
+
+
+def _box(center_box: object) -> tuple[float, float]:
+    if isinstance(center_box, str | bytes) or not isinstance(center_box, Sequence):
+        raise TypeError(
+            f"make_blobs(center_box): expected a pair (low, high), got {center_box!r:.60}"
+        )
+    if len(center_box) != 2:
+        raise ValueError(
+            f"make_blobs(center_box): expected a pair (low, high), got {center_box!r:.60}"
+        )
+    low, high = (real("make_blobs", "center_box", bound) for bound in center_box)
+    if not low <= high:
+        raise ValueError(f"make_blobs(center_box): expected low <= high, got {center_box!r:.60}")
+    return low, high
 
 
 def _centres(centers: object) -> npt.NDArray[np.float64]:

@@ -26,14 +26,21 @@ Inputs = Sequence[Value | float]
 
 
 def rng_from(seed: int | random.Random | None, function: str = "rng_from") -> random.Random:
-    """A ``random.Random`` from an int seed >= 0, an existing generator (shared) or None."""
+    """A ``random.Random`` from an int seed >= 0, an existing generator (shared) or None.
+
+    The ``random`` module itself stands for Python's global generator, so that
+    ``random.seed(1337)`` followed by ``MLP(2, [16, 16, 1], init="uniform", seed=random)``
+    draws micrograd's exact initial weights.
+    """
     if isinstance(seed, random.Random):
         return seed
+    if seed is random:  # the module's functions are the global generator's methods
+        return seed  # type: ignore[return-value]
     try:
         number = checks.seed(function, "seed", seed)
     except TypeError:
         raise TypeError(
-            f"{function}(seed): expected None, an int >= 0 or a random.Random, "
+            f"{function}(seed): expected None, an int >= 0, a random.Random or the random module, "
             f"got {type(seed).__name__}: {seed!r:.40}"
         ) from None
     return random.Random(number)  # noqa: S311 - weight initialisation, not cryptography
@@ -58,11 +65,13 @@ class Neuron(Module):
     Args:
         nin: number of inputs.
         activation: a name from :data:`nn.activations.ACTIVATIONS` (not softmax, which
-            normalises a whole layer).
+            normalises a whole layer); "relu" by default.
         init: None (suits the activation), "he", "xavier", "lecun" or "uniform".
-        seed: an int, a ``random.Random`` (shared by a whole model) or None.
+        seed: an int, a ``random.Random`` (shared by a whole model), the ``random``
+            module (Python's global generator) or None.
         fan_out: outputs of the layer this neuron belongs to (for Xavier).
         name: the scope name shown by drawings.
+        nonlin: micrograd's spelling: True is ``activation="relu"``, False "linear".
 
     Example:
         >>> n = Neuron(2, activation="linear", seed=0)
@@ -74,14 +83,16 @@ class Neuron(Module):
     def __init__(  # noqa: PLR0913 - keyword options of one neuron
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str | None = None,
         *,
         init: str | None = None,
         seed: int | random.Random | None = None,
         fan_out: int = 1,
         name: str = "Neuron",
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = checks.count("Neuron", "nin", nin)
+        activation = _activation_or_nonlin(activation, nonlin, "Neuron")
         self.activation = _checked_activation(activation, "Neuron")
         self._act = find_activation(activation)
         self.init = _INIT("Neuron", "init", init)
@@ -142,6 +153,17 @@ class Neuron(Module):
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
 
+def _activation_or_nonlin(activation: str | None, nonlin: bool | None, owner: str) -> str:
+    """Read micrograd's ``nonlin=True/False`` is ``activation="relu"/"linear"``; not both."""
+    if nonlin is None:
+        return "relu" if activation is None else activation
+    if activation is not None:
+        raise TypeError(f"{owner}(nonlin): pass activation or micrograd's nonlin, not both")
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"{owner}(nonlin): expected a bool, got {type(nonlin).__name__}")
+    return "relu" if nonlin else "linear"
+
+
 def _checked_activation(name: str, owner: str, argument: str = "activation") -> str:
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise (ValueError if isinstance(name, str) else TypeError)(
@@ -171,7 +193,10 @@ class Layer(Module):
     """``nout`` neurons that all see the same inputs.
 
     With ``activation="softmax"`` the neurons are linear and the layer returns the softmax
-    of their outputs (probabilities summing to 1).
+    of their outputs (probabilities summing to 1). ``nonlin=True/False`` is micrograd's
+    spelling of ``activation="relu"/"linear"``. A layer always returns a list, even of one
+    Value (micrograd's returns the Value itself), so code that loops over a layer's outputs
+    never special-cases one neuron; :class:`MLP` returns the single Value, as micrograd's.
 
     Example:
         >>> layer = Layer(3, 2, activation="softmax", seed=0)
@@ -183,14 +208,16 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | None = None,
         *,
         init: str | None = None,
         seed: int | random.Random | None = None,
         name: str = "Layer",
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = checks.count("Layer", "nin", nin)
         self.nout = checks.count("Layer", "nout", nout)
+        activation = _activation_or_nonlin(activation, nonlin, "Layer")
         self.activation = _checked_activation(activation, "Layer")
         self.init = _INIT("Layer", "init", init)
         self.name = checks.text("Layer", "name", name)
@@ -267,9 +294,10 @@ class MLP(Module):
         output_activation: the last layer's activation ("softmax" for class
             probabilities over several outputs).
         init: None (suits each layer's activation), "he", "xavier", "lecun" or "uniform".
-        seed: an int, a ``random.Random`` or None; one generator draws all weights in
-            parameter order (then the dropout masks' seeds, so dropout never changes the
-            initial weights).
+        seed: an int, a ``random.Random``, the ``random`` module or None; one generator
+            draws all weights in parameter order (then the dropout masks' seeds, so dropout
+            never changes the initial weights). ``random.seed(1337)`` then
+            ``MLP(2, [16, 16, 1], init="uniform", seed=random)`` has micrograd's weights.
         dropout: the probability of dropping each hidden unit in training mode: a
             :class:`~nn.dropout.Dropout` after every hidden layer (none after the output
             layer); 0 for none.

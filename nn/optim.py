@@ -35,6 +35,7 @@ from nn.checks import count, fraction, non_negative, positive, real
 __all__ = [
     "SGD",
     "Adam",
+    "AdamW",
     "ExponentialDecay",
     "LinearDecay",
     "Optimizer",
@@ -343,12 +344,13 @@ class Adam(Optimizer):
     def _configure(
         self, *, lr: float, betas: tuple[float, float], eps: float, weight_decay: float
     ) -> None:
+        name = type(self).__name__  # Adam or AdamW, in messages
         if isinstance(betas, str | bytes) or not isinstance(betas, Sequence) or len(betas) != 2:
-            raise TypeError(f"Adam(betas): expected a pair (beta1, beta2), got {betas!r:.60}")
-        self.lr = positive("Adam", "lr", lr)
-        self.betas = (fraction("Adam", "beta1", betas[0]), fraction("Adam", "beta2", betas[1]))
-        self.eps = positive("Adam", "eps", eps)
-        self.weight_decay = non_negative("Adam", "weight_decay", weight_decay)
+            raise TypeError(f"{name}(betas): expected a pair (beta1, beta2), got {betas!r:.60}")
+        self.lr = positive(name, "lr", lr)
+        self.betas = (fraction(name, "beta1", betas[0]), fraction(name, "beta2", betas[1]))
+        self.eps = positive(name, "eps", eps)
+        self.weight_decay = non_negative(name, "weight_decay", weight_decay)
 
     def step(self) -> None:
         """Update the moment estimates, then move every parameter."""
@@ -374,6 +376,57 @@ class Adam(Optimizer):
             v = beta2 * self.second_moments[index] + (1.0 - beta2) * g * g
             self.first_moments[index], self.second_moments[index] = m, v
             p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
+
+
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, PyTorch's formula.
+
+    The decay shrinks the weight directly instead of entering the gradient, so it is not
+    rescaled by the moment estimates. With ``t`` the number of steps taken, counting this
+    one, and ``g = grad`` (no decay added)::
+
+        w <- w * (1 - lr * weight_decay)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        w <- w - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
+
+    Args:
+        params: the parameters, an iterable of distinct ``Value`` objects.
+        lr: the learning rate, > 0.
+        betas: the decay rates ``(beta1, beta2)`` of the moment estimates, each in [0, 1).
+        eps: added to the denominator, > 0.
+        weight_decay: the decoupled decay coefficient, >= 0 (PyTorch's default 0.01).
+
+    Example:
+        With a zero gradient, only the decay acts: ``w * (1 - lr * weight_decay)``.
+
+        >>> from autograd import Value
+        >>> w = Value(2.0, parameter=True)
+        >>> AdamW([w], lr=0.1, weight_decay=0.5).step()
+        >>> round(w.data, 6)
+        1.9
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+
+    def _gradient(self, p: Value) -> float:
+        return p.grad  # the decay is applied to the weight in step(), not to the gradient
+
+    def step(self) -> None:
+        """Shrink every weight by ``lr * weight_decay``, then take Adam's step."""
+        if self.weight_decay:  # skipped at 0, so that an infinite weight stays +-inf
+            shrink = 1.0 - self.lr * self.weight_decay
+            for p in self.params:
+                p.data *= shrink
+        super().step()
 
 
 class RMSprop(Optimizer):

@@ -86,6 +86,29 @@ class History:
         """The loss that ranks restarts: best validation loss, else the final training loss."""
         return self.val_loss[self.best_epoch] if self.val_loss else self.loss[-1]
 
+    def __repr__(self) -> str:
+        """A one-line summary: first and last values, not every epoch's.
+
+        Example:
+            >>> History(loss=[0.9, 0.5, 0.25], accuracy=[0.5, 0.75, 1.0], best_epoch=2)
+            History(3 epochs, loss 0.9 -> 0.25, accuracy 0.5 -> 1, best epoch 2)
+        """
+        parts = [f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}"]
+        for name, series in (
+            ("loss", self.loss),
+            ("accuracy", self.accuracy),
+            ("val_loss", self.val_loss),
+            ("val_accuracy", self.val_accuracy),
+        ):
+            if series and series[0] is not None:
+                parts.append(f"{name} {series[0]:.4g} -> {series[-1]:.4g}")
+        if self.epochs:
+            parts.append(f"best epoch {self.best_epoch}")
+        parts += [flag for flag in ("stopped_early", "converged") if getattr(self, flag)]
+        if self.restart_losses:
+            parts.append(f"{len(self.restart_losses)} restarts")
+        return f"History({', '.join(parts)})"
+
 
 class _Labels:
     """Targets in the form a loss wants, and predictions back to the user's labels."""

@@ -30,7 +30,8 @@ from nn.datasets import (
 GENERATORS = [
     pytest.param(make_moons, {}, 2, id="moons"),
     pytest.param(make_circles, {}, 2, id="circles"),
-    pytest.param(make_blobs, {}, 2, id="blobs"),
+    pytest.param(make_blobs, {}, 3, id="blobs"),  # scikit-learn's default: 3 centres
+    pytest.param(make_blobs, {"centers": 2}, 2, id="blobs-2"),
     pytest.param(make_blobs, {"centers": 3}, 3, id="blobs-3"),
     pytest.param(make_spiral, {}, 2, id="spiral"),
     pytest.param(make_spiral, {"n_classes": 5}, 5, id="spiral-5"),
@@ -335,7 +336,6 @@ def test_spiral_bad_class_count():
         ([[0.0, math.inf]], ValueError, r"make_blobs\(centers\).*finite"),
         ([["a", "b"]], TypeError, r"make_blobs\(centers\).*dtype"),
         ("ab", TypeError, r"make_blobs\(centers\)"),
-        (None, TypeError, r"make_blobs\(centers\)"),
     ],
 )
 def test_blobs_bad_centres(centers, error, pattern):

@@ -46,7 +46,7 @@ def test_full_batch_sgd_step_equals_the_hand_written_step():
 
 
 def test_minibatches_cover_every_sample_each_epoch():
-    X, y = datasets.make_blobs(30, seed=1)
+    X, y = datasets.make_blobs(30, centers=2, seed=1)
     model = MLP(2, [1], seed=0)
     history = fit(model, X, y, batch_size=7, epochs=3, seed=0, progress=False)
     assert history.epochs == 3
@@ -77,7 +77,7 @@ def test_tolerance_stops_at_convergence():
 
 
 def test_l2_through_weight_decay_shrinks_weights():
-    X, y = datasets.make_blobs(40, seed=3)
+    X, y = datasets.make_blobs(40, centers=2, seed=3)
     plain, decayed = MLP(2, [4, 1], seed=0), MLP(2, [4, 1], seed=0)
     fit(plain, X, y, lr=0.05, epochs=30, progress=False)
     fit(decayed, X, y, lr=0.05, epochs=30, weight_decay=0.5, progress=False)

@@ -1,0 +1,144 @@
+"""make_moons, make_circles, make_blobs called as scikit-learn's, with its numbers.
+
+The expected points were produced once with scikit-learn 1.9 and are written here;
+scikit-learn is not a dependency. The last test runs micrograd's demo notebook with its
+imports switched to chainrule and checks the notebook's published losses.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from autograd import Value
+from nn import MLP
+from nn.datasets import make_blobs, make_circles, make_moons
+
+
+def test_moons_random_state_gives_scikit_learns_points():
+    X, y = make_moons(n_samples=6, noise=0.1, random_state=1337)
+    expected = [
+        [-0.1722627690255963, 0.59618319872606],
+        [-1.0919946290642557, -0.1096584897551003],
+        [0.1335572972333839, 0.9242039936769164],
+        [1.011049866427426, -0.010361361025905477],
+        [0.774440688535025, -0.5690818124396763],
+        [1.7717828318663016, 0.5359753244226229],
+    ]
+    assert X.tolist() == expected
+    assert y.tolist() == [1, 0, 0, 0, 1, 1]
+
+
+def test_circles_random_state_gives_scikit_learns_points():
+    X, y = make_circles(n_samples=5, noise=0.05, random_state=0)
+    assert X.tolist() == [
+        [0.848936899205287, 0.1120446599600729],
+        [1.0933778995074983, -0.04886389399382055],
+        [-0.9524955791237205, -0.007567860414884772],
+        [-0.4051609425896778, 0.7133502481244697],
+        [-0.39279782144195646, -0.6201066476794019],
+    ]
+    assert y.tolist() == [1, 0, 0, 1, 1]
+    X, y = make_circles(n_samples=4, random_state=0)  # defaults: factor 0.8, no noise
+    assert X.tolist() == [
+        [0.8, 0.0],
+        [-0.8, 9.797174393178826e-17],
+        [-1.0, 1.2246467991473532e-16],
+        [1.0, 0.0],
+    ]
+    assert y.tolist() == [1, 1, 0, 0]
+
+
+def test_blobs_random_state_gives_scikit_learns_points_and_centres():
+    X, y, centres = make_blobs(n_samples=5, random_state=42, return_centers=True)
+    assert centres.tolist() == [
+        [-2.50919762305275, 9.014286128198322],
+        [4.639878836228101, 1.973169683940732],
+        [-6.87962719115127, -6.880109593275947],
+    ]
+    assert X.tolist() == [
+        [-0.9299848075453587, 9.78172085735123],
+        [4.881841107794136, 0.05988943928293411],
+        [-2.978672008987702, 9.556846171784287],
+        [-8.604545023664302, -7.442397122516919],
+        [4.176461143415639, 1.507439930370475],
+    ]
+    assert y.tolist() == [0, 1, 0, 2, 1]
+
+
+def test_no_seed_draws_from_numpys_global_state_as_scikit_learn():
+    np.random.seed(1337)
+    X, y = make_moons(n_samples=100, noise=0.1)
+    assert X[:2].tolist() == [
+        [1.1221146075409685, 0.08147717341718697],
+        [-0.8188294130836691, 0.058790063907949996],
+    ]
+    assert y[:10].tolist() == [0, 0, 1, 0, 1, 1, 1, 1, 1, 0]
+    again = make_moons(n_samples=100, noise=0.1, random_state=np.random.RandomState(1337))
+    assert np.array_equal(X, again[0])
+
+
+def test_a_random_state_object_is_advanced():
+    state = np.random.RandomState(3)
+    first, _ = make_circles(10, noise=0.1, random_state=state)
+    second, _ = make_circles(10, noise=0.1, random_state=state)
+    assert not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("generator", [make_moons, make_circles, make_blobs])
+def test_random_state_errors(generator):
+    name = generator.__name__
+    with pytest.raises(TypeError, match=rf"{name}: pass seed or random_state"):
+        generator(10, seed=1, random_state=1)
+    with pytest.raises(TypeError, match=rf"{name}\(random_state\)"):
+        generator(10, random_state=1.5)
+    with pytest.raises(ValueError, match=rf"{name}\(random_state\).*-1"):
+        generator(10, random_state=-1)
+
+
+def test_blobs_box_and_features_are_checked():
+    with pytest.raises(ValueError, match=r"make_blobs\(center_box\)"):
+        make_blobs(10, center_box=(1.0, -1.0), random_state=0)
+    with pytest.raises(ValueError, match=r"make_blobs\(n_features\)"):
+        make_blobs(10, n_features=0, random_state=0)
+    X, _ = make_blobs(10, n_features=4, centers=2, center_box=(0.0, 1.0), random_state=0)
+    assert X.shape == (10, 4)
+
+
+def test_micrograds_demo_with_chainrules_imports_prints_the_published_losses():
+    # micrograd's demo.ipynb, with `from autograd import Value`, `from nn import MLP` and
+    # `from nn.datasets import make_moons`; micrograd's init is U(-1, 1) from `random`.
+    np.random.seed(1337)
+    random.seed(1337)
+    X, y = make_moons(n_samples=100, noise=0.1)
+    y = y * 2 - 1
+    model = MLP(2, [16, 16, 1], init="uniform", seed=random)
+    assert len(model.parameters()) == 337
+
+    def loss():
+        inputs = [list(map(Value, xrow)) for xrow in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores, strict=True)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        accuracy = [(yi > 0) == (s.data > 0) for yi, s in zip(y, scores, strict=True)]
+        return data_loss + reg_loss, sum(accuracy) / len(accuracy)
+
+    printed = {}
+    for k in range(100):
+        total_loss, acc = loss()
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        printed[k] = f"step {k} loss {total_loss.data:.4f}, accuracy {acc * 100}%"
+    # The notebook's output, to the 4 decimals published with it.
+    assert printed[0] == "step 0 loss 0.8958, accuracy 50.0%"
+    assert printed[1] == "step 1 loss 1.7236, accuracy 81.0%"
+    assert printed[2] == "step 2 loss 0.7429, accuracy 77.0%"
+    assert printed[10] == "step 10 loss 0.2451, accuracy 91.0%"
+    assert printed[50] == "step 50 loss 0.0988, accuracy 96.0%"
+    assert printed[99] == "step 99 loss 0.0110, accuracy 100.0%"
