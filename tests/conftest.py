@@ -14,3 +14,7 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=60, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Headless Chromium fixtures (browser, page, page_log) for the pages viz writes: see
+# tests/browser.py.
+pytest_plugins = ("tests.browser",)
