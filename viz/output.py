@@ -79,6 +79,8 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
     max_nodes: int = 500,
     collapse: Iterable[str | Scope] = (),
     engine: str = "auto",
+    depth: int | None = None,
+    legend: bool = False,
 ) -> str:
     """The drawing of :func:`viz.draw` (same arguments) as SVG text.
 
@@ -90,6 +92,8 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         max_nodes: see :func:`viz.draw`.
         collapse: see :func:`viz.draw`.
         engine: "auto" (the system ``dot`` if on PATH, else WebAssembly), "system" or "wasi".
+        depth: see :func:`viz.draw`.
+        legend: see :func:`viz.draw`.
 
     Raises:
         RenderError: no engine could render it.
@@ -107,6 +111,8 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         show_partials=show_partials,
         max_nodes=max_nodes,
         collapse=collapse,
+        depth=depth,
+        legend=legend,
     )
     return render_svg(graph.source, engine)
 
@@ -121,6 +127,8 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
     max_nodes: int = 500,
     collapse: Iterable[str | Scope] = (),
     engine: str = "auto",
+    depth: int | None = None,
+    legend: bool = False,
 ) -> Path:
     """Write the drawing of ``root`` to ``path``; the extension picks the format.
 
@@ -137,6 +145,8 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         max_nodes: see :func:`viz.draw`.
         collapse: see :func:`viz.draw`.
         engine: see :func:`to_svg`.
+        depth: see :func:`viz.draw`.
+        legend: see :func:`viz.draw`.
 
     Returns:
         The path written.
@@ -161,6 +171,8 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         show_partials=show_partials,
         max_nodes=max_nodes,
         collapse=collapse,
+        depth=depth,
+        legend=legend,
     ).source
     data = source.encode("utf-8") if fmt == "dot" else render(source, fmt, engine)
     return write_atomic(path, data)
