@@ -23,11 +23,13 @@ import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphviz
 
 from autograd import CompiledFunction, Scope, Value, local_partials, operands, topological_order
 from viz.engines import display_bundle, render_svg
+from viz.files import pipe_digraph, render_digraph
 from viz.scopes import BUDGET, ScopeInfo, ScopeTree
 from viz.summary import graph_stats
 
@@ -141,10 +143,12 @@ def node_kind(node: Value, root: Value) -> str:
 class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` that shows itself in Jupyter even without a system Graphviz.
 
-    Everything of ``graphviz.Digraph`` works (``.source``, ``.render()``, ``.pipe()``,
-    which need the system ``dot``). Jupyter display and :meth:`svg` fall back on the
-    WebAssembly Graphviz, and display never raises: without any engine it shows the DOT
-    text and how to install one.
+    Everything of ``graphviz.Digraph`` works (``.source``, ``.render()``, ``.pipe()``).
+    Its format is SVG unless given (as micrograd's ``draw_dot``). Without a system
+    Graphviz, ``.pipe()`` and ``.render()`` still write SVG and PNG (see
+    :mod:`viz.files`), and Jupyter display and :meth:`svg` fall back on the WebAssembly
+    Graphviz; display never raises: without any engine it shows the DOT text and how
+    to install one.
 
     Example:
         >>> from autograd import Value
@@ -154,6 +158,18 @@ class Graph(graphviz.Digraph):
         >>> "<svg" in graph.svg()
         True
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "svg")
+        super().__init__(*args, **kwargs)
+
+    def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
+        """``graphviz.Digraph.pipe``; without a system Graphviz, SVG and PNG still work."""
+        return pipe_digraph(self, super().pipe, *args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """``graphviz.Digraph.render``; without a system Graphviz, SVG and PNG still work."""
+        return render_digraph(self, super().render, *args, **kwargs)
 
     def svg(self, engine: str = "auto") -> str:
         """This graph as SVG text (see :func:`viz.render_svg`)."""

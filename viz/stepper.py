@@ -19,7 +19,7 @@ from pathlib import Path
 from autograd import Value, local_partials, operands, topological_order
 from viz.dot import MAX_LABEL, RANKDIRS, Highlight, build_graph, format_constant, format_number
 from viz.engines import RenderError, fallback_html, render_svg
-from viz.output import write_atomic
+from viz.files import write_atomic
 from viz.summary import count_nodes
 
 

@@ -9,7 +9,7 @@ import pytest
 import viz
 from tests.viz import svg as svg_items
 from tests.viz.helpers import needs_dot
-from viz import output
+from viz import engines, output
 
 
 def test_to_svg_draws_with_the_drawing_options(seed):
@@ -41,9 +41,16 @@ def test_save_png_and_pdf_with_the_system_dot(seed, tmp_path, name, magic):
     assert viz.save(seed, tmp_path / name).read_bytes().startswith(magic)
 
 
-def test_png_without_the_system_dot_is_a_render_error_and_writes_nothing(hide_dot, seed, tmp_path):
-    with pytest.raises(viz.RenderError, match="writes SVG only, not PNG"):
-        viz.save(seed, tmp_path / "z.png")
+def test_png_without_the_system_dot(hide_dot, seed, tmp_path):
+    path = viz.save(seed, tmp_path / "z.png", show_partials=True)
+    svg = viz.to_svg(seed, show_partials=True)
+    assert path.read_bytes() == engines.svg_to_png(svg)
+    assert sorted(os.listdir(tmp_path)) == ["empty-path", "z.png"]
+
+
+def test_pdf_without_the_system_dot_is_a_render_error_and_writes_nothing(hide_dot, seed, tmp_path):
+    with pytest.raises(viz.RenderError, match="PDF needs the system Graphviz"):
+        viz.save(seed, tmp_path / "z.pdf")
     assert os.listdir(tmp_path) == ["empty-path"]
 
 
