@@ -286,7 +286,16 @@ def _edge_label(drawing: _Drawing, node: Value, slot: int, partials: tuple[float
     partial = partials[slot]
     if drawing.edge_labels == "local":
         return f"∂={format_number(partial)}"
-    upstream = drawing.grad(drawing.index[node])
+    return chain_text(partial, drawing.grad(drawing.index[node]))
+
+
+def chain_text(partial: float, upstream: float) -> str:
+    """One edge's chain rule as drawings show it: local partial, upstream grad, product.
+
+    Example:
+        >>> chain_text(4.0, 1.0), chain_text(-0.5, 0.25)
+        ('∂=4 · g=1 → 4', '∂=-0.5 · g=0.25 → -0.125')
+    """
     return (
         f"∂={format_number(partial)} · g={format_number(upstream)} "
         f"→ {format_number(upstream * partial)}"
@@ -487,8 +496,31 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
 
 
 def _box_label(drawing: _Drawing, box: ScopeInfo, indices: list[int]) -> str:
-    """What a folded scope shows: its name, its size and the numbers that matter there."""
-    count, parameters = len(indices), len(box.parameters)
+    lines = box_lines(box, drawing.order, drawing.grad, drawing.show_grad, len(indices))
+    return "\\n".join(_text(line) for line in lines)
+
+
+def box_lines(
+    box: ScopeInfo,
+    order: Sequence[Value],
+    grad: Callable[[int], float],
+    show_grad: bool = True,
+    count: int | None = None,
+) -> list[str]:
+    """What a folded scope shows: its name, its size and the numbers that matter there.
+
+    For a scope with one output (a Neuron) its data and grad, else its number of outputs
+    (a Layer); with parameters, the norm of their gradients.
+
+    Args:
+        box: the scope.
+        order: the topological order its indices refer to.
+        grad: the gradient of Value ``i``.
+        show_grad: show gradients.
+        count: the number of Values drawn in the box (all its members by default).
+    """
+    count = len(box.members) if count is None else count
+    parameters = len(box.parameters)
     size = f"{count:,} value{'s' if count != 1 else ''}"
     if parameters:
         size += f", {parameters:,} param{'s' if parameters != 1 else ''}"
@@ -496,17 +528,16 @@ def _box_label(drawing: _Drawing, box: ScopeInfo, indices: list[int]) -> str:
     outputs = box.outputs
     if len(outputs) == 1:
         out = outputs[0]
-        text = f"out: data {format_number(drawing.order[out].data)}"
-        if drawing.show_grad:
-            text += f" · grad {format_number(drawing.grad(out))}"
+        text = f"out: data {format_number(order[out].data)}"
+        if show_grad:
+            text += f" · grad {format_number(grad(out))}"
         lines.append(text)
     elif outputs:
         lines.append(f"{len(outputs):,} outputs")
-    if parameters and drawing.show_grad:
-        grads = [drawing.grad(i) for i in box.parameters]
-        norm = math.sqrt(math.fsum(g * g for g in grads))
+    if parameters and show_grad:
+        norm = math.sqrt(math.fsum(grad(i) ** 2 for i in box.parameters))
         lines.append(f"param grad norm {format_number(norm)}")
-    return "\\n".join(_text(line) for line in lines)
+    return lines
 
 
 def _collapsed_nodes(drawing: _Drawing) -> None:

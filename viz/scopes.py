@@ -13,7 +13,6 @@ node's operands first to last, so ``Neuron 0``'s nodes come before ``Neuron 1``'
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -56,11 +55,6 @@ class ScopeInfo:
     members: list[int] = field(default_factory=list)
     parameters: list[int] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
-
-    def grad_norm(self, grad: Sequence[float] | None, order: Sequence[Value]) -> float:
-        """The Euclidean norm of the gradients of this scope's parameters."""
-        values = (order[i].grad if grad is None else grad[i] for i in self.parameters)
-        return math.sqrt(math.fsum(g * g for g in values))
 
 
 class ScopeTree:
