@@ -53,6 +53,9 @@ function chainruleExplorer(ident) {
       var group = scopes[t].order < 0;
       open[t] = group ? (data.depth >= data.height ? 1 : 0) : (scopes[t].level < data.depth ? 1 : 0);
     }
+    data.expand.forEach(function (path) {
+      for (var p = byPath[path]; p >= 0; p = scopes[p].parent) open[p] = 1;
+    });
   }
   defaultOpen();
 
@@ -360,7 +363,10 @@ function chainruleExplorer(ident) {
   }
 
   // --- the details panel: a value and the chain rule on each of its edges ----------
-  function name(i) { return values[i].label || "n" + i; }
+  function name(i) {
+    var v = values[i];
+    return v.label || (v.opName ? v.opName + " n" + i : "n" + i);
+  }
   function showValue(i) {
     var v = values[i], sc = v.scope >= 0 ? scopes[v.scope].path : "(none)";
     var rows = [["label", v.label || "(none)"], ["id", "n" + i], ["data", v.dataFull],
@@ -384,18 +390,22 @@ function chainruleExplorer(ident) {
         }).join("") + end("ul");
     }
     html += '<button data-act="focus">focus on ' + esc(name(i)) + end("button");
-    panel.innerHTML = html;
+    panel.innerHTML = html + legend();
   }
   function showBox(t) {
     var sc = scopes[t];
     panel.innerHTML = "<h3>" + esc(sc.path) + end("h3") + "<p>" + sc.lines.map(esc).join("<br>") +
-      end("p") + "<p>Click the box to open it; click an open scope's frame to fold it." + end("p");
+      end("p") + "<p>Click the box to open it; click an open scope's frame to fold it." + end("p") +
+      legend();
   }
   function showHelp() {
     panel.innerHTML = "<h3>chainrule explorer" + end("h3") +
       "<p>Click a box to open it, an open scope's frame to fold it. Drag to pan, " +
       "scroll to zoom. Click a value for its chain rule; step &#9664; &#9654; walks " +
-      "backward through the values shown." + end("p") + '<p class="cr-legend">' +
+      "backward through the values shown." + end("p") + legend();
+  }
+  function legend() {
+    return '<p class="cr-legend">' +
       '<span style="background:#cfe2ff">' + end("span") + "input" +
       '<span style="background:#ffd8a8">' + end("span") + "parameter" +
       '<span style="background:#b7e4c7">' + end("span") + "output" +

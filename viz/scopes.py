@@ -4,7 +4,7 @@
 ``Neuron 0`` ... ``Neuron 15``, each holding its weights and its few operations. Drawn at
 ``depth=d``, every scope ``d`` levels down (0 = the outermost) becomes one box, and every
 Value outside such a scope is drawn as itself. The drawing (:mod:`viz.dot`) and the
-explorer (:mod:`viz.explore`) both read this tree, so they fold the same way and show the
+explorer (:mod:`viz.explorer`) both read this tree, so they fold the same way and show the
 same numbers.
 
 Scopes are ordered by creation, read from the graph: the topological order walks each

@@ -12,7 +12,7 @@ import pytest
 import viz
 from autograd import Value, topological_order
 from tests.viz.test_hierarchy import digits_loss, moons_loss
-from viz.explore import Explorer, explore, graph_data
+from viz.explorer import Explorer, explore, graph_data
 from viz.scopes import ScopeTree
 
 MAX_BYTES = 2_000_000
@@ -108,7 +108,7 @@ def _umask() -> int:
 
 
 def test_no_asset_can_end_its_script_early():
-    from viz.explore import _asset  # noqa: PLC0415
+    from viz.explorer import _asset  # noqa: PLC0415
 
     assert "</script" not in _asset("explore.js").lower()
     assert "</style" not in _asset("explore.css").lower()
@@ -277,3 +277,21 @@ def test_backward_steps_walk_the_shown_values_from_the_output(opened, digits):
     assert "backward step 2/" in opened.inner_text(".cr-status")
     opened.click('[data-act="back"]')
     assert opened.evaluate("chainrule.highlighted('cr-current')") == [f"n{root}"]
+
+
+@pytest.mark.browser
+def test_expand_opens_named_scopes_at_the_start(page, tmp_path, digits):
+    neuron = "Layer 1/Neuron 3"
+    path = explore(digits, expand=[neuron]).save_html(tmp_path / "open.html")
+    page.goto(path.as_uri())
+    page.wait_for_function("window.chainrule !== undefined")
+    assert set(page.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    page.click('[data-act="reset"]')  # the default view keeps it open
+    assert neuron not in page.evaluate("chainrule.visible()")
+
+
+def test_expand_names_an_unknown_scope_clearly():
+    with pytest.raises(
+        ValueError, match=r"explore: expand names no scope of this graph: \['Layer 7'\]"
+    ):
+        explore(moons_loss(), expand=["Layer 7"])

@@ -19,8 +19,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import itertools
 import json
 import os
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from viz.engines import RenderError, render
 from viz.output import write_atomic
 from viz.scopes import ScopeTree
 
-_ASSETS = ("explore.css", "explore.js")
+_DISPLAYS = itertools.count(1)  # each notebook display gets its own element id
 
 
 def _asset(name: str) -> str:
@@ -45,18 +47,23 @@ def _partials(node: Value) -> tuple[float, ...]:
         return ()
 
 
-def graph_data(root: Value, depth: int | None = None) -> dict[str, Any]:
+def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()) -> dict[str, Any]:
     """Everything the explorer page shows about the graph of ``root``, as JSON-ready data.
 
     Args:
         root: the output Value.
         depth: the scope levels open at the start (None: the default of :func:`viz.draw`).
+        expand: scope paths (``"Layer 1/Neuron 3"``) also open at the start.
 
     Returns:
         ``values``: per Value (in topological order, index ``i`` is the drawing's ``n{i}``)
         its label, kind, op text, data and grad (drawn and in full), innermost scope,
         parents and the chain rule text of each operand edge; ``scopes``: per scope its
-        name, path, parent, level and the lines of its folded box; ``depth``, ``height``.
+        name, path, parent, level and the lines of its folded box; ``depth``, ``height``
+        and ``expand``.
+
+    Raises:
+        ValueError: a path in ``expand`` that is no scope of the graph.
 
     Example:
         >>> from autograd import Value
@@ -107,8 +114,17 @@ def graph_data(root: Value, depth: int | None = None) -> dict[str, Any]:
                 ],
             }
         )
+    paths = {info.path for info in listed}
+    wanted = [expand] if isinstance(expand, str) else list(expand)
+    unknown = [path for path in wanted if path not in paths]
+    if unknown:
+        known = ", ".join(sorted(paths)[:6]) + (", ..." if len(paths) > 6 else "")
+        raise ValueError(
+            f"explore: expand names no scope of this graph: {unknown!r} (scopes: {known})"
+        )
     budget_depth = tree.default_depth()
     return {
+        "expand": wanted,
         "values": values,
         "scopes": scopes,
         "depth": min(budget_depth if depth is None else depth, tree.height),
@@ -135,20 +151,22 @@ class Explorer:
         (2, False)
     """
 
-    def __init__(self, root: Value, depth: int | None = None) -> None:
-        self.data = graph_data(root, depth)
+    def __init__(self, root: Value, depth: int | None = None, expand: Iterable[str] = ()) -> None:
+        self.data = graph_data(root, depth, expand)
         self._root = root
         self._depth = depth
 
-    def html(self, fallback: str = "") -> str:
+    def html(self, fallback: str = "", suffix: str = "") -> str:
         """The explorer as one HTML fragment (styles, script and data inline).
 
         Args:
             fallback: HTML shown where scripts do not run (an untrusted notebook); the
                 script hides it.
+            suffix: added to the element's id, so one notebook can show a graph twice.
         """
         payload = json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
-        ident = "chainrule-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+        ident = f"chainrule-{digest}{suffix}"
         # "</" inside a script would end it early; JSON allows "<\/".
         payload = payload.replace("</", "<\\/")
         return (
@@ -191,16 +209,18 @@ class Explorer:
         )
 
     def _repr_html_(self) -> str:
-        return self.html(self._fallback())
+        return self.html(self._fallback(), suffix=f"-{next(_DISPLAYS)}")
 
 
-def explore(root: Value, *, depth: int | None = None) -> Explorer:
+def explore(root: Value, *, depth: int | None = None, expand: Iterable[str] = ()) -> Explorer:
     """An interactive explorer of the graph that produced ``root``.
 
     Args:
         root: the output Value (run ``backward()`` first to see gradients).
         depth: the scope levels open at the start; None picks the default of
             :func:`viz.draw` (the deepest that draws at most 100 boxes).
+        expand: scope paths to open too at the start, with the scopes around them
+            (``["Layer 1/Neuron 3"]``: the path as drawn, names joined with "/").
 
     Returns:
         An :class:`Explorer`: it displays itself in Jupyter, and ``.save_html(path)``
@@ -208,7 +228,7 @@ def explore(root: Value, *, depth: int | None = None) -> Explorer:
 
     Raises:
         TypeError: ``root`` is not a Value.
-        ValueError: a depth that is not None or an int >= 0.
+        ValueError: a depth that is not None or an int >= 0, or an unknown scope path.
 
     Example:
         >>> from autograd import Value
@@ -221,4 +241,4 @@ def explore(root: Value, *, depth: int | None = None) -> Explorer:
     root = _check_root(root, "explore")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
         raise ValueError(f"explore: depth must be None or an int >= 0, got {depth!r}")
-    return Explorer(root, depth)
+    return Explorer(root, depth, expand)
