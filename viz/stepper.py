@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autograd import Value, local_partials, operands, topological_order
 from viz.dot import MAX_LABEL, RANKDIRS, Highlight, build_graph, format_constant, format_number
-from viz.engines import RenderError, fallback_html, render_svg
+from viz.engines import RenderError, fallback_html, picture_html, render_svg
 from viz.files import write_atomic
 from viz.summary import count_nodes
 
@@ -276,13 +276,28 @@ class BackwardSteps:
         )
 
     def _repr_html_(self) -> str:
+        """The player, behind a picture of the last frame for where scripts do not run.
+
+        An untrusted or statically rendered notebook strips the player's script, style
+        and SVG: it shows a PNG of the last frame (every gradient) and its caption.
+        """
         try:
-            return self._widget("auto")
+            live = self._widget("auto")
         # Display must not raise: without an engine, show the captions and the last
         # frame's DOT text instead.
         except RenderError as error:
             captions = "".join(f"<li>{html.escape(self.caption(f))}</li>" for f in self.frames)
             return f"<ol>{captions}</ol>" + fallback_html(error.dot_source, str(error))
+        last = self.frames[-1]
+        caption = (
+            f"{self.caption(last)} (The last of {len(self.frames)} frames: run the notebook"
+            " trusted, or save_html(), to step through backward.)"
+        )
+        try:
+            return picture_html(live, self.svgs("auto")[-1], self.caption(last), caption)
+        # Without resvg there is no picture: the player alone, as before.
+        except (ImportError, ValueError):
+            return live
 
     def save_html(self, path: str | os.PathLike[str], engine: str = "auto") -> Path:
         """Write :meth:`to_html` to ``path`` (atomically) and return the path.

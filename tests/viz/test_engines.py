@@ -1,5 +1,6 @@
 """Rendering: the system Graphviz when installed, else WebAssembly, else a clear error."""
 
+import base64
 import math
 import os
 import subprocess
@@ -333,7 +334,14 @@ def test_text_fits_its_box_in_both_engines(engine):
 
 def test_display_bundle_is_svg_or_the_dot_text_and_hint(monkeypatch, seed):
     source = viz.to_dot(seed)
-    assert list(engines.display_bundle(source)) == ["image/svg+xml"]
+    assert list(engines.display_bundle(source)) == ["image/svg+xml", "image/png"]
+    data, metadata = engines.display_data(source)
+    assert base64.b64decode(data["image/png"]) == engines.svg_to_png(data["image/svg+xml"])
+    assert metadata == {
+        "image/png": {"width": round(engines.svg_size(data["image/svg+xml"])[0] * 4 / 3)}
+    }
+    # No HTML beside the pictures: an untrusted JupyterLab would prefer it, sanitized.
+    assert "text/html" not in data
     assert engines.display_bundle(source, include=["text/plain"]) == {}
     html_only = engines.display_bundle(source, include=["text/html"])
     assert html_only["text/html"].startswith("<svg")
