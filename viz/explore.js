@@ -433,10 +433,10 @@ function chainruleExplorer(ident) {
     zoom = { k: k, x: 0, y: 0 };
     applyZoom();
   }
-  function centerOn(u) {
+  function centerOn(u, scale) {
     var p = pos[u], box = svg.getBoundingClientRect();
     if (!p) return;
-    zoom.k = Math.max(zoom.k, 0.8);
+    zoom.k = scale > 0 ? Math.min(4, scale) : Math.max(zoom.k, 0.8);
     zoom.x = (box.width || 800) / 2 - (p.x + NODE_W / 2) * zoom.k;
     zoom.y = (box.height || 600) / 2 - (p.y + p.h / 2) * zoom.k;
     applyZoom();
@@ -557,9 +557,9 @@ function chainruleExplorer(ident) {
       showValue(selected); decorate();
       return "n" + selected;
     },
-    reveal: function (id) {
+    reveal: function (id, scale) {  // open its scopes, select it, centre it (at scale)
       var j = valueIndex(id, "reveal");
-      reveal(j); selected = j; refresh(true); showValue(j); centerOn(j);
+      reveal(j); selected = j; refresh(true); showValue(j); centerOn(j, scale);
       return "n" + j;
     }
   };
