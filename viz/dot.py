@@ -28,7 +28,7 @@ from typing import Any
 import graphviz
 
 from autograd import CompiledFunction, Scope, Value, local_partials, operands, topological_order
-from viz.engines import display_bundle, render_svg
+from viz.engines import MimeBundle, display_bundle, display_data, render_svg
 from viz.files import pipe_digraph, render_digraph
 from viz.scopes import BUDGET, ScopeInfo, ScopeTree
 from viz.summary import graph_stats
@@ -180,8 +180,9 @@ class Graph(graphviz.Digraph):
         include: Iterable[str] | None = None,
         exclude: Iterable[str] | None = None,
         **_: object,
-    ) -> dict[str, str]:
-        return display_bundle(self.source, include, exclude)
+    ) -> MimeBundle:
+        # SVG, and PNG shown as wide (metadata) for front ends that drop SVG.
+        return display_data(self.source, include, exclude)
 
     def _repr_svg_(self) -> str | None:
         return display_bundle(self.source, ["image/svg+xml"]).get("image/svg+xml")

