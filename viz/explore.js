@@ -7,7 +7,12 @@ function chainruleExplorer(ident) {
   "use strict";
   var host = document.getElementById(ident);
   var data = JSON.parse(host.querySelector(".cr-data").textContent);
-  var values = data.values, scopes = data.scopes;
+  var values = data.values.map(function (row) {  // rows under data.fields -> objects
+    var value = {};
+    data.fields.forEach(function (name, k) { value[name] = row[k]; });
+    return value;
+  });
+  var scopes = data.scopes;
   var N = values.length, S = scopes.length;
   var NODE_W = 236, PITCH = 310, ROW = 14, GAP = 10, HEADER = 16, MARGIN = 30;
   var SVGNS = "http://www.w3.org/2000/svg";
