@@ -60,6 +60,9 @@ TIMES = "\N{MULTIPLICATION SIGN}"  # prefixes the count of a bundled edge
 MAX_LABEL = 32
 """Labels longer than this are cut, with an ellipsis, to keep boxes small."""
 
+EXPLORE_LIMIT = 20_000
+"""The largest graph a summary suggests opening in :func:`viz.explore`."""
+
 NEAR_OUTPUT = 8
 """How many Values a summary (a graph above ``max_nodes``) draws next to the output."""
 
@@ -680,13 +683,20 @@ def _summary_lines(root: Value, tree: ScopeTree, max_nodes: int, shown: int) -> 
         f"showing the {min(NEAR_OUTPUT, max_nodes)} values nearest the output.",
     ]
     # Suggest views that fit, not a max_nodes that draws thousands of unreadable boxes.
+    # The explorer is suggested only where its page stays small (about 130 bytes a value).
+    browse = stats.nodes <= EXPLORE_LIMIT
     if tree.height:
         lines.append(f"Folding every outermost scope still leaves {shown:,} boxes: name")
-        lines.append("more scopes in collapse=[...], or browse it with viz.explore(root).")
+        lines.append(
+            "more scopes in collapse=[...]"
+            + (", or browse it with viz.explore(root)." if browse else ".")
+        )
     else:
         lines.append("To see more: draw a Value nearer the inputs, or build the graph in")
-        lines.append("`with scope(name):` blocks and fold them with depth= or collapse=;")
-        lines.append("viz.explore(root) browses it in a page.")
+        end = ";" if browse else "."
+        lines.append(f"`with scope(name):` blocks and fold them with depth= or collapse={end}")
+        if browse:
+            lines.append("viz.explore(root) browses it in a page.")
     return lines
 
 

@@ -216,3 +216,12 @@ def test_a_chain_without_scopes_is_summarised_with_views_that_fit():
     # The summary is the graph's label, so it cannot sit on top of the drawing's edges.
     assert "labelloc=t" in text
     assert "summary [" not in text
+
+
+def test_a_huge_chain_is_not_sent_to_the_explorer():
+    y = Value(1.0, "x")
+    for _ in range(10_001):  # 20,003 values: above viz.dot.EXPLORE_LIMIT
+        y = y * 1.0001 + 0.0001
+    text = viz.to_dot(y)
+    assert "viz.explore" not in text
+    assert "fold them with depth= or collapse=." in text
