@@ -6,7 +6,7 @@ style or inline SVG), preferring that HTML over an ``image/png`` beside it. This
 executes a notebook (a Value, a Graph, the backward stepper and the explorer), opens it
 unsigned in a real JupyterLab and checks that every output is a picture a reader sees.
 Then it signs the notebook (trusted) and checks that the stepper's picture becomes the
-player. One JupyterLab server, one kernel: about 30 s, so it is marked slow.
+player. One JupyterLab server, one kernel: about 30-60 s, so it is marked slow.
 """
 
 import contextlib
@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,11 @@ def _executed_notebook(path: Path, environment: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def _jupyterlab(root: Path, environment: dict[str, str]):
-    """A JupyterLab server on 127.0.0.1 with a token; yields its base URL and token."""
+def _jupyterlab(root: Path, environment: dict[str, str], while_starting: Callable[[], None]):
+    """A JupyterLab server on 127.0.0.1 with a token; yields its base URL and token.
+
+    ``while_starting`` runs while the server starts (both take seconds).
+    """
     try:
         import jupyterlab  # noqa: F401, PLC0415
     except ImportError:
@@ -109,6 +113,7 @@ def _jupyterlab(root: Path, environment: dict[str, str]):
     server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
+        while_starting()
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -166,9 +171,12 @@ def test_an_untrusted_notebook_shows_a_picture_for_every_display(browser, tmp_pa
     root = tmp_path / "notebooks"
     root.mkdir()
     environment = _jupyter_environment(home)
-    _executed_notebook(root / "shared.ipynb", environment)
+    notebook = root / "shared.ipynb"
 
-    with _jupyterlab(root, environment) as (base, token):
+    with _jupyterlab(root, environment, lambda: _executed_notebook(notebook, environment)) as (
+        base,
+        token,
+    ):
         context = browser.new_context(viewport={"width": 1400, "height": 2400})
         outside: list[str] = []
 
@@ -207,7 +215,7 @@ def test_an_untrusted_notebook_shows_a_picture_for_every_display(browser, tmp_pa
 
             # Trusted (signed here), the stepper's script replaces its picture with the player.
             subprocess.run(
-                [sys.executable, "-m", "jupyter", "trust", str(root / "shared.ipynb")],
+                [sys.executable, "-m", "jupyter", "trust", str(notebook)],
                 env=environment,
                 check=True,
                 capture_output=True,
