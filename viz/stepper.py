@@ -130,12 +130,16 @@ class BackwardSteps:
         names: each Value's label, or ``n{index}``.
         frames: the steps, the start first.
         rankdir: the layout direction of the drawings.
+        legend: whether each drawing has the key to its colours and edge labels.
     """
 
-    def __init__(self, order: list[Value], frames: list[Frame], rankdir: str) -> None:
+    def __init__(
+        self, order: list[Value], frames: list[Frame], rankdir: str, legend: bool = True
+    ) -> None:
         self.order = order
         self.frames = frames
         self.rankdir = rankdir
+        self.legend = legend
         self.names = [node.label or f"n{i}" for i, node in enumerate(order)]
         self._svgs: dict[str, list[str]] = {}
 
@@ -197,6 +201,7 @@ class BackwardSteps:
             grads=frame.grads,
             highlight=Highlight(frame.node, frozenset(frame.updated)),
             min_width=self._box_width(),
+            legend=self.legend,
         ).source
 
     def _box_width(self) -> float:
@@ -332,7 +337,9 @@ class BackwardSteps:
         ]
 
 
-def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> BackwardSteps:
+def backward_steps(
+    root: Value, rankdir: str = "LR", max_nodes: int = 100, legend: bool = False
+) -> BackwardSteps:
     """Record backward through the graph of ``root``, one frame per node it processes.
 
     Gradients are computed here from the local partials, as ``backward()`` would (start
@@ -345,6 +352,7 @@ def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> Ba
         rankdir: the layout direction of the frames (see :func:`viz.draw`).
         max_nodes: refuse larger graphs: a page of one drawing per step grows with the
             square of the graph.
+        legend: draw the key to the colours and edge labels in every frame.
 
     Returns:
         The frames, with ways to draw them.
@@ -367,6 +375,8 @@ def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> Ba
         raise TypeError(f"backward_steps: expected a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"backward_steps: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if not isinstance(legend, bool):
+        raise TypeError(f"backward_steps: legend must be True or False, got {legend!r}")
     size = count_nodes(root, max_nodes)
     if size > max_nodes:
         raise ValueError(
@@ -391,4 +401,4 @@ def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> Ba
             contributions.append((p, partial, contribution))
         updated = tuple(dict.fromkeys(p for p, _, _ in contributions))
         frames.append(Frame(len(frames), i, tuple(grads), updated, tuple(contributions)))
-    return BackwardSteps(order, frames, rankdir)
+    return BackwardSteps(order, frames, rankdir, legend)

@@ -163,6 +163,21 @@ def test_no_frame_moves_a_node():
     assert all(p == positions[0] for p in positions)
 
 
+@pytest.mark.parametrize("legend", [True, False])
+def test_the_legend_option_keys_every_frame_and_moves_no_node(legend):
+    steps = viz.backward_steps(seed_graph(), legend=legend)
+    for svg in steps.svgs("wasi"):
+        legend_nodes = [item for item in svg_items.items(svg) if "legend" in item.classes]
+        assert bool(legend_nodes) is legend
+        if legend:  # the stepper's edges show the local partial only
+            assert any("∂=local partial" in item.texts for item in legend_nodes)
+    positions = [
+        {t: (min(n.xs), max(n.xs)) for t, n in svg_items.nodes(svg).items() if t.startswith("n")}
+        for svg in steps.svgs("wasi")
+    ]
+    assert all(p == positions[0] for p in positions)
+
+
 def test_save_html_and_save_frames(tmp_path):
     steps = viz.backward_steps(seed_graph())
     page = steps.save_html(tmp_path / "z_steps.html", engine="wasi")
@@ -223,6 +238,8 @@ def test_bad_input_is_refused_with_the_operation_named():
         viz.backward_steps(1.0)
     with pytest.raises(ValueError, match="backward_steps: rankdir must be one of"):
         viz.backward_steps(seed_graph(), rankdir="up")
+    with pytest.raises(TypeError, match="backward_steps: legend must be True or False, got 1"):
+        viz.backward_steps(seed_graph(), legend=1)
     y = Value(1.0)
     for _ in range(60):
         y = y * 2
