@@ -14,7 +14,8 @@ function chainruleExplorer(ident) {
   });
   var scopes = data.scopes;
   var N = values.length, S = scopes.length;
-  var NODE_W = 236, PITCH = 310, ROW = 14, GAP = 10, HEADER = 16, MARGIN = 30;
+  // Widths in px: a column is as wide as its widest unit (a folded box has longer lines).
+  var BOX_W = 236, VALUE_W = 150, COLUMN_GAP = 74, ROW = 14, GAP = 10, HEADER = 16, MARGIN = 30;
   var SVGNS = "http://www.w3.org/2000/svg";
 
   function end(tag) { return "<" + "/" + tag + ">"; }
@@ -99,6 +100,7 @@ function chainruleExplorer(ident) {
   var pos = {};  // unit -> {x, y, h}
   var frames = [];  // open scopes: {s, x, y, w, h}
   var edges = [];  // {t, h, n}
+  var colX = [], colW = [];  // each column's left edge and width
 
   function layout() {
     var u, t, i, k;
@@ -170,6 +172,16 @@ function chainruleExplorer(ident) {
     var low = Infinity;
     units.forEach(function (v) { low = Math.min(low, rank.get(v)); });
     units.forEach(function (v) { rank.set(v, rank.get(v) - low); });
+    var widths = [];
+    units.forEach(function (v) {
+      var c = rank.get(v);
+      while (widths.length <= c) widths.push(0);
+      widths[c] = Math.max(widths[c], v >= N ? BOX_W : VALUE_W);
+    });
+    colX = [];
+    colW = widths;
+    var x = MARGIN;
+    widths.forEach(function (w) { colX.push(x); x += (w || 20) + COLUMN_GAP; });
 
     // Blocks: the items of each open scope (and of the top), packed on a skyline.
     var items = new Map();  // container (-1 = top, else scope) -> [item]
@@ -227,12 +239,12 @@ function chainruleExplorer(ident) {
       block.list.forEach(function (item) {
         if (item.block !== undefined) {
           var inner = blocks.get(item.block);
-          var x = MARGIN + inner.c0 * PITCH - inner.pad;
+          var x = colX[inner.c0] - inner.pad;
           frames.push({ s: item.block, x: x, y: y0 + item.y,
-            w: (inner.c1 - inner.c0) * PITCH + NODE_W + 2 * inner.pad, h: item.h });
+            w: colX[inner.c1] + colW[inner.c1] - colX[inner.c0] + 2 * inner.pad, h: item.h });
           stack.push([inner, y0 + item.y + HEADER + inner.pad]);
         } else {
-          pos[item.unit] = { x: MARGIN + item.c0 * PITCH, y: y0 + item.y, h: item.h };
+          pos[item.unit] = { x: colX[item.c0], y: y0 + item.y, w: colW[item.c0], h: item.h };
           shown.push(item.unit);
         }
       });
@@ -292,7 +304,7 @@ function chainruleExplorer(ident) {
     });
     edges.forEach(function (e, n) {
       var a = pos[e.t], b = pos[e.h];
-      var x1 = a.x + NODE_W, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2;
+      var x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2;
       var dx = Math.max(30, Math.abs(x2 - x1) / 2);
       out.push('<path class="cr-edge" data-edge="' + n + '" marker-end="url(#' + ident +
         '-arrow)" d="M' + x1 + "," + y1 + "C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," +
@@ -316,17 +328,20 @@ function chainruleExplorer(ident) {
           values[u].gradFull;
       }
       var text = lines.map(function (line, n) {
-        return '<text x="' + (NODE_W / 2) + '" y="' + (15 + n * ROW) + '" text-anchor="middle"' +
-          (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line)) + end("text");
+        return '<text x="' + (p.w / 2) + '" y="' + (15 + n * ROW) + '" text-anchor="middle"' +
+          (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line, p.w)) + end("text");
       }).join("");
       out.push('<g class="' + cls + '" data-id="' + esc(unitId(u)) + '" transform="translate(' +
         p.x + "," + p.y + ')"><title>' + esc(title) + end("title") + '<rect rx="' +
-        (u >= N ? 2 : 8) + '" width="' + NODE_W + '" height="' + p.h + '"/>' + text + end("g"));
+        (u >= N ? 2 : 8) + '" width="' + p.w + '" height="' + p.h + '"/>' + text + end("g"));
     });
     view.innerHTML = out.join("");
     decorate();
   }
-  function fit(line) { return line.length > 36 ? line.slice(0, 35) + "\u2026" : line; }
+  function fit(line, width) {  // about 6.5 px a character at 11 px Verdana
+    var most = Math.floor((width - 8) / 6.5);
+    return line.length > most ? line.slice(0, most - 1) + "\u2026" : line;
+  }
 
   // Classes that mark the selection, search matches, focus and the backward step.
   function decorate() {
@@ -421,18 +436,24 @@ function chainruleExplorer(ident) {
   }
 
   // --- pan and zoom -----------------------------------------------------------------
-  var zoom = { k: 1, x: 0, y: 0 };
+  var zoom = { k: 1, x: 0, y: 0 }, sized = false;
   function applyZoom() {
     view.setAttribute("transform", "translate(" + zoom.x + "," + zoom.y + ") scale(" + zoom.k + ")");
   }
   function fitView() {
     var width = 0, height = 0;
     shown.forEach(function (u) {
-      width = Math.max(width, pos[u].x + NODE_W); height = Math.max(height, pos[u].y + pos[u].h);
+      width = Math.max(width, pos[u].x + pos[u].w); height = Math.max(height, pos[u].y + pos[u].h);
     });
     frames.forEach(function (f) {
       width = Math.max(width, f.x + f.w); height = Math.max(height, f.y + f.h);
     });
+    if (!sized) {  // a small graph gets a shorter page, not a tall empty canvas
+      sized = true;
+      var bar = host.querySelector(".cr-bar").offsetHeight;
+      var wanted = Math.max(320, Math.min(640, height + MARGIN + bar + 12));
+      if (wanted < host.offsetHeight) host.style.height = wanted + "px";
+    }
     var box = svg.getBoundingClientRect();
     var k = Math.min(1, (box.width || 800) / (width + MARGIN), (box.height || 600) / (height + MARGIN));
     zoom = { k: k, x: 0, y: 0 };
@@ -442,7 +463,7 @@ function chainruleExplorer(ident) {
     var p = pos[u], box = svg.getBoundingClientRect();
     if (!p) return;
     zoom.k = scale > 0 ? Math.min(4, scale) : Math.max(zoom.k, 0.8);
-    zoom.x = (box.width || 800) / 2 - (p.x + NODE_W / 2) * zoom.k;
+    zoom.x = (box.width || 800) / 2 - (p.x + p.w / 2) * zoom.k;
     zoom.y = (box.height || 600) / 2 - (p.y + p.h / 2) * zoom.k;
     applyZoom();
   }
