@@ -10,6 +10,10 @@ An operation node shows ``op.symbol`` with any number folded into the op (``* 2`
 ``2 -``, ``LeakyReLU(·, 0.01)``). It has one incoming edge per operand slot, in slot order
 (``a + a`` draws two arrows; with ``rankdir="LR"`` the first operand enters on top).
 
+Graphs built in scopes (each ``nn`` Layer and Neuron) are drawn folded: ``depth=`` says
+how many scope levels are drawn open, and each scope below that is one box (see
+:mod:`viz.scopes`); by default the deepest depth that draws at most 100 boxes.
+
 Node ids come from topological position: Value ``i`` of ``topological_order(root)`` is
 ``n{i}`` and its operation ``n{i}_op``; clusters are numbered by first appearance. Nothing
 depends on ``id()`` or on the order of a set, so one expression always gives byte-identical
