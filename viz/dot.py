@@ -22,6 +22,7 @@ DOT text.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import deque
@@ -499,7 +500,7 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
             **{"class": "more"},
         )
     if legend:
-        _legend(drawing.graph, edge_labels)
+        _legend(drawing.graph, edge_labels, rankdir)
     return drawing.finish()
 
 
@@ -606,10 +607,12 @@ LEGEND_ROWS = (
 """The legend's entries: a node kind (its colour) and what it means."""
 
 
-def _legend(graph: Graph, edge_labels: str) -> None:
-    """A key to the colours and to the edge labels: one cluster of sample nodes.
+def _legend(graph: Graph, edge_labels: str, rankdir: str) -> None:
+    """A key to the colours and to the edge labels: a small block of sample nodes.
 
     Plain nodes, not an HTML table: Graphviz's WebAssembly build cannot lay out HTML labels.
+    Three ranks (the kinds of Values, the other marks, the edge label), each one rank of
+    the drawing: a block three columns wide in an "LR" layout, three rows high in "TB".
     """
     legend = graphviz.Digraph(
         name="cluster_legend",
@@ -617,13 +620,17 @@ def _legend(graph: Graph, edge_labels: str) -> None:
             "label": "legend",
             "style": "rounded",
             "color": "#adb5bd",
-            "fontsize": "10",
+            "fontsize": "9",
             "labeljust": "l",
-            "rank": "same",
         },
     )
+    small = {"fontsize": "9", "height": "0.25", "margin": "0.06,0.02", "class": "legend"}
+    lines = ["edge label:", "∂=local partial ·", "g=upstream gradient", "→ contribution"]
+    if edge_labels == "local":
+        lines = ["edge label:", "∂=local partial"]
+    groups: list[list[str]] = [[], [], ["legend_edge"]]
     for kind, text in LEGEND_ROWS:
-        attributes = {"label": _text(text), "fontsize": "10", "class": "legend"}
+        attributes = {"label": _text(text), **small}
         if kind == "op":
             attributes.update(shape="ellipse", style="filled", fillcolor=COLOURS["op"])
         elif kind == "collapsed":
@@ -632,17 +639,23 @@ def _legend(graph: Graph, edge_labels: str) -> None:
             attributes.update(shape="box", style="rounded", color=HIGHLIGHT, penwidth="3")
         else:
             attributes.update(shape="box", style="rounded,filled", fillcolor=COLOURS[kind])
+        groups[kind in ("op", "collapsed", "current")].append(f"legend_{kind}")
         legend.node(f"legend_{kind}", **attributes)
-    edge = "∂=local partial · g=upstream gradient → contribution"
-    if edge_labels == "local":
-        edge = "∂=local partial"
-    legend.node(
-        "legend_edge",
-        label=_text("edge label:") + "\\n" + _text(edge),
-        shape="plaintext",
-        fontsize="10",
-        **{"class": "legend"},
-    )
+    text = "\\n".join(_text(line) for line in lines)
+    legend.node("legend_edge", label=text, shape="plaintext", **small)
+    for group in groups:
+        with legend.subgraph() as same:
+            same.attr(rank="same")
+            for name in group:
+                same.node(name)
+            # Flat edges keep a group in reading order; dot's "LR" turns its left-to-right
+            # order into bottom-to-top, so there they point the other way.
+            ordered = group[::-1] if rankdir == "LR" else group
+            for tail, head in itertools.pairwise(ordered):
+                same.edge(tail, head, style="invis")
+    # Invisible edges put the three groups in consecutive ranks.
+    legend.edge(groups[0][0], groups[1][0], style="invis")
+    legend.edge(groups[1][0], groups[2][0], style="invis")
     graph.subgraph(legend)
 
 
