@@ -297,3 +297,45 @@ def test_expand_names_an_unknown_scope_clearly():
         ValueError, match=r"explore: expand names no scope of this graph: \['Layer 7'\]"
     ):
         explore(moons_loss(), expand=["Layer 7"])
+
+
+@pytest.mark.browser
+def test_hovering_a_value_shows_its_details(opened, digits):
+    order = topological_order(digits)
+    root = len(order) - 1
+    opened.hover(f'.cr-node[data-id="n{root}"]')
+    assert f"id\tn{root}" in opened.inner_text(".cr-panel")
+
+
+@pytest.mark.browser
+def test_the_buttons_expand_and_collapse_everything(opened, digits):
+    opened.click('[data-act="expand-all"]')
+    assert len(opened.evaluate("chainrule.visible()")) == len(topological_order(digits))
+    opened.click('[data-act="collapse-all"]')
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, set())
+    opened.click('[data-act="reset"]')
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN)
+
+
+def _transform(page) -> tuple[float, float, float]:
+    text = page.get_attribute(".cr-view", "transform")
+    x, y, k = (float(n) for n in re.findall(r"-?[\d.]+(?:e-?\d+)?", text))
+    return x, y, k
+
+
+@pytest.mark.browser
+def test_wheel_zooms_and_dragging_pans(opened):
+    box = opened.locator(".cr-canvas svg").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    before = _transform(opened)
+    opened.mouse.move(*middle)
+    opened.mouse.wheel(0, -300)  # scroll up: zoom in around the pointer
+    zoomed = _transform(opened)
+    assert zoomed[2] > before[2] * 1.3
+    opened.mouse.down()
+    opened.mouse.move(middle[0] + 120, middle[1] + 80, steps=4)
+    opened.mouse.up()
+    panned = _transform(opened)
+    assert panned[0] == pytest.approx(zoomed[0] + 120, abs=1)
+    assert panned[1] == pytest.approx(zoomed[1] + 80, abs=1)
+    assert panned[2] == zoomed[2]
