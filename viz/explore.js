@@ -101,6 +101,7 @@ function chainruleExplorer(ident) {
   var frames = [];  // open scopes: {s, x, y, w, h}
   var edges = [];  // {t, h, n}
   var colX = [], colW = [];  // each column's left edge and width
+  var currentUnits = [], currentRank = new Map();  // what layout() found, for place()
 
   function layout() {
     var u, t, i, k;
@@ -183,16 +184,36 @@ function chainruleExplorer(ident) {
     var x = MARGIN;
     widths.forEach(function (w) { colX.push(x); x += (w || 20) + COLUMN_GAP; });
 
-    // Blocks: the items of each open scope (and of the top), packed on a skyline.
+    // Blocks: the items of each open scope (and of the top), packed on a skyline. Then
+    // three more passes, each ordering a column's single values by the mean height of
+    // their operands (or their users) in the pass before: most edge crossings go.
+    currentUnits = units; currentRank = rank;
+    place(null);
+    for (var sweep = 0; sweep < 3; sweep++) {
+      var bary = new Map();
+      units.forEach(function (v) {
+        if (v >= N) return;
+        var around = preds.get(v).length ? preds.get(v) : succs.get(v), sum = 0;
+        around.forEach(function (w) { sum += pos[w].y + pos[w].h / 2; });
+        bary.set(v, around.length ? sum / around.length : pos[v].y);
+      });
+      place(bary);
+    }
+    steps = shown.filter(function (v) { return v < N && values[v].parents.length; })
+      .sort(function (a, b) { return b - a; });
+  }
+  function place(bary) {
+    var t, units = currentUnits, rank = currentRank;
     var items = new Map();  // container (-1 = top, else scope) -> [item]
     function itemsOf(c) { if (!items.has(c)) items.set(c, []); return items.get(c); }
-    var valueItems = [];
+    var valueItems = new Map();  // container -> its single values
     units.forEach(function (v) {
       var c;
       if (v >= N) c = scopes[v - N].parent;
       else { var ch = chains[v]; c = ch.length ? ch[ch.length - 1] : -1; }
       var item = { unit: v, c0: rank.get(v), c1: rank.get(v), h: unitHeight(v) };
-      if (v >= N) itemsOf(c).push(item); else valueItems.push([c, item]);
+      if (v >= N) itemsOf(c).push(item);
+      else { if (!valueItems.has(c)) valueItems.set(c, []); valueItems.get(c).push(item); }
     });
     // Open scopes, deepest first, so a block's size is known before its parent packs it.
     var openList = [];
@@ -203,11 +224,11 @@ function chainruleExplorer(ident) {
     function orderKey(item) {
       if (item.unit >= N) return scopes[item.unit - N].order;
       if (item.block !== undefined) return scopes[item.block].order;
-      return 1e9 + item.unit;  // single values after the scopes, in topological order
+      // Single values after the scopes: in topological order, then by barycentre.
+      return 1e9 + (bary ? bary.get(item.unit) : item.unit);
     }
     function pack(c) {
-      var list = itemsOf(c).slice();
-      valueItems.forEach(function (pair) { if (pair[0] === c) list.push(pair[1]); });
+      var list = itemsOf(c).concat(valueItems.get(c) || []);
       list.sort(function (a, b) { return orderKey(a) - orderKey(b); });
       var top = new Map(), c0 = Infinity, c1 = -Infinity, height = 0, depthBelow = 0;
       list.forEach(function (item) {
@@ -251,8 +272,6 @@ function chainruleExplorer(ident) {
     }
     shown.sort(function (a, b) { return pos[a].x - pos[b].x || pos[a].y - pos[b].y; });
     frames.sort(function (a, b) { return scopes[a.s].level - scopes[b.s].level; });
-    steps = shown.filter(function (v) { return v < N && values[v].parents.length; })
-      .sort(function (a, b) { return b - a; });
   }
   // Centre each run of columns (joined by the blocks spanning them) on the block's middle:
   // every item of a run moves by the same amount, so nothing comes to overlap.
@@ -293,6 +312,7 @@ function chainruleExplorer(ident) {
   // --- drawing ----------------------------------------------------------------------
   function unitId(u) { return u >= N ? scopes[u - N].path : "n" + u; }
   function render() {
+    var renderStart = performance.now();
     var out = [];
     frames.forEach(function (f) {
       var sc = scopes[f.s];
@@ -315,28 +335,30 @@ function chainruleExplorer(ident) {
       }
     });
     shown.forEach(function (u) {
-      var p = pos[u], lines, cls, title;
+      // No <title> per node: hovering shows the details in the panel, and thousands of
+      // extra elements would slow the page down.
+      var p = pos[u], lines, cls;
       if (u >= N) {
-        var sc = scopes[u - N];
-        lines = sc.lines;
+        lines = scopes[u - N].lines;
         cls = "cr-node cr-box" + (chains[ROOT].indexOf(u - N) >= 0 ? " cr-output" : "");
-        title = sc.path + ": click to open";
       } else {
         lines = valueLines(u);
         cls = "cr-node cr-" + values[u].kind;
-        title = (values[u].label || "n" + u) + ": data=" + values[u].dataFull + ", grad=" +
-          values[u].gradFull;
       }
       var text = lines.map(function (line, n) {
         return '<text x="' + (p.w / 2) + '" y="' + (15 + n * ROW) + '" text-anchor="middle"' +
           (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line, p.w)) + end("text");
       }).join("");
       out.push('<g class="' + cls + '" data-id="' + esc(unitId(u)) + '" transform="translate(' +
-        p.x + "," + p.y + ')"><title>' + esc(title) + end("title") + '<rect rx="' +
+        p.x + "," + p.y + ')"><rect rx="' +
         (u >= N ? 2 : 8) + '" width="' + p.w + '" height="' + p.h + '"/>' + text + end("g"));
     });
+    var built = performance.now();
     view.innerHTML = out.join("");
+    var parsed = performance.now();
     decorate();
+    timings.build = built - renderStart; timings.parse = parsed - built;
+    timings.decorate = performance.now() - parsed;
   }
   function fit(line, width) {  // about 6.5 px a character at 11 px Verdana
     var most = Math.floor((width - 8) / 6.5);
@@ -387,6 +409,9 @@ function chainruleExplorer(ident) {
     var v = values[i];
     return v.label || (v.opName ? v.opName + " n" + i : "n" + i);
   }
+  function where(i) {  // a value hidden in a folded box says which
+    return unitOf[i] >= N ? " (in " + scopes[unitOf[i] - N].path + ")" : "";
+  }
   function showValue(i) {
     var v = values[i], sc = v.scope >= 0 ? scopes[v.scope].path : "(none)";
     var rows = [["label", v.label || "(none)"], ["id", "n" + i], ["data", v.dataFull],
@@ -398,14 +423,15 @@ function chainruleExplorer(ident) {
     if (v.parents.length) {
       html += "<b>into its operands" + end("b") + " (local partial \u00b7 upstream grad " +
         "\u2192 contribution):<ul>" + v.parents.map(function (p, k) {
-          return '<li class="cr-chain">' + esc(name(p)) + ": " + esc(v.chain[k]) + end("li");
+          return '<li class="cr-chain">' + esc(name(p) + where(p)) + ": " + esc(v.chain[k]) +
+            end("li");
         }).join("") + end("ul");
     }
     var got = consumers[i];
     if (got.length) {
       html += "<b>its grad " + esc(v.grad) + " adds up" + end("b") + ":<ul>" +
         got.map(function (pair) {
-          return '<li class="cr-received">from ' + esc(name(pair[0])) + ": " +
+          return '<li class="cr-received">from ' + esc(name(pair[0]) + where(pair[0])) + ": " +
             esc(values[pair[0]].chain[pair[1]]) + end("li");
         }).join("") + end("ul");
     }
@@ -439,6 +465,8 @@ function chainruleExplorer(ident) {
   var zoom = { k: 1, x: 0, y: 0 }, sized = false;
   function applyZoom() {
     view.setAttribute("transform", "translate(" + zoom.x + "," + zoom.y + ") scale(" + zoom.k + ")");
+    // Too small to read: no text, which spares the browser laying out thousands of lines.
+    view.classList.toggle("cr-far", zoom.k < 0.25);
   }
   function fitView() {
     var width = 0, height = 0;
@@ -491,9 +519,15 @@ function chainruleExplorer(ident) {
   }, { passive: false });
 
   // --- actions ----------------------------------------------------------------------
+  var timings = {};  // milliseconds of the last refresh, for anyone measuring the page
   function refresh(keepView) {
-    layout(); render();
+    var start = performance.now();
+    layout();
+    var laid = performance.now();
+    // Fit before drawing: the zoom decides whether text is drawn at all (see applyZoom).
     if (!keepView) fitView();
+    render();
+    timings.layout = laid - start; timings.render = performance.now() - laid;
   }
   function reveal(i) {  // open every scope holding value i
     chains[i].forEach(function (t) { open[t] = 1; });
@@ -528,6 +562,7 @@ function chainruleExplorer(ident) {
       search.value = ""; showHelp(); refresh(); return api.visible();
     },
     visible: function () { return shown.map(unitId); },
+    timings: function () { return timings; },
     open: function () {
       var list = [];
       for (var t = 0; t < S; t++) if (open[t] && isShown(t)) list.push(scopes[t].path);
