@@ -215,6 +215,13 @@ class Explorer:
             f'src="data:image/png;base64,{encoded}" style="max-width:100%">'
         )
 
+    def __repr__(self) -> str:
+        data = self.data
+        return (
+            f"Explorer({len(data['values']):,} values, {len(data['scopes']):,} scopes, "
+            f"starting at depth {data['depth']} of {data['height']})"
+        )
+
     def _repr_html_(self) -> str:
         return self.html(self._fallback(), suffix=f"-{next(_DISPLAYS)}")
 

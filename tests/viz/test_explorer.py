@@ -154,6 +154,9 @@ def test_the_page_assets_ship_with_the_package():
 def test_explorer_is_exported():
     assert viz.explore is explore
     assert isinstance(viz.explore(Value(1.0) * 2), Explorer)
+    assert repr(explore(moons_loss())) == (
+        "Explorer(442 values, 36 scopes, starting at depth 1 of 2)"
+    )
 
 
 # --- the page in headless Chromium ---------------------------------------------------
