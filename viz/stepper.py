@@ -338,7 +338,7 @@ class BackwardSteps:
 
 
 def backward_steps(
-    root: Value, rankdir: str = "LR", max_nodes: int = 100, legend: bool = False
+    root: Value, rankdir: str = "LR", max_nodes: int = 100, legend: bool = True
 ) -> BackwardSteps:
     """Record backward through the graph of ``root``, one frame per node it processes.
 
