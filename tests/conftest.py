@@ -1,4 +1,10 @@
-"""Hypothesis profiles: "ci" (derandomized, so CI is reproducible) and "dev" (random)."""
+"""Shared by every test: hypothesis profiles, and headless Chromium fixtures.
+
+- Hypothesis profiles: "ci" (derandomized, so CI is reproducible) and "dev" (random).
+- ``browser``, ``page`` and ``page_log`` (tests/browser.py): the system Chromium driven by
+  Playwright; a page's console errors, JS errors and network requests are recorded and must
+  not happen. Without a browser those tests skip naming the fix; under CI=true they fail.
+"""
 
 import os
 
