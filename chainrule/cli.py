@@ -332,7 +332,7 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         default=DEFAULT_OUTPUT,
-        help=f"the drawing: .svg, .dot/.gv, or .png/.pdf (system Graphviz); "
+        help=f"the drawing: .svg, .dot/.gv, .png, or .pdf (needs a system Graphviz); "
         f"default {DEFAULT_OUTPUT}",
     )
     graph.add_argument(

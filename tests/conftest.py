@@ -1,4 +1,10 @@
-"""Hypothesis profiles: "ci" (derandomized, so CI is reproducible) and "dev" (random)."""
+"""Shared by every test: hypothesis profiles, and headless Chromium fixtures.
+
+- Hypothesis profiles: "ci" (derandomized, so CI is reproducible) and "dev" (random).
+- ``browser``, ``page`` and ``page_log`` (tests/browser.py): the system Chromium driven by
+  Playwright; a page's console errors, JS errors and network requests are recorded and must
+  not happen. Without a browser those tests skip naming the fix; under CI=true they fail.
+"""
 
 import os
 
@@ -14,3 +20,7 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=60, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Headless Chromium fixtures (browser, page, page_log) for the pages viz writes: see
+# tests/browser.py.
+pytest_plugins = ("tests.browser",)

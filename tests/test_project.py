@@ -34,6 +34,44 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert readme_commands()[1] in script.splitlines()
 
 
+def _ci_setup(tmp_path: Path, present: tuple[str, ...]) -> tuple[str, str]:
+    """Run .ci/run up to the README's line, as root, with a fake apt-get; return its log."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    setup = script.split(readme_commands()[1], 1)[0]
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "setup").write_text(setup, encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fakes = {"id": "echo 0", "apt-get": f'echo "$*" >> {tmp_path}/apt.log'}
+    fakes |= dict.fromkeys(present, "true")
+    for name, body in fakes.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    (bin_dir / "dirname").symlink_to(shutil.which("dirname") or "/usr/bin/dirname")
+    result = subprocess.run(
+        ["/bin/bash", str(tmp_path / ".ci" / "setup")],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    log = tmp_path / "apt.log"
+    return result.stdout, log.read_text(encoding="utf-8") if log.exists() else ""
+
+
+def test_ci_installs_chromium_and_graphviz_before_the_tests(tmp_path):
+    printed, apt = _ci_setup(tmp_path, present=())
+    assert printed == ".ci/run: apt-get install chromium graphviz\n"
+    assert apt.splitlines() == [
+        "update -qq",
+        "install -y -qq --no-install-recommends chromium graphviz",
+    ]
+
+
+def test_ci_installs_nothing_that_is_already_there(tmp_path):
+    assert _ci_setup(tmp_path, present=("chromium", "dot")) == ("", "")
+
+
 def test_readme_shows_what_the_demo_prints():
     block = README.split("<!-- demo-output", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     assert block.rstrip("\n") == demo()

@@ -17,18 +17,21 @@ Inside IPython or Jupyter, importing ``viz`` makes every ``Value`` display as it
 
 from viz.dot import Graph, draw, draw_dot, format_number, to_dot
 from viz.engines import RenderError, render, render_svg, which_engine
-from viz.jupyter import register_ipython, value_html, value_svg
+from viz.explorer import Explorer, explore
+from viz.jupyter import register_ipython, value_bundle, value_html, value_png, value_svg
 from viz.output import save, to_svg, write_atomic
 from viz.stepper import BackwardSteps, Frame, backward_steps
 
 __all__ = [
     "BackwardSteps",
+    "Explorer",
     "Frame",
     "Graph",
     "RenderError",
     "backward_steps",
     "draw",
     "draw_dot",
+    "explore",
     "format_number",
     "register_ipython",
     "render",
@@ -36,7 +39,9 @@ __all__ = [
     "save",
     "to_dot",
     "to_svg",
+    "value_bundle",
     "value_html",
+    "value_png",
     "value_svg",
     "which_engine",
     "write_atomic",

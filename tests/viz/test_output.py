@@ -1,15 +1,20 @@
 """Files: the extension picks the format, writes are atomic, failures leave nothing."""
 
 import os
+import shutil
 import stat
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 import viz
+from tests.viz import png as png_items
 from tests.viz import svg as svg_items
 from tests.viz.helpers import needs_dot
-from viz import output
+from viz import engines, output
 
 
 def test_to_svg_draws_with_the_drawing_options(seed):
@@ -41,9 +46,16 @@ def test_save_png_and_pdf_with_the_system_dot(seed, tmp_path, name, magic):
     assert viz.save(seed, tmp_path / name).read_bytes().startswith(magic)
 
 
-def test_png_without_the_system_dot_is_a_render_error_and_writes_nothing(hide_dot, seed, tmp_path):
-    with pytest.raises(viz.RenderError, match="writes SVG only, not PNG"):
-        viz.save(seed, tmp_path / "z.png")
+def test_png_without_the_system_dot(hide_dot, seed, tmp_path):
+    path = viz.save(seed, tmp_path / "z.png", show_partials=True)
+    svg = viz.to_svg(seed, show_partials=True)
+    assert path.read_bytes() == engines.svg_to_png(svg)
+    assert sorted(os.listdir(tmp_path)) == ["empty-path", "z.png"]
+
+
+def test_pdf_without_the_system_dot_is_a_render_error_and_writes_nothing(hide_dot, seed, tmp_path):
+    with pytest.raises(viz.RenderError, match="PDF needs the system Graphviz"):
+        viz.save(seed, tmp_path / "z.pdf")
     assert os.listdir(tmp_path) == ["empty-path"]
 
 
@@ -95,3 +107,28 @@ def test_a_missing_folder_is_an_os_error(seed, tmp_path):
     with pytest.raises(FileNotFoundError):
         viz.save(seed, tmp_path / "missing" / "z.svg")
     assert os.listdir(tmp_path) == []
+
+
+def test_the_command_line_writes_png_without_the_system_dot(tmp_path):
+    # The command line draws through viz.save: its -o g.png works right after install.
+    beside_python = Path(sys.executable).parent
+    executable = shutil.which("chainrule") or shutil.which("chainrule", path=beside_python)
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("the chainrule console script is not installed")
+        pytest.skip("the chainrule console script is not installed here")
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    result = subprocess.run(
+        [executable, "graph", "(x + y) * w", "x=2", "y=3", "w=4", "-o", "g.png"],
+        env={**os.environ, "PATH": str(empty)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "wrote g.png"
+    width, height = png_items.size((tmp_path / "g.png").read_bytes())
+    assert width > 400
+    assert 100 < height < width

@@ -1,6 +1,9 @@
 """The backward stepper: frames in backward's order, its gradients, one self-contained page."""
 
+import base64
+import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -11,6 +14,7 @@ from autograd import Value, dot, no_grad, topological_order
 from autograd.strategies import expressions
 from tests.viz import svg as svg_items
 from tests.viz.helpers import seed_graph
+from viz import engines
 from viz.dot import HIGHLIGHT, UPDATED
 
 
@@ -155,7 +159,25 @@ def test_no_frame_moves_a_node():
     positions = []
     for svg in steps.svgs("wasi"):
         nodes = svg_items.nodes(svg)
-        positions.append({title: (min(n.xs), max(n.xs)) for title, n in nodes.items()})
+        # The legend's edge-label entry is bare text (no outline); the legend is tested below.
+        boxes = {title: n for title, n in nodes.items() if not title.startswith("legend_")}
+        positions.append({title: (min(n.xs), max(n.xs)) for title, n in boxes.items()})
+    assert all(p == positions[0] for p in positions)
+    assert len(positions[0]) == 2 * len(steps.order) - 1  # each Value but the leaf has an op
+
+
+@pytest.mark.parametrize("legend", [True, False])
+def test_the_legend_option_keys_every_frame_and_moves_no_node(legend):
+    steps = viz.backward_steps(seed_graph(), legend=legend)
+    for svg in steps.svgs("wasi"):
+        legend_nodes = [item for item in svg_items.items(svg) if "legend" in item.classes]
+        assert bool(legend_nodes) is legend
+        if legend:  # the stepper's edges show the local partial only
+            assert any("∂=local partial" in item.texts for item in legend_nodes)
+    positions = [
+        {t: (min(n.xs), max(n.xs)) for t, n in svg_items.nodes(svg).items() if t.startswith("n")}
+        for svg in steps.svgs("wasi")
+    ]
     assert all(p == positions[0] for p in positions)
 
 
@@ -180,11 +202,38 @@ def test_jupyter_gets_the_widget_and_never_an_exception(no_engine):
     assert "digraph chainrule" in shown
 
 
-def test_jupyter_widget_is_a_fragment():
-    shown = viz.backward_steps(seed_graph())._repr_html_()
-    assert shown.startswith("<style>")
+def live_html(shown: str) -> str:
+    """The player inside picture_html's script (a JSON string), as HTML."""
+    literal = re.search(r"box\.innerHTML = (\".*?[^\\]\");", shown, flags=re.DOTALL)[1]
+    return json.loads(literal)
+
+
+def test_jupyter_gets_a_picture_of_the_last_frame_that_the_script_replaces():
+    steps = viz.backward_steps(seed_graph())
+    shown = steps._repr_html_()
     assert "<html" not in shown
-    assert shown.count("<svg") == 3
+    # What an untrusted notebook keeps: the image and its caption, no SVG, no style.
+    picture = shown.split("<script>")[0]
+    assert picture.count("<img ") == 1
+    assert "<svg" not in picture
+    assert "<style" not in picture
+    source = re.search(r'src="data:image/png;base64,([^"]+)"', picture)[1]
+    assert base64.b64decode(source) == engines.svg_to_png(steps.svgs()[-1])
+    width = int(re.search(r'width="(\d+)"', picture)[1])
+    assert width == round(engines.svg_size(steps.svgs()[-1])[0] * 4 / 3)
+    assert "Step 2 of 2: q = x + y passes dz/dq = 4" in picture
+    assert "save_html(), to step through backward" in picture
+    # What the script puts in its place: the whole player.
+    live = live_html(shown)
+    assert live == steps._widget("auto")
+    assert live.count("<svg") == 3
+    assert shown.count("</script>") == 1  # the player's own script is escaped inside
+
+
+def test_without_resvg_jupyter_gets_the_player_alone(monkeypatch):
+    monkeypatch.setitem(sys.modules, "resvg_py", None)
+    steps = viz.backward_steps(seed_graph())
+    assert steps._repr_html_() == steps._widget("auto")
 
 
 def test_bad_input_is_refused_with_the_operation_named():
@@ -192,6 +241,8 @@ def test_bad_input_is_refused_with_the_operation_named():
         viz.backward_steps(1.0)
     with pytest.raises(ValueError, match="backward_steps: rankdir must be one of"):
         viz.backward_steps(seed_graph(), rankdir="up")
+    with pytest.raises(TypeError, match="backward_steps: legend must be True or False, got 1"):
+        viz.backward_steps(seed_graph(), legend=1)
     y = Value(1.0)
     for _ in range(60):
         y = y * 2
@@ -203,3 +254,99 @@ def test_bad_input_is_refused_with_the_operation_named():
 
 def test_repr_is_short():
     assert repr(viz.backward_steps(seed_graph())) == "BackwardSteps(5 nodes, 3 frames)"
+
+
+# --- in a browser ---------------------------------------------------------------------
+
+
+def player_state(page, which: int = 0) -> tuple[str, str, list[str]]:
+    """(counter, caption, captions of the visible frames) of a player on the page."""
+    player = page.locator(".chainrule-steps").nth(which)
+    visible = player.locator(".frame").evaluate_all(
+        "frames => frames.filter(f => !f.hidden).map(f => f.dataset.caption)"
+    )
+    return (
+        player.locator(".counter").inner_text(),
+        player.locator("p.caption").inner_text(),
+        visible,
+    )
+
+
+def expect_step(page, steps, k: int, which: int = 0) -> None:
+    caption = steps.caption(steps.frames[k])
+    last = len(steps.frames) - 1
+    assert player_state(page, which) == (f"step {k} of {last}", caption, [caption])
+
+
+@pytest.mark.browser
+def test_the_saved_page_steps_through_the_frames_in_a_browser(page, page_log, tmp_path):
+    steps = viz.backward_steps(seed_graph())
+    page.goto(steps.save_html(tmp_path / "steps.html").as_uri())
+    expect_step(page, steps, 0)
+    page.click("text=next")
+    expect_step(page, steps, 1)
+    page.click("text=last")
+    expect_step(page, steps, 2)
+    page.click("text=previous")
+    expect_step(page, steps, 1)
+    page.click("text=first")
+    expect_step(page, steps, 0)
+    page.locator(".chainrule-steps input[type=range]").fill("2")
+    expect_step(page, steps, 2)
+    page.focus(".chainrule-steps")
+    page.keyboard.press("ArrowLeft")
+    expect_step(page, steps, 1)
+    page.keyboard.press("ArrowRight")
+    expect_step(page, steps, 2)
+    # play starts over from the first frame and stops on the last.
+    page.click("text=play")
+    assert page.inner_text("[data-action=play]") == "pause"
+    page.wait_for_function(
+        "document.querySelector('[data-action=play]').textContent === 'play'", timeout=10_000
+    )
+    expect_step(page, steps, 2)
+    # The highlighted frame is drawn: its SVG is on screen, with the processed node in red.
+    box = page.locator(".frame:not([hidden]) svg").bounding_box()
+    assert box["width"] > 300
+    assert box["height"] > 100
+    page_log.assert_clean()
+
+
+def notebook_output_page(tmp_path, html_fragment: str):
+    path = tmp_path / "output.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{html_fragment}</body></html>", "utf-8")
+    return path.as_uri()
+
+
+@pytest.mark.browser
+def test_where_scripts_run_the_picture_becomes_the_player(page, page_log, tmp_path):
+    steps = viz.backward_steps(seed_graph())
+    # Shown twice, as when a notebook displays it in two cells: each becomes a player.
+    shown = steps._repr_html_()
+    page.goto(notebook_output_page(tmp_path, shown + shown))
+    assert page.locator("img").count() == 0
+    assert page.locator(".chainrule-steps").count() == 2
+    expect_step(page, steps, 0, which=0)
+    expect_step(page, steps, 0, which=1)
+    page.locator(".chainrule-steps").nth(1).locator("text=next").click()
+    expect_step(page, steps, 0, which=0)
+    expect_step(page, steps, 1, which=1)
+    page_log.assert_clean()
+
+
+@pytest.mark.browser
+def test_where_scripts_do_not_run_the_picture_shows(browser, tmp_path):
+    steps = viz.backward_steps(seed_graph())
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(notebook_output_page(tmp_path, steps._repr_html_()))
+        image = page.locator(".chainrule-picture img")
+        assert image.is_visible()
+        natural = page.eval_on_selector(".chainrule-picture img", "i => [i.naturalWidth, i.width]")
+        width_pt, _ = engines.svg_size(steps.svgs()[-1])
+        assert natural == [round(2 * width_pt), round(width_pt * 4 / 3)]
+        assert page.locator("button").count() == 0
+        assert "to step through backward" in page.inner_text(".chainrule-picture")
+    finally:
+        context.close()

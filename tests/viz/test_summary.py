@@ -59,15 +59,18 @@ def test_the_summary_names_counts_depth_ops_output_and_draws_the_end():
     y = chain(50)
     y.backward()
     text = viz.to_dot(y, max_nodes=20)
-    summary = re.search(r'summary \[label="([^"]*)"', text).group(1).split("\\l")
+    summary = re.search(r'\tfontsize=10 label="([^"]*)" labeljust=l labelloc=t', text)
+    summary = summary.group(1).split("\\l")
     assert summary == [
         "Too large to draw: 101 values (max_nodes=20)",
         "depth: 100 operations from the inputs to the output",
         "leaves: 1, parameters: 0",
         "operations: add: 50, mul: 50",
         f"output: data {viz.format_number(y.data)}, grad 1",
-        "showing the 8 values nearest the output;",
-        "draw(..., max_nodes=101) draws them all",
+        "showing the 8 values nearest the output.",
+        "To see more: draw a Value nearer the inputs, or build the graph in",
+        "`with scope(name):` blocks and fold them with depth= or collapse=;",
+        "viz.explore(root) browses it in a page.",
         "",
     ]
     drawn = re.findall(r"^\t(n\d+) \[", text, flags=re.MULTILINE)
@@ -87,7 +90,7 @@ def test_a_100000_step_chain_is_summarised_without_recursion():
     assert len(graph.source) < 10_000
     svg = viz.to_svg(y, engine="wasi")
     texts = [text for item in svg_items.items(svg) for text in item.texts]
-    assert "Too large to draw: 200,001 values (max_nodes=500)" in texts
+    assert ">Too large to draw: 200,001 values (max_nodes=500)</text>" in svg
     assert "… 199,993 more nodes" in texts
 
 

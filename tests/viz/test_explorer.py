@@ -1,0 +1,344 @@
+"""The explorer: its data (the drawing's numbers), its file, and the page in headless Chromium."""
+
+import fnmatch
+import os
+import re
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import viz
+from autograd import Value, topological_order
+from tests.viz.test_hierarchy import digits_loss, moons_loss
+from viz.explorer import Explorer, explore, graph_data
+from viz.scopes import ScopeTree
+
+MAX_BYTES = 2_000_000
+
+
+def units(root: Value, open_paths: set[str]) -> set[str]:
+    """What the page should show with ``open_paths`` open: an independent reading of scopes."""
+    order = topological_order(root)
+    tree = ScopeTree(order)
+    shown = set()
+    for i in range(len(order)):
+        closed = [s for s in tree.chain(i) if s.path not in open_paths]
+        shown.add(closed[0].path if closed else f"n{i}")
+    return shown
+
+
+def related(root: Value, start_index: int) -> set[int]:
+    """Value ``i`` with everything it depends on and everything that depends on it."""
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    start = order[start_index]
+    up, stack = {start}, [start]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent not in up:
+                up.add(parent)
+                stack.append(parent)
+    down = {start}
+    for node in order[start_index + 1 :]:  # topological order: one pass finds them all
+        if any(parent in down for parent in node.parents):
+            down.add(node)
+    return {index[node] for node in up | down}
+
+
+def unit_of(root: Value, i: int, open_paths: set[str]) -> str:
+    tree = ScopeTree(topological_order(root))
+    closed = [s for s in tree.chain(i) if s.path not in open_paths]
+    return closed[0].path if closed else f"n{i}"
+
+
+# --- the data the page shows ---------------------------------------------------------
+
+
+def test_boxes_show_the_lines_of_the_static_drawing():
+    loss = moons_loss()
+    dot = viz.to_dot(loss, depth=1)
+    drawn = re.findall(r'n\d+_box \[label="([^"]*)"', dot)
+    data = graph_data(loss)
+    by_path = {s["path"]: s["lines"] for s in data["scopes"]}
+    neurons = [p for p in by_path if p.count("/") == 1]
+    assert len(drawn) == len(neurons) == 33
+    assert sorted("\\n".join(by_path[p]) for p in neurons) == sorted(drawn)
+
+
+def test_edges_carry_the_chain_rule_of_the_static_drawing():
+    x, w = Value(2.0, "x"), Value(-3.0, "w", parameter=True)
+    y = (x * w + x).tanh()
+    y.backward()
+    dot = viz.to_dot(y, show_partials=True)
+    drawn = dict(re.findall(r"(n\d+ -> n\d+_op) \[label=\"([^\"]*)\"\]", dot))
+    data = graph_data(y)
+    shown = {}
+    for i, value in enumerate(data["values"]):
+        for parent, text in zip(value["parents"], value["chain"], strict=True):
+            shown[f"n{parent} -> n{i}_op"] = text
+    assert shown == drawn
+    assert data["values"][-1]["grad"] == "1"
+
+
+def test_the_explorer_starts_at_the_drawings_default_depth():
+    assert graph_data(moons_loss())["depth"] == 1
+    assert graph_data(digits_loss())["depth"] == 1
+    assert graph_data(moons_loss(), depth=0)["depth"] == 0
+    assert graph_data(moons_loss(), depth=9)["depth"] == 2  # capped at the deepest scope
+
+
+def test_the_page_is_one_small_offline_file(tmp_path):
+    path = explore(digits_loss()).save_html(tmp_path / "digits.html")
+    text = path.read_text(encoding="utf-8")
+    assert path.stat().st_size <= MAX_BYTES
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~_umask()
+    assert os.listdir(tmp_path) == ["digits.html"]  # no temporary file left
+    assert text.count("<script") == 2  # the data and the script, both inline
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
+    assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in text
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_no_asset_can_end_its_script_early():
+    from viz.explorer import _asset  # noqa: PLC0415
+
+    assert "</script" not in _asset("explore.js").lower()
+    assert "</style" not in _asset("explore.css").lower()
+    label = Value(1.0, "</script><b>x")
+    page = explore(label * 2).page()
+    assert page.lower().count("</script") == 2
+
+
+def test_notebook_display_carries_a_picture_for_untrusted_output():
+    html = explore(moons_loss())._repr_html_()
+    fallback = re.search(r'<div class="cr-fallback">(.*?)</div>', html).group(1)
+    assert fallback.startswith(
+        '<img alt="the graph at the starting depth" src="data:image/png;base64,'
+    )
+
+
+def test_it_works_without_a_system_graphviz(hide_dot, tmp_path):
+    page = explore(moons_loss())
+    assert page.save_html(tmp_path / "a.html").stat().st_size > 0
+    assert "<script" in page._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: explore(3.0), TypeError, "explore: expected a Value, got float"),
+        (lambda: explore(Value(1.0), depth=-1), ValueError, "explore: depth must be None or"),
+        (lambda: explore(Value(1.0), depth=True), ValueError, "explore: depth must be None or"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+def test_the_page_assets_ship_with_the_package():
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["viz"]
+    for asset in ("explore.js", "explore.css"):
+        assert any(fnmatch.fnmatch(asset, pattern) for pattern in patterns)
+
+
+def test_explorer_is_exported():
+    assert viz.explore is explore
+    assert isinstance(viz.explore(Value(1.0) * 2), Explorer)
+    assert repr(explore(moons_loss())) == (
+        "Explorer(442 values, 36 scopes, starting at depth 1 of 2)"
+    )
+
+
+# --- the page in headless Chromium ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits() -> Value:
+    return digits_loss()
+
+
+@pytest.fixture
+def opened(page, tmp_path, digits):
+    path = explore(digits).save_html(tmp_path / "digits.html")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_function("window.chainrule !== undefined")
+    return page
+
+
+DEFAULT_OPEN = {"Layer 0", "Layer 1"}
+
+
+@pytest.mark.browser
+def test_the_page_opens_at_the_default_depth_without_errors_or_requests(opened, page_log, digits):
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN)
+    assert opened.locator(".cr-fallback").is_hidden()
+    assert "67 values shown" not in opened.inner_text(".cr-status")
+    assert opened.inner_text(".cr-status").startswith("43 boxes, 24 values shown of 2614")
+    page_log.assert_clean()
+
+
+@pytest.mark.browser
+def test_expand_and_collapse_by_the_api(opened, digits):
+    neuron = "Layer 1/Neuron 3"
+    after = set(opened.evaluate(f"chainrule.expand({neuron!r})"))
+    assert after == units(digits, DEFAULT_OPEN | {neuron})
+    assert neuron not in after
+    assert set(opened.evaluate(f"chainrule.collapse({neuron!r})")) == units(digits, DEFAULT_OPEN)
+    everything = opened.evaluate("chainrule.expandAll()")
+    assert len(everything) == len(topological_order(digits))
+    assert set(opened.evaluate("chainrule.collapseAll()")) == units(digits, set())
+    with pytest.raises(Exception, match=r"chainrule\.expand: no scope"):
+        opened.evaluate("chainrule.expand('Layer 9')")
+
+
+@pytest.mark.browser
+def test_clicking_a_box_opens_it_and_clicking_its_frame_folds_it(opened, digits):
+    neuron = "Layer 1/Neuron 0"
+    opened.locator(f'.cr-node[data-id="{neuron}"]').click()
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    opened.click('[data-act="fit"]')
+    frame = opened.locator(f'.cr-frame[data-path="{neuron}"] rect')
+    frame.click(position={"x": 3, "y": 3})
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN)
+
+
+@pytest.mark.browser
+def test_clicking_a_value_shows_its_chain_rule(opened, digits):
+    order = topological_order(digits)
+    root = len(order) - 1
+    opened.locator(f'.cr-node[data-id="n{root}"]').click()
+    panel = opened.inner_text(".cr-panel")
+    data = graph_data(digits)["values"][root]
+    assert f"grad\t{order[root].grad!r}" in panel
+    for text in data["chain"]:
+        assert text in panel
+
+
+@pytest.mark.browser
+def test_search_highlights_the_boxes_holding_the_matches(opened, digits):
+    opened.fill("input[type=search]", "x1")
+    order = topological_order(digits)
+    expected = {
+        unit_of(digits, i, DEFAULT_OPEN) for i, node in enumerate(order) if "x1" in node.label
+    }
+    assert expected == {"Inputs"}  # x1, x10 ... x19 are all folded into the inputs' box
+    assert set(opened.evaluate("chainrule.highlighted()")) == expected
+    opened.evaluate("chainrule.expand('Layer 0/Neuron 2')")
+    opened.fill("input[type=search]", "w1")
+    expected = {
+        unit_of(digits, i, DEFAULT_OPEN | {"Layer 0/Neuron 2"})
+        for i, node in enumerate(order)
+        if "w1" in node.label
+    }
+    assert len(expected) > 2
+    assert set(opened.evaluate("chainrule.highlighted()")) == expected
+
+
+@pytest.mark.browser
+def test_focus_lights_the_values_its_gradient_flows_through(opened, digits):
+    order = topological_order(digits)
+    opened.evaluate("chainrule.expand('Layer 1/Neuron 3')")
+    open_paths = DEFAULT_OPEN | {"Layer 1/Neuron 3"}
+    tree = ScopeTree(order)
+    weight = next(
+        i
+        for i, node in enumerate(order)
+        if node.label == "w5" and tree.chain(i)[-1].path == "Layer 1/Neuron 3"
+    )
+    lit = set(opened.evaluate(f"chainrule.focus('n{weight}')"))
+    expected = {unit_of(digits, i, open_paths) for i in related(digits, weight)}
+    assert lit == expected
+    assert set(opened.evaluate("chainrule.highlighted('cr-lit')")) == expected
+    dimmed = set(opened.evaluate("chainrule.highlighted('cr-dim')"))
+    assert dimmed == units(digits, open_paths) - expected
+    assert "Layer 1/Neuron 4" in dimmed  # another neuron of the same layer
+    opened.click('[data-act="clear"]')
+    assert opened.evaluate("chainrule.highlighted('cr-dim')") == []
+
+
+@pytest.mark.browser
+def test_backward_steps_walk_the_shown_values_from_the_output(opened, digits):
+    order = topological_order(digits)
+    opened.evaluate("chainrule.expand('Layer 1/Neuron 3')")
+    opened.click('[data-act="next"]')
+    root = len(order) - 1
+    assert opened.evaluate("chainrule.highlighted('cr-current')") == [f"n{root}"]
+    parents = {f"n{order.index(p)}" for p in order[root].parents}
+    assert set(opened.evaluate("chainrule.highlighted('cr-updated')")) == parents
+    opened.click('[data-act="next"]')
+    (current,) = opened.evaluate("chainrule.highlighted('cr-current')")
+    assert int(current[1:]) < root
+    assert "backward step 2/" in opened.inner_text(".cr-status")
+    opened.click('[data-act="back"]')
+    assert opened.evaluate("chainrule.highlighted('cr-current')") == [f"n{root}"]
+
+
+@pytest.mark.browser
+def test_expand_opens_named_scopes_at_the_start(page, tmp_path, digits):
+    neuron = "Layer 1/Neuron 3"
+    path = explore(digits, expand=[neuron]).save_html(tmp_path / "open.html")
+    page.goto(path.as_uri())
+    page.wait_for_function("window.chainrule !== undefined")
+    assert set(page.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    page.click('[data-act="reset"]')  # the default view keeps it open
+    assert neuron not in page.evaluate("chainrule.visible()")
+
+
+def test_expand_names_an_unknown_scope_clearly():
+    with pytest.raises(
+        ValueError, match=r"explore: expand names no scope of this graph: \['Layer 7'\]"
+    ):
+        explore(moons_loss(), expand=["Layer 7"])
+
+
+@pytest.mark.browser
+def test_hovering_a_value_shows_its_details(opened, digits):
+    order = topological_order(digits)
+    root = len(order) - 1
+    opened.hover(f'.cr-node[data-id="n{root}"]')
+    assert f"id\tn{root}" in opened.inner_text(".cr-panel")
+
+
+@pytest.mark.browser
+def test_the_buttons_expand_and_collapse_everything(opened, digits):
+    opened.click('[data-act="expand-all"]')
+    assert len(opened.evaluate("chainrule.visible()")) == len(topological_order(digits))
+    opened.click('[data-act="collapse-all"]')
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, set())
+    opened.click('[data-act="reset"]')
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN)
+
+
+def _transform(page) -> tuple[float, float, float]:
+    text = page.get_attribute(".cr-view", "transform")
+    x, y, k = (float(n) for n in re.findall(r"-?[\d.]+(?:e-?\d+)?", text))
+    return x, y, k
+
+
+@pytest.mark.browser
+def test_wheel_zooms_and_dragging_pans(opened):
+    box = opened.locator(".cr-canvas svg").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    before = _transform(opened)
+    opened.mouse.move(*middle)
+    opened.mouse.wheel(0, -300)  # scroll up: zoom in around the pointer
+    zoomed = _transform(opened)
+    assert zoomed[2] > before[2] * 1.3
+    opened.mouse.down()
+    opened.mouse.move(middle[0] + 120, middle[1] + 80, steps=4)
+    opened.mouse.up()
+    panned = _transform(opened)
+    assert panned[0] == pytest.approx(zoomed[0] + 120, abs=1)
+    assert panned[1] == pytest.approx(zoomed[1] + 80, abs=1)
+    assert panned[2] == zoomed[2]

@@ -1,0 +1,671 @@
+// chainrule's graph explorer. Python ships every number and label as text; this script
+// only decides what is open, lays the open graph out and switches what is shown.
+// Layout: a layered one. Each shown unit (a Value, or a folded scope's box) gets the
+// column of its longest path from the inputs; each open scope is packed as one block of
+// its units and nested blocks, so frames never overlap. No recursion over the graph.
+function chainruleExplorer(ident) {
+  "use strict";
+  var host = document.getElementById(ident);
+  var data = JSON.parse(host.querySelector(".cr-data").textContent);
+  var values = data.values.map(function (row) {  // rows under data.fields -> objects
+    var value = {};
+    data.fields.forEach(function (name, k) { value[name] = row[k]; });
+    return value;
+  });
+  var scopes = data.scopes;
+  var N = values.length, S = scopes.length;
+  // Widths in px: a column is as wide as its widest unit (a folded box has longer lines).
+  var BOX_W = 236, VALUE_W = 150, COLUMN_GAP = 74, ROW = 14, GAP = 10, HEADER = 16, MARGIN = 30;
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function end(tag) { return "<" + "/" + tag + ">"; }
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  // --- what never changes: scope chains, consumers, paths -------------------------
+  var chains = new Array(N);  // scope indices holding value i, outermost first
+  for (var i = 0; i < N; i++) {
+    var chain = [];
+    for (var s = values[i].scope; s >= 0; s = scopes[s].parent) chain.push(s);
+    chains[i] = chain.reverse();
+  }
+  var consumers = new Array(N);
+  for (i = 0; i < N; i++) consumers[i] = [];
+  for (i = 0; i < N; i++) {
+    var ps = values[i].parents;
+    for (var k = 0; k < ps.length; k++) consumers[ps[k]].push([i, k]);
+  }
+  var byPath = {};
+  for (s = 0; s < S; s++) byPath[scopes[s].path] = s;
+  var nested = new Array(S);  // child scopes in creation order
+  for (s = 0; s < S; s++) nested[s] = [];
+  var topScopes = [];
+  var ordered = [];
+  for (s = 0; s < S; s++) ordered.push(s);
+  ordered.sort(function (a, b) { return scopes[a].order - scopes[b].order; });
+  ordered.forEach(function (t) {
+    (scopes[t].parent >= 0 ? nested[scopes[t].parent] : topScopes).push(t);
+  });
+  var ROOT = N - 1;
+
+  // --- state ------------------------------------------------------------------------
+  var open = new Uint8Array(S);
+  var selected = -1, focus = null, matches = null, stepIndex = -1, steps = [];
+  function defaultOpen() {
+    for (var t = 0; t < S; t++) {
+      // The inputs' group (level 0, no parent) opens only when everything is open.
+      var group = scopes[t].order < 0;
+      open[t] = group ? (data.depth >= data.height ? 1 : 0) : (scopes[t].level < data.depth ? 1 : 0);
+    }
+    data.expand.forEach(function (path) {
+      for (var p = byPath[path]; p >= 0; p = scopes[p].parent) open[p] = 1;
+    });
+  }
+  defaultOpen();
+
+  // --- page skeleton ----------------------------------------------------------------
+  var fallback = host.querySelector(".cr-fallback");
+  if (fallback) fallback.style.display = "none";
+  var app = document.createElement("div");
+  app.style.display = "contents";
+  app.innerHTML =
+    '<div class="cr-bar">' +
+    '<button data-act="expand-all">expand all' + end("button") +
+    '<button data-act="collapse-all">collapse all' + end("button") +
+    '<button data-act="reset">default view' + end("button") +
+    '<button data-act="fit">fit' + end("button") +
+    '<input type="search" placeholder="search labels" aria-label="search labels">' +
+    '<button data-act="back">&#9664; step' + end("button") +
+    '<button data-act="next">step &#9654;' + end("button") +
+    '<button data-act="clear">clear focus' + end("button") +
+    '<span class="cr-status">' + end("span") + end("div") +
+    '<div class="cr-main"><div class="cr-canvas"><svg xmlns="' + SVGNS + '">' +
+    '<defs><marker id="' + ident + '-arrow" viewBox="0 0 10 10" refX="10" refY="5" ' +
+    'markerWidth="7" markerHeight="7" orient="auto-start-reverse">' +
+    '<path d="M0,0L10,5L0,10z" fill="#868e96"/>' + end("marker") + end("defs") +
+    '<g class="cr-view">' + end("g") + end("svg") + end("div") +
+    '<div class="cr-panel">' + end("div") + end("div");
+  host.appendChild(app);
+  var svg = host.querySelector(".cr-canvas svg");
+  var view = host.querySelector(".cr-view");
+  var panel = host.querySelector(".cr-panel");
+  var status = host.querySelector(".cr-status");
+  var search = host.querySelector("input");
+
+  // --- layout -----------------------------------------------------------------------
+  var unitOf = new Int32Array(N);  // value i -> i, or N + s for the folded scope s
+  var shown = [];  // units in display order
+  var pos = {};  // unit -> {x, y, h}
+  var frames = [];  // open scopes: {s, x, y, w, h}
+  var edges = [];  // {t, h, n}
+  var colX = [], colW = [];  // each column's left edge and width
+  var currentUnits = [], currentRank = new Map();  // what layout() found, for place()
+
+  function layout() {
+    var u, t, i, k;
+    for (i = 0; i < N; i++) {
+      u = i;
+      var ch = chains[i];
+      for (k = 0; k < ch.length; k++) if (!open[ch[k]]) { u = N + ch[k]; break; }
+      unitOf[i] = u;
+    }
+    // Bundled edges between units, in first-seen order.
+    var edgeIndex = new Map();
+    edges = [];
+    var preds = new Map(), succs = new Map(), units = [], seen = new Set();
+    for (i = 0; i < N; i++) {
+      u = unitOf[i];
+      if (!seen.has(u)) { seen.add(u); units.push(u); preds.set(u, []); succs.set(u, []); }
+    }
+    for (i = 0; i < N; i++) {
+      var head = unitOf[i], ps = values[i].parents;
+      for (k = 0; k < ps.length; k++) {
+        var tail = unitOf[ps[k]];
+        if (tail === head) continue;
+        var key = tail * 4194304 + head;
+        var e = edgeIndex.get(key);
+        if (e === undefined) {
+          edgeIndex.set(key, edges.length);
+          edges.push({ t: tail, h: head, n: 1 });
+          preds.get(head).push(tail);
+          succs.get(tail).push(head);
+        } else {
+          edges[e].n += 1;
+        }
+      }
+    }
+    // Columns: longest path from the inputs (Kahn's order; a cycle made by folding a
+    // scope that is not convex is broken at the unit seen first).
+    // A unit fed by a leaf (a weight) keeps a column free before it for that leaf, so a
+    // neuron's weights never share a column with the previous layer.
+    function isLeaf(v) { return v < N && values[v].parents.length === 0; }
+    var leafFed = new Set();
+    edges.forEach(function (e) { if (isLeaf(e.t)) leafFed.add(e.h); });
+    var rank = new Map(), indegree = new Map(), queue = [], done = 0;
+    units.forEach(function (v) { indegree.set(v, preds.get(v).length); rank.set(v, 0); });
+    units.forEach(function (v) { if (indegree.get(v) === 0) queue.push(v); });
+    var placed = new Set();
+    for (;;) {
+      while (queue.length) {
+        var v = queue.pop();
+        if (placed.has(v)) continue;
+        placed.add(v); done++;
+        succs.get(v).forEach(function (w) {
+          var step = leafFed.has(w) && !isLeaf(v) ? 2 : 1;
+          rank.set(w, Math.max(rank.get(w), rank.get(v) + step));
+          indegree.set(w, indegree.get(w) - 1);
+          if (indegree.get(w) === 0) queue.push(w);
+        });
+      }
+      if (done >= units.length) break;
+      for (k = 0; k < units.length; k++) if (!placed.has(units[k])) { queue.push(units[k]); break; }
+    }
+    // Leaves (weights, inputs) sit just before their first use, not all in column 0.
+    units.forEach(function (v) {
+      if (v < N && values[v].parents.length === 0 && succs.get(v).length) {
+        var least = Infinity;
+        succs.get(v).forEach(function (w) { least = Math.min(least, rank.get(w)); });
+        rank.set(v, least - 1);
+      }
+    });
+    var low = Infinity;
+    units.forEach(function (v) { low = Math.min(low, rank.get(v)); });
+    units.forEach(function (v) { rank.set(v, rank.get(v) - low); });
+    var widths = [];
+    units.forEach(function (v) {
+      var c = rank.get(v);
+      while (widths.length <= c) widths.push(0);
+      widths[c] = Math.max(widths[c], v >= N ? BOX_W : VALUE_W);
+    });
+    colX = [];
+    colW = widths;
+    var x = MARGIN;
+    widths.forEach(function (w) { colX.push(x); x += (w || 20) + COLUMN_GAP; });
+
+    // Blocks: the items of each open scope (and of the top), packed on a skyline. Then
+    // three more passes, each ordering a column's single values by the mean height of
+    // their operands (or their users) in the pass before: most edge crossings go.
+    currentUnits = units; currentRank = rank;
+    place(null);
+    for (var sweep = 0; sweep < 3; sweep++) {
+      var bary = new Map();
+      units.forEach(function (v) {
+        if (v >= N) return;
+        var around = preds.get(v).length ? preds.get(v) : succs.get(v), sum = 0;
+        around.forEach(function (w) { sum += pos[w].y + pos[w].h / 2; });
+        bary.set(v, around.length ? sum / around.length : pos[v].y);
+      });
+      place(bary);
+    }
+    steps = shown.filter(function (v) { return v < N && values[v].parents.length; })
+      .sort(function (a, b) { return b - a; });
+  }
+  function place(bary) {
+    var t, units = currentUnits, rank = currentRank;
+    var items = new Map();  // container (-1 = top, else scope) -> [item]
+    function itemsOf(c) { if (!items.has(c)) items.set(c, []); return items.get(c); }
+    var valueItems = new Map();  // container -> its single values
+    units.forEach(function (v) {
+      var c;
+      if (v >= N) c = scopes[v - N].parent;
+      else { var ch = chains[v]; c = ch.length ? ch[ch.length - 1] : -1; }
+      var item = { unit: v, c0: rank.get(v), c1: rank.get(v), h: unitHeight(v) };
+      if (v >= N) itemsOf(c).push(item);
+      else { if (!valueItems.has(c)) valueItems.set(c, []); valueItems.get(c).push(item); }
+    });
+    // Open scopes, deepest first, so a block's size is known before its parent packs it.
+    var openList = [];
+    for (t = 0; t < S; t++) if (open[t] && isShown(t)) openList.push(t);
+    openList.sort(function (a, b) { return scopes[b].level - scopes[a].level; });
+    var blocks = new Map();
+    var nestDepth = new Map();
+    function orderKey(item) {
+      if (item.unit >= N) return scopes[item.unit - N].order;
+      if (item.block !== undefined) return scopes[item.block].order;
+      // Single values after the scopes: in topological order, then by barycentre.
+      return 1e9 + (bary ? bary.get(item.unit) : item.unit);
+    }
+    function pack(c) {
+      var list = itemsOf(c).concat(valueItems.get(c) || []);
+      list.sort(function (a, b) { return orderKey(a) - orderKey(b); });
+      var top = new Map(), c0 = Infinity, c1 = -Infinity, height = 0, depthBelow = 0;
+      list.forEach(function (item) {
+        var y = 0, col;
+        for (col = item.c0; col <= item.c1; col++) y = Math.max(y, top.get(col) || 0);
+        item.y = y;
+        for (col = item.c0; col <= item.c1; col++) top.set(col, y + item.h + GAP);
+        c0 = Math.min(c0, item.c0); c1 = Math.max(c1, item.c1);
+        height = Math.max(height, y + item.h);
+        if (item.block !== undefined) depthBelow = Math.max(depthBelow, nestDepth.get(item.block) + 1);
+      });
+      centre(list, height);
+      return { list: list, c0: c0, c1: c1, height: height, depthBelow: depthBelow };
+    }
+    openList.forEach(function (t) {
+      var b = pack(t);
+      nestDepth.set(t, b.depthBelow);
+      var pad = padOf(b.depthBelow);
+      b.pad = pad;
+      blocks.set(t, b);
+      itemsOf(scopes[t].parent).push({ block: t, c0: b.c0, c1: b.c1, h: b.height + HEADER + 2 * pad });
+    });
+    var topBlock = pack(-1);
+    // Absolute positions, outermost first.
+    pos = {}; frames = []; shown = [];
+    var stack = [[topBlock, MARGIN]];
+    while (stack.length) {
+      var entry = stack.pop(), block = entry[0], y0 = entry[1];
+      block.list.forEach(function (item) {
+        if (item.block !== undefined) {
+          var inner = blocks.get(item.block);
+          var x = colX[inner.c0] - inner.pad;
+          frames.push({ s: item.block, x: x, y: y0 + item.y,
+            w: colX[inner.c1] + colW[inner.c1] - colX[inner.c0] + 2 * inner.pad, h: item.h });
+          stack.push([inner, y0 + item.y + HEADER + inner.pad]);
+        } else {
+          pos[item.unit] = { x: colX[item.c0], y: y0 + item.y, w: colW[item.c0], h: item.h };
+          shown.push(item.unit);
+        }
+      });
+    }
+    shown.sort(function (a, b) { return pos[a].x - pos[b].x || pos[a].y - pos[b].y; });
+    frames.sort(function (a, b) { return scopes[a.s].level - scopes[b.s].level; });
+  }
+  // Centre each run of columns (joined by the blocks spanning them) on the block's middle:
+  // every item of a run moves by the same amount, so nothing comes to overlap.
+  function centre(list, height) {
+    var runs = list.map(function (item) { return [item.c0, item.c1, 0]; })
+      .sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    runs.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1], 0]);
+    });
+    function runOf(item) {
+      for (var m = 0; m < merged.length; m++) if (item.c0 >= merged[m][0] && item.c0 <= merged[m][1]) return merged[m];
+      return null;
+    }
+    list.forEach(function (item) { var r = runOf(item); r[2] = Math.max(r[2], item.y + item.h); });
+    list.forEach(function (item) { item.y += Math.floor((height - runOf(item)[2]) / 2); });
+  }
+  function padOf(depthBelow) { return 8 + 8 * depthBelow; }
+  function isShown(t) {  // an open scope whose enclosing scopes are all open
+    for (var p = scopes[t].parent; p >= 0; p = scopes[p].parent) if (!open[p]) return false;
+    return true;
+  }
+  function valueLines(i) {
+    var v = values[i], first = v.label || ("n" + i);
+    if (v.op) first += v.label ? " = " + v.op : "";
+    var lines = [first];
+    if (!v.label && v.op) lines[0] = v.op;
+    lines.push("data " + v.data, "grad " + v.grad);
+    return lines;
+  }
+  function unitHeight(u) {
+    var count = u >= N ? scopes[u - N].lines.length : 3;
+    return count * ROW + 10;
+  }
+
+  // --- drawing ----------------------------------------------------------------------
+  function unitId(u) { return u >= N ? scopes[u - N].path : "n" + u; }
+  function render() {
+    var renderStart = performance.now();
+    var out = [];
+    frames.forEach(function (f) {
+      var sc = scopes[f.s];
+      out.push('<g class="cr-frame' + (sc.level % 2 ? " cr-odd" : "") + '" data-path="' +
+        esc(sc.path) + '"><title>' + esc(sc.path) + ": click the frame to fold it" + end("title") +
+        '<rect rx="6" x="' + f.x + '" y="' + f.y + '" width="' + f.w + '" height="' + f.h + '"/>' +
+        '<text x="' + (f.x + 6) + '" y="' + (f.y + 12) + '">' + esc(sc.name) +
+        "  (click to fold)" + end("text") + end("g"));
+    });
+    edges.forEach(function (e, n) {
+      var a = pos[e.t], b = pos[e.h];
+      var x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2;
+      var dx = Math.max(30, Math.abs(x2 - x1) / 2);
+      out.push('<path class="cr-edge" data-edge="' + n + '" marker-end="url(#' + ident +
+        '-arrow)" d="M' + x1 + "," + y1 + "C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," +
+        y2 + " " + x2 + "," + y2 + '"/>');
+      if (e.n > 1) {
+        out.push('<text class="cr-count" x="' + (x2 - 26) + '" y="' + (y2 - 3) + '">\u00d7' +
+          e.n + end("text"));
+      }
+    });
+    shown.forEach(function (u) {
+      // No <title> per node: hovering shows the details in the panel, and thousands of
+      // extra elements would slow the page down.
+      var p = pos[u], lines, cls;
+      if (u >= N) {
+        lines = scopes[u - N].lines;
+        cls = "cr-node cr-box" + (chains[ROOT].indexOf(u - N) >= 0 ? " cr-output" : "");
+      } else {
+        lines = valueLines(u);
+        cls = "cr-node cr-" + values[u].kind;
+      }
+      var text = lines.map(function (line, n) {
+        return '<text x="' + (p.w / 2) + '" y="' + (15 + n * ROW) + '" text-anchor="middle"' +
+          (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line, p.w)) + end("text");
+      }).join("");
+      out.push('<g class="' + cls + '" data-id="' + esc(unitId(u)) + '" transform="translate(' +
+        p.x + "," + p.y + ')"><rect rx="' +
+        (u >= N ? 2 : 8) + '" width="' + p.w + '" height="' + p.h + '"/>' + text + end("g"));
+    });
+    var built = performance.now();
+    view.innerHTML = out.join("");
+    var parsed = performance.now();
+    decorate();
+    timings.build = built - renderStart; timings.parse = parsed - built;
+    timings.decorate = performance.now() - parsed;
+  }
+  function fit(line, width) {  // about 6.5 px a character at 11 px Verdana
+    var most = Math.floor((width - 8) / 6.5);
+    return line.length > most ? line.slice(0, most - 1) + "\u2026" : line;
+  }
+
+  // Classes that mark the selection, search matches, focus and the backward step.
+  function decorate() {
+    var nodes = view.querySelectorAll(".cr-node");
+    var lit = focus ? unitsOf(focus) : null;
+    var current = stepIndex >= 0 ? steps[stepIndex] : -1;
+    var updated = new Set();
+    if (current >= 0) values[current].parents.forEach(function (p) { updated.add(unitOf[p]); });
+    var matchUnits = matches ? unitsOf(matches) : null;
+    for (var n = 0; n < nodes.length; n++) {
+      var node = nodes[n], u = unitFromId(node.getAttribute("data-id"));
+      node.classList.toggle("cr-selected", selected >= 0 && unitOf[selected] === u);
+      node.classList.toggle("cr-match", !!(matchUnits && matchUnits.has(u)));
+      node.classList.toggle("cr-dim", !!(lit && !lit.has(u)));
+      node.classList.toggle("cr-lit", !!(lit && lit.has(u)));
+      node.classList.toggle("cr-current", u === current);
+      node.classList.toggle("cr-updated", updated.has(u) && u !== current);
+    }
+    var paths = view.querySelectorAll(".cr-edge");
+    for (n = 0; n < paths.length; n++) {
+      var e = edges[+paths[n].getAttribute("data-edge")];
+      paths[n].classList.toggle("cr-dim", !!(lit && !(lit.has(e.t) && lit.has(e.h))));
+    }
+    var boxes = shown.filter(function (u) { return u >= N; }).length;
+    status.textContent = boxes + " boxes, " + (shown.length - boxes) + " values shown of " + N +
+      (matches ? "; " + matches.size + " match" + (matches.size === 1 ? "" : "es") : "") +
+      (stepIndex >= 0 ? "; backward step " + (stepIndex + 1) + "/" + steps.length : "");
+    host.querySelector('[data-act="back"]').disabled = !steps.length;
+    host.querySelector('[data-act="next"]').disabled = !steps.length;
+  }
+  function unitsOf(set) {
+    var found = new Set();
+    set.forEach(function (i) { found.add(unitOf[i]); });
+    return found;
+  }
+  function unitFromId(id) {
+    if (/^n\d+$/.test(id)) return +id.slice(1);
+    return byPath[id] === undefined ? -1 : N + byPath[id];
+  }
+
+  // --- the details panel: a value and the chain rule on each of its edges ----------
+  function name(i) {
+    var v = values[i];
+    return v.label || (v.opName ? v.opName + " n" + i : "n" + i);
+  }
+  function where(i) {  // a value hidden in a folded box says which
+    return unitOf[i] >= N ? " (in " + scopes[unitOf[i] - N].path + ")" : "";
+  }
+  function showValue(i) {
+    var v = values[i], sc = v.scope >= 0 ? scopes[v.scope].path : "(none)";
+    var rows = [["label", v.label || "(none)"], ["id", "n" + i], ["data", v.dataFull],
+      ["grad", v.gradFull], ["op", v.opName ? v.op + " (" + v.opName + ")" : "(a leaf)"],
+      ["kind", v.kind], ["scope", sc]];
+    var html = "<h3>" + esc(name(i)) + end("h3") + "<table>" + rows.map(function (r) {
+      return "<tr><td>" + r[0] + end("td") + "<td>" + esc(r[1]) + end("td") + end("tr");
+    }).join("") + end("table");
+    if (v.parents.length) {
+      html += "<b>into its operands" + end("b") + " (local partial \u00b7 upstream grad " +
+        "\u2192 contribution):<ul>" + v.parents.map(function (p, k) {
+          return '<li class="cr-chain">' + esc(name(p) + where(p)) + ": " + esc(v.chain[k]) +
+            end("li");
+        }).join("") + end("ul");
+    }
+    var got = consumers[i];
+    if (got.length) {
+      html += "<b>its grad " + esc(v.grad) + " adds up" + end("b") + ":<ul>" +
+        got.map(function (pair) {
+          return '<li class="cr-received">from ' + esc(name(pair[0]) + where(pair[0])) + ": " +
+            esc(values[pair[0]].chain[pair[1]]) + end("li");
+        }).join("") + end("ul");
+    }
+    html += '<button data-act="focus">focus on ' + esc(name(i)) + end("button");
+    panel.innerHTML = html + legend();
+  }
+  function showBox(t) {
+    var sc = scopes[t];
+    panel.innerHTML = "<h3>" + esc(sc.path) + end("h3") + "<p>" + sc.lines.map(esc).join("<br>") +
+      end("p") + "<p>Click the box to open it; click an open scope's frame to fold it." + end("p") +
+      legend();
+  }
+  function showHelp() {
+    panel.innerHTML = "<h3>chainrule explorer" + end("h3") +
+      "<p>Click a box to open it, an open scope's frame to fold it. Drag to pan, " +
+      "scroll to zoom. Click a value for its chain rule; step &#9664; &#9654; walks " +
+      "backward through the values shown." + end("p") + legend();
+  }
+  function legend() {
+    return '<p class="cr-legend">' +
+      '<span style="background:#cfe2ff">' + end("span") + "input" +
+      '<span style="background:#ffd8a8">' + end("span") + "parameter" +
+      '<span style="background:#b7e4c7">' + end("span") + "output" +
+      '<span style="background:#fff">' + end("span") + "computed" +
+      '<span style="background:#e9ecef">' + end("span") + "folded scope" +
+      '<span style="border:2px solid #d6336c">' + end("span") + "step's node" + end("p") +
+      "<p>Edge: \u2202=local partial \u00b7 g=upstream gradient \u2192 contribution." + end("p");
+  }
+
+  // --- pan and zoom -----------------------------------------------------------------
+  var zoom = { k: 1, x: 0, y: 0 }, sized = false;
+  function applyZoom() {
+    view.setAttribute("transform", "translate(" + zoom.x + "," + zoom.y + ") scale(" + zoom.k + ")");
+    // Too small to read: no text, which spares the browser laying out thousands of lines.
+    view.classList.toggle("cr-far", zoom.k < 0.25);
+  }
+  function fitView() {
+    var width = 0, height = 0;
+    shown.forEach(function (u) {
+      width = Math.max(width, pos[u].x + pos[u].w); height = Math.max(height, pos[u].y + pos[u].h);
+    });
+    frames.forEach(function (f) {
+      width = Math.max(width, f.x + f.w); height = Math.max(height, f.y + f.h);
+    });
+    if (!sized) {  // a small graph gets a shorter page, not a tall empty canvas
+      sized = true;
+      var bar = host.querySelector(".cr-bar").offsetHeight;
+      var wanted = Math.max(320, Math.min(640, height + MARGIN + bar + 12));
+      if (wanted < host.offsetHeight) host.style.height = wanted + "px";
+    }
+    var box = svg.getBoundingClientRect();
+    var k = Math.min(1, (box.width || 800) / (width + MARGIN), (box.height || 600) / (height + MARGIN));
+    zoom = { k: k, x: 0, y: 0 };
+    applyZoom();
+  }
+  function centerOn(u, scale) {
+    var p = pos[u], box = svg.getBoundingClientRect();
+    if (!p) return;
+    zoom.k = scale > 0 ? Math.min(4, scale) : Math.max(zoom.k, 0.8);
+    zoom.x = (box.width || 800) / 2 - (p.x + p.w / 2) * zoom.k;
+    zoom.y = (box.height || 600) / 2 - (p.y + p.h / 2) * zoom.k;
+    applyZoom();
+  }
+  var drag = null;
+  svg.addEventListener("pointerdown", function (event) {
+    drag = { x: event.clientX, y: event.clientY, zx: zoom.x, zy: zoom.y, moved: false };
+  });
+  svg.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+    if (Math.abs(dx) + Math.abs(dy) > 4) drag.moved = true;
+    if (drag.moved) { zoom.x = drag.zx + dx; zoom.y = drag.zy + dy; applyZoom(); }
+  });
+  svg.addEventListener("pointerup", function () { setTimeout(function () { drag = null; }, 0); });
+  svg.addEventListener("wheel", function (event) {
+    event.preventDefault();
+    var box = svg.getBoundingClientRect();
+    var mx = event.clientX - box.left, my = event.clientY - box.top;
+    var factor = Math.exp(-event.deltaY * 0.0015);
+    var k = Math.min(4, Math.max(0.05, zoom.k * factor));
+    zoom.x = mx - (mx - zoom.x) * (k / zoom.k);
+    zoom.y = my - (my - zoom.y) * (k / zoom.k);
+    zoom.k = k;
+    applyZoom();
+  }, { passive: false });
+
+  // --- actions ----------------------------------------------------------------------
+  var timings = {};  // milliseconds of the last refresh, for anyone measuring the page
+  function refresh(keepView) {
+    var start = performance.now();
+    layout();
+    var laid = performance.now();
+    // Fit before drawing: the zoom decides whether text is drawn at all (see applyZoom).
+    if (!keepView) fitView();
+    render();
+    timings.layout = laid - start; timings.render = performance.now() - laid;
+  }
+  function reveal(i) {  // open every scope holding value i
+    chains[i].forEach(function (t) { open[t] = 1; });
+  }
+  function checkPath(path, what) {
+    var t = byPath[path];
+    if (t === undefined) throw new Error("chainrule." + what + ": no scope " + JSON.stringify(path));
+    return t;
+  }
+  function valueIndex(id, what) {
+    if (typeof id === "number" && id >= 0 && id < N) return id;
+    if (typeof id === "string" && /^n\d+$/.test(id) && +id.slice(1) < N) return +id.slice(1);
+    for (var j = 0; j < N; j++) if (values[j].label === id) return j;
+    throw new Error("chainrule." + what + ": no value " + JSON.stringify(id));
+  }
+  var api = {
+    expand: function (path) {
+      var t = checkPath(path, "expand");
+      for (var p = t; p >= 0; p = scopes[p].parent) open[p] = 1;
+      refresh(true);
+      return api.visible();
+    },
+    collapse: function (path) {
+      open[checkPath(path, "collapse")] = 0;
+      refresh(true);
+      return api.visible();
+    },
+    expandAll: function () { open.fill(1); refresh(); return api.visible(); },
+    collapseAll: function () { open.fill(0); refresh(); return api.visible(); },
+    reset: function () {
+      defaultOpen(); focus = null; matches = null; stepIndex = -1; selected = -1;
+      search.value = ""; showHelp(); refresh(); return api.visible();
+    },
+    visible: function () { return shown.map(unitId); },
+    timings: function () { return timings; },
+    open: function () {
+      var list = [];
+      for (var t = 0; t < S; t++) if (open[t] && isShown(t)) list.push(scopes[t].path);
+      return list;
+    },
+    select: function (id) {
+      selected = valueIndex(id, "select");
+      showValue(selected); decorate();
+      return unitId(unitOf[selected]);
+    },
+    search: function (query) {
+      var q = String(query).trim().toLowerCase();
+      matches = null;
+      if (q) {
+        matches = new Set();
+        for (var j = 0; j < N; j++) {
+          if (values[j].label.toLowerCase().indexOf(q) >= 0 || "n" + j === q) matches.add(j);
+        }
+      }
+      decorate();
+      return matches ? Array.from(matches).map(function (j) { return "n" + j; }) : [];
+    },
+    highlighted: function (cls) {
+      var found = view.querySelectorAll(".cr-node." + (cls || "cr-match"));
+      return Array.prototype.map.call(found, function (n) { return n.getAttribute("data-id"); });
+    },
+    focus: function (id) {
+      var start = valueIndex(id, "focus"), lit = new Set([start]);
+      // Ancestors (what its value depends on) and descendants (where its gradient comes
+      // from): an explicit stack, as everywhere.
+      var stack = [start], j;
+      while (stack.length) {
+        j = stack.pop();
+        values[j].parents.forEach(function (p) { if (!lit.has(p)) { lit.add(p); stack.push(p); } });
+      }
+      stack = [start];
+      var down = new Set([start]);
+      while (stack.length) {
+        j = stack.pop();
+        consumers[j].forEach(function (pair) {
+          if (!down.has(pair[0])) { down.add(pair[0]); lit.add(pair[0]); stack.push(pair[0]); }
+        });
+      }
+      focus = lit; selected = start; showValue(start); decorate();
+      return Array.from(unitsOf(lit)).map(unitId);
+    },
+    clearFocus: function () { focus = null; decorate(); },
+    step: function (delta) {
+      if (!steps.length) return null;
+      stepIndex = stepIndex < 0 ? (delta > 0 ? 0 : steps.length - 1)
+        : Math.min(steps.length - 1, Math.max(0, stepIndex + delta));
+      selected = steps[stepIndex];
+      showValue(selected); decorate();
+      return "n" + selected;
+    },
+    reveal: function (id, scale) {  // open its scopes, select it, centre it (at scale)
+      var j = valueIndex(id, "reveal");
+      reveal(j); selected = j; refresh(true); showValue(j); centerOn(j, scale);
+      return "n" + j;
+    }
+  };
+  host.addEventListener("click", function (event) {
+    var target = event.target;
+    var act = target.closest("[data-act]");
+    if (act && host.contains(act)) {
+      var name = act.getAttribute("data-act");
+      if (name === "expand-all") api.expandAll();
+      else if (name === "collapse-all") api.collapseAll();
+      else if (name === "reset") api.reset();
+      else if (name === "fit") fitView();
+      else if (name === "back") api.step(-1);
+      else if (name === "next") api.step(1);
+      else if (name === "clear") api.clearFocus();
+      else if (name === "focus" && selected >= 0) api.focus(selected);
+      return;
+    }
+    if (drag && drag.moved) return;
+    var node = target.closest(".cr-node");
+    if (node) {
+      var u = unitFromId(node.getAttribute("data-id"));
+      stepIndex = -1;
+      if (u >= N) { showBox(u - N); api.expand(scopes[u - N].path); }
+      else api.select(u);
+      return;
+    }
+    var frame = target.closest(".cr-frame");
+    if (frame) api.collapse(frame.getAttribute("data-path"));
+  });
+  search.addEventListener("input", function () { api.search(search.value); });
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && matches && matches.size) api.reveal(matches.values().next().value);
+  });
+  view.addEventListener("mouseover", function (event) {
+    var node = event.target.closest && event.target.closest(".cr-node");
+    if (!node || selected >= 0) return;
+    var u = unitFromId(node.getAttribute("data-id"));
+    if (u >= N) showBox(u - N); else showValue(u);
+  });
+
+  showHelp();
+  refresh();
+  window.chainruleExplorers = window.chainruleExplorers || {};
+  window.chainruleExplorers[ident] = api;
+  window.chainrule = api;
+  return api;
+}

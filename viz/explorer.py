@@ -1,0 +1,258 @@
+"""An interactive explorer of a whole graph: one self-contained HTML page, offline.
+
+``viz.explore(loss)`` opens where :func:`viz.draw` stops: it starts folded at the same
+default depth, and a click opens a box (a Layer into its Neurons, a Neuron into its
+values) or folds it again. Clicking a value shows its data, grad, op, scope path and
+the chain rule on each of its edges (local partial times upstream gradient = contribution,
+the numbers the static drawing prints); search finds values by label, focus lights up
+everything a value's gradient flows through, and the backward stepper walks the values
+now shown from the output back, one chain rule at a time.
+
+Python computes everything the page shows (the scope tree, every number as text, each
+box's lines, each edge's chain rule); the page's script only lays out what is open
+(a layered layout, each scope packed as a block) and switches what is shown. The page
+needs no server, kernel or network: scripts, styles and data are inside the one file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import itertools
+import json
+import os
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autograd import Value, local_partials, topological_order
+from viz.dot import _check_root, box_lines, chain_text, draw, format_number, node_kind, op_text
+from viz.engines import RenderError, render
+from viz.output import write_atomic
+from viz.scopes import ScopeTree
+
+_DISPLAYS = itertools.count(1)  # each notebook display gets its own element id
+
+
+def _asset(name: str) -> str:
+    return resources.files("viz").joinpath(name).read_text(encoding="utf-8")
+
+
+def _partials(node: Value) -> tuple[float, ...]:
+    try:
+        return local_partials(node)
+    except (ArithmeticError, ValueError):  # undefined at this point (sqrt at 0): say so
+        return ()
+
+
+def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()) -> dict[str, Any]:
+    """Everything the explorer page shows about the graph of ``root``, as JSON-ready data.
+
+    Args:
+        root: the output Value.
+        depth: the scope levels open at the start (None: the default of :func:`viz.draw`).
+        expand: scope paths (``"Layer 1/Neuron 3"``) also open at the start.
+
+    Returns:
+        ``values``: per Value (in topological order, index ``i`` is the drawing's ``n{i}``)
+        its label, kind, op text, data and grad (drawn and in full), innermost scope,
+        parents and the chain rule text of each operand edge; ``scopes``: per scope its
+        name, path, parent, level and the lines of its folded box; ``depth``, ``height``
+        and ``expand``.
+
+    Raises:
+        ValueError: a path in ``expand`` that is no scope of the graph.
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(2.0, "x")
+        >>> y = x * x
+        >>> y.backward()
+        >>> data = graph_data(y)
+        >>> data["values"][1]["op"], data["values"][1]["parents"], data["values"][1]["chain"]
+        ('*', [0, 0], ['∂=2 · g=1 → 2', '∂=2 · g=1 → 2'])
+    """
+    order = topological_order(root)
+    tree = ScopeTree(order)
+    position = {info: n for n, info in enumerate(tree.scopes)}
+    group = tree.input_group
+    listed = ([group] if group is not None else []) + tree.scopes
+    number = {info: n for n, info in enumerate(listed)}
+    scopes = [
+        {
+            "name": info.name,
+            "path": info.path,
+            "parent": -1 if info.parent is None else number[info.parent],
+            "level": info.level,
+            "lines": box_lines(info, order, lambda i: order[i].grad),
+            "size": len(info.members),
+            "order": position.get(info, -1),  # -1: the inputs' group, drawn first
+        }
+        for info in listed
+    ]
+    values = []
+    for i, node in enumerate(order):
+        chain = tree.chain(i)
+        partials = _partials(node) if node.parents else ()
+        values.append(
+            {
+                "label": node.label,
+                "kind": node_kind(node, root),
+                "op": op_text(node),
+                "opName": node.op.name if node.op is not None else "",
+                "data": format_number(node.data),
+                "grad": format_number(node.grad),
+                "dataFull": repr(node.data),
+                "gradFull": repr(node.grad),
+                "scope": number[chain[-1]] if chain else -1,
+                "parents": [tree.index[parent] for parent in node.parents],
+                "chain": [
+                    chain_text(partials[slot], node.grad) if partials else "∂ undefined"
+                    for slot in range(len(node.parents))
+                ],
+            }
+        )
+    paths = {info.path for info in listed}
+    wanted = [expand] if isinstance(expand, str) else list(expand)
+    unknown = [path for path in wanted if path not in paths]
+    if unknown:
+        known = ", ".join(sorted(paths)[:6]) + (", ..." if len(paths) > 6 else "")
+        raise ValueError(
+            f"explore: expand names no scope of this graph: {unknown!r} (scopes: {known})"
+        )
+    budget_depth = tree.default_depth()
+    return {
+        "expand": wanted,
+        "values": values,
+        "scopes": scopes,
+        "depth": min(budget_depth if depth is None else depth, tree.height),
+        "height": tree.height,
+    }
+
+
+class Explorer:
+    """The explorer page of one graph: shows itself in Jupyter, saves as one HTML file.
+
+    Attributes:
+        data: what the page shows (see :func:`graph_data`).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from autograd import Value
+        >>> x = Value(2.0, "x")
+        >>> y = (x * 3).tanh()
+        >>> y.backward()
+        >>> page = explore(y)
+        >>> path = page.save_html(pathlib.Path(tempfile.mkdtemp()) / "y.html")
+        >>> text = path.read_text(encoding="utf-8")
+        >>> text.count("<script"), "https://" in text
+        (2, False)
+    """
+
+    def __init__(self, root: Value, depth: int | None = None, expand: Iterable[str] = ()) -> None:
+        self.data = graph_data(root, depth, expand)
+        self._root = root
+        self._depth = depth
+
+    def html(self, fallback: str = "", suffix: str = "") -> str:
+        """The explorer as one HTML fragment (styles, script and data inline).
+
+        Args:
+            fallback: HTML shown where scripts do not run (an untrusted notebook); the
+                script hides it.
+            suffix: added to the element's id, so one notebook can show a graph twice.
+        """
+        # Each value as a row under one list of field names: a third smaller than objects.
+        fields = list(self.data["values"][0]) if self.data["values"] else []
+        packed = {
+            **self.data,
+            "fields": fields,
+            "values": [[value[name] for name in fields] for value in self.data["values"]],
+        }
+        payload = json.dumps(packed, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+        ident = f"chainrule-{digest}{suffix}"
+        # "</" inside a script would end it early; JSON allows "<\/".
+        payload = payload.replace("</", "<\\/")
+        return (
+            f'<div class="chainrule-explorer" id="{ident}">'
+            f"<style>{_asset('explore.css')}</style>"
+            f'<div class="cr-fallback">{fallback}</div>'
+            f'<script type="application/json" class="cr-data">{payload}</script>'
+            f"<script>{_asset('explore.js')}\nchainruleExplorer({json.dumps(ident)});</script>"
+            "</div>"
+        )
+
+    def page(self) -> str:
+        """The explorer as a whole HTML document."""
+        return (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>chainrule explorer</title></head>"
+            f"<body>{self.html()}</body></html>\n"
+        )
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path``, atomically (no half-written file on failure).
+
+        Returns:
+            The path written.
+        """
+        return write_atomic(path, self.page().encode("utf-8"))
+
+    def _fallback(self) -> str:
+        """A picture of the starting view, for displays that do not run the script."""
+        source = draw(self._root, depth=self._depth).source
+        try:
+            png = render(source, "png")
+        except RenderError:
+            return "<p>(the explorer needs JavaScript; save it with .save_html(path))</p>"
+        encoded = base64.b64encode(png).decode("ascii")
+        return (
+            f'<img alt="{html.escape("the graph at the starting depth")}" '
+            f'src="data:image/png;base64,{encoded}" style="max-width:100%">'
+        )
+
+    def __repr__(self) -> str:
+        data = self.data
+        return (
+            f"Explorer({len(data['values']):,} values, {len(data['scopes']):,} scopes, "
+            f"starting at depth {data['depth']} of {data['height']})"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html(self._fallback(), suffix=f"-{next(_DISPLAYS)}")
+
+
+def explore(root: Value, *, depth: int | None = None, expand: Iterable[str] = ()) -> Explorer:
+    """An interactive explorer of the graph that produced ``root``.
+
+    Args:
+        root: the output Value (run ``backward()`` first to see gradients).
+        depth: the scope levels open at the start; None picks the default of
+            :func:`viz.draw` (the deepest that draws at most 100 boxes).
+        expand: scope paths to open too at the start, with the scopes around them
+            (``["Layer 1/Neuron 3"]``: the path as drawn, names joined with "/").
+
+    Returns:
+        An :class:`Explorer`: it displays itself in Jupyter, and ``.save_html(path)``
+        writes one self-contained page that works from disk, offline.
+
+    Raises:
+        TypeError: ``root`` is not a Value.
+        ValueError: a depth that is not None or an int >= 0, or an unknown scope path.
+
+    Example:
+        >>> from autograd import Value
+        >>> x, w = Value(2.0, "x"), Value(-3.0, "w", parameter=True)
+        >>> y = x * w
+        >>> y.backward()
+        >>> [v["grad"] for v in explore(y).data["values"]]
+        ['-3', '2', '1']
+    """
+    root = _check_root(root, "explore")
+    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
+        raise ValueError(f"explore: depth must be None or an int >= 0, got {depth!r}")
+    return Explorer(root, depth, expand)
