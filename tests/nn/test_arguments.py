@@ -175,6 +175,10 @@ CASES: list[tuple[str, str, type[Exception], Any]] = [
     ("Adam", "betas", T, lambda c: optim.Adam(c.model.parameters(), betas="ab")),
     ("Adam", "beta1", V, lambda c: optim.Adam(c.model.parameters(), betas=(1.0, 0.9))),
     ("Adam", "eps", V, lambda c: optim.Adam(c.model.parameters(), eps=0)),
+    ("AdamW", "lr", V, lambda c: optim.AdamW(c.model.parameters(), lr=-1.0)),
+    ("AdamW", "betas", T, lambda c: optim.AdamW(c.model.parameters(), betas=(0.9,))),
+    ("AdamW", "eps", V, lambda c: optim.AdamW(c.model.parameters(), eps=0)),
+    ("AdamW", "weight_decay", V, lambda c: optim.AdamW(c.model.parameters(), weight_decay=NAN)),
     ("RMSprop", "alpha", V, lambda c: optim.RMSprop(c.model.parameters(), alpha=1.0)),
     ("RMSprop", "momentum", T, lambda c: optim.RMSprop(c.model.parameters(), momentum=None)),
     ("SGD.load_state_dict", "mapping", T, lambda c: c.optimizer.load_state_dict([1])),
@@ -352,7 +356,7 @@ def test_the_table_covers_every_public_function():
     # A new public function of nn must get its bad values here too.
     named = {function.split(".")[0] for function, *_ in CASES}
     public = {
-        "fit", "predict", "evaluate", "SGD", "Adam", "RMSprop", "LinearDecay", "StepDecay",
+        "fit", "predict", "evaluate", "SGD", "Adam", "AdamW", "RMSprop", "LinearDecay", "StepDecay",
         "ExponentialDecay", "make_moons", "make_circles", "make_blobs", "make_spiral",
         "make_xor", "make_digits", "logic_gate_table", "Neuron", "Layer", "MLP", "mse",
         "hinge", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
@@ -371,5 +375,6 @@ def test_the_table_covers_every_public_function():
         "umbrella", "Value", "Any", "Sequence", "Iterable", "Mapping", "ClassVar", "ABC",
         "abstractmethod", "count", "fraction", "non_negative", "positive", "real", "dot",
         "log_softmax", "total", "annotations", "npt", "np", "Dataset", "checks", "load_digits",
+        "attrgetter",
     }  # fmt: skip
     assert not untested, untested
