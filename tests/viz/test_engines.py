@@ -225,7 +225,7 @@ import resource, sys
 limit = 4 * 1024**3  # ulimit -v 4194304
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 import viz
-from autograd.cli import seed_example
+from chainrule.examples import seed_example
 source = viz.to_dot(seed_example())
 svg = viz.render(source, "svg")
 png = viz.render(source, "png")

@@ -28,7 +28,7 @@ from tests.browser import missing
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CELLS = {
-    "value": "import viz\nfrom autograd.cli import seed_example\n\nz = seed_example()\nz",
+    "value": "import viz\nfrom chainrule.examples import seed_example\n\nz = seed_example()\nz",
     "graph": "viz.draw(z, show_partials=True)",
     "stepper": "viz.backward_steps(z)",
     "explorer": "viz.explore(z)",
