@@ -12,7 +12,7 @@ from typing import Any, overload
 
 from autograd.custom import CustomOp
 from autograd.ops import OPS, Op
-from autograd.value import Value, _as_number, _unary
+from autograd.value import Value, _as_number, _unary, apply
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -213,6 +213,16 @@ class _ValueSpace:
     def sign(self, x: Value | float) -> float:
         data = self._data(x)
         return 1.0 if data > 0.0 else -1.0 if data < 0.0 else 0.0 if data == 0.0 else data
+
+    def maximum(self, x: Value | float, y: Value | float) -> Value | float:
+        if isinstance(x, Value) or isinstance(y, Value):
+            return apply(OPS["max"], x, y)
+        return OPS["max"].fwd(float(x), float(y))
+
+    def compare(self, x: Value | float, y: Value | float) -> float:
+        # A number, like sign: the partials of max are piecewise constant.
+        a, b = self._data(x), self._data(y)
+        return 1.0 if a > b else -1.0 if a < b else 0.0 if a == b else math.nan
 
     def select(self, x: Value | float, positive: Any, otherwise: Any) -> Any:
         data = self._data(x)

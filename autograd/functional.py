@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from autograd.ops import DOT, SUM
-from autograd.value import Value, _as_number, apply
+from autograd.value import Value, _as_number, apply, scope
 
 
 def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
@@ -63,11 +63,30 @@ def dot(weights: Sequence[Value | float], inputs: Sequence[Value | float]) -> Va
     return apply(DOT, *[v for pair in zip(w, x, strict=True) for v in pair])
 
 
-def _shifted(name: str, values: Iterable[Value | float]) -> tuple[list[Value], Value, float]:
+def _maximum(name: str, items: list[Value]) -> Value:
+    """The largest of ``items``: a balanced tree of ``max`` nodes, in a scope of its own.
+
+    A tree is log2(n) levels deep, not n - 1; the scope ``name/shift`` lets a drawing
+    fold it into one box (a model's default drawing stays as wide as before the shift
+    had nodes), and the explorer open it.
+    """
+    with scope(name), scope("shift"):
+        level = items
+        while len(level) > 1:
+            pairs = [a.maximum(b) for a, b in zip(level[::2], level[1::2], strict=False)]
+            level = pairs + level[len(pairs) * 2 :]
+    return level[0]
+
+
+def _shifted(
+    name: str, values: Iterable[Value | float]
+) -> tuple[list[Value], Value, Value | float]:
     """``(v - shift for v)``, ``log(sum(exp(v - shift)))`` and ``shift = max(v)``.
 
-    The largest input is subtracted as a plain number: no exp sees a positive argument, and
-    the results' gradients do not depend on the shift, so it needs no node.
+    The largest input is subtracted so that no exp sees a positive argument. The shift is
+    a tree of ``max`` nodes, not a number read at build time: a compiled replay computes
+    it per call (per sample), so data far from the traced point cannot overflow. The
+    results' gradients through the shift cancel (up to rounding).
     """
     items = _values(name, values)
     if all(v.data == -math.inf for v in items):
@@ -75,9 +94,11 @@ def _shifted(name: str, values: Iterable[Value | float]) -> tuple[list[Value], V
         # answer), here the mean of the inputs, whose gradient, 1/n each, is the limit
         # for equal inputs; log_softmax and softmax are then -inf - -inf: NaN (PyTorch's).
         return items, total(items) / len(items), 0.0
-    shift = max(v.data for v in items)
-    if not math.isfinite(shift):  # +inf (logsumexp is +inf) or NaN (NaN): no shift
-        shift = 0.0
+    if any(not math.isfinite(v.data) and v.data != -math.inf for v in items):
+        # +inf (logsumexp is +inf, where inf - inf would be NaN) or NaN (NaN): no shift.
+        shift: Value | float = 0.0
+    else:
+        shift = _maximum(name, items)
     shifted = [v - shift for v in items]
     return shifted, total([s.exp() for s in shifted]).log(), shift
 

@@ -10,6 +10,8 @@ partial derivative per input, its domain and its kinks. Formulas are written aga
 - gives hypothesis strategies the domain to draw inputs from.
 
 A math space provides ``exp expm1 log sqrt tanh sigmoid softplus abs sign``,
+``maximum(x, y)`` (NaN if either is NaN), ``compare(x, y)`` (1.0 where x > y, -1.0 where
+x < y, 0.0 where x == y, infinities included, NaN if either is NaN),
 ``select(x, positive, otherwise)``: ``positive`` where x > 0, ``otherwise`` where x <= 0,
 and NaN where x is NaN; and ``positive(alpha, value)``: ``value``, or a domain error where
 alpha <= 0. A branch may be a thunk (a function of no arguments), which spaces that can skip
@@ -18,6 +20,8 @@ inputs directly.
 
 Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
 x = 0, so relu'(0) = 0, abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope.
+At a tie x = y, max splits the gradient evenly (1/2 each), as ``torch.maximum`` does: the
+mean of the one-sided derivatives, which is also what central differences measure there.
 
 NaN propagates as in PyTorch: because ``select`` and ``sign`` give NaN for a NaN input in
 every space (floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan),
@@ -80,6 +84,8 @@ class Op:
         kinks: per input, points inside the domain where a derivative jumps
             (a one-sided convention applies there) or that tests should stay away from.
         domain_text: the condition named in the error for an input outside the domain.
+        kink_where_equal: the derivatives jump where the two inputs are equal (max at
+            x = y), a kink that ``kinks`` (fixed points per input) cannot express.
         notation: "infix" (x + y), "prefix" (-x) or "call" (tanh(x)), for printing.
         variadic: the op takes any positive number of *groups* of operands, one group
             being ``inputs`` (``dot`` takes w0, x0, w1, x1, ...), and its output is the
@@ -99,6 +105,7 @@ class Op:
         "fwd",
         "inputs",
         "kernel_source",
+        "kink_where_equal",
         "kinks",
         "local_partials",
         "name",
@@ -122,6 +129,7 @@ class Op:
         domain_text: str = "",
         notation: str = "call",
         variadic: bool = False,
+        kink_where_equal: bool = False,
     ) -> None:
         if len(partials) != len(inputs):
             raise ValueError(f"op {name!r}: one partial per input is required")
@@ -135,6 +143,7 @@ class Op:
         self.domain_text = domain_text
         self.notation = notation
         self.variadic = variadic
+        self.kink_where_equal = kink_where_equal
         self.constants: Mapping[int, float] = MappingProxyType({})
         self.base = self
         self._folds: tuple[dict[float, Op], ...] = tuple({} for _ in inputs)
@@ -399,6 +408,15 @@ SELU = Op(
     (lambda m, x, out: m.select(x, SELU_LAMBDA, out + SELU_LAMBDA * SELU_ALPHA),),
     kinks=((0.0,),),
 )
+MAX = Op(
+    # compare, not select(x - y, ...): x - y is NaN at equal infinities (max(-inf, -inf)),
+    # a tie that softmax meets with two -inf inputs. (1 +- compare) / 2 is 1, 0, or 1/2 at
+    # a tie (torch.maximum's even split), and NaN if either input is NaN.
+    "max", "max", ("x", "y"), lambda m, x, y: m.maximum(x, y),
+    (lambda m, x, y, out: (1.0 + m.compare(x, y)) * 0.5,
+     lambda m, x, y, out: (1.0 - m.compare(x, y)) * 0.5),
+    kink_where_equal=True,
+)
 
 # Variadic: one node for a whole sum. A neuron's weighted sum is one `dot` node (and a
 # loss averaged over a batch one `sum` node) instead of a chain of 2n binary nodes.
@@ -408,7 +426,7 @@ DOT = Op("dot", "dot", ("w", "x"), lambda m, w, x: w * x,
 
 TABLE: tuple[Op, ...] = (
     ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT,
-    TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU, SUM, DOT,
+    TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU, MAX, SUM, DOT,
 )
 """Every primitive, in a fixed order (tests, strategies and docs iterate over it)."""
 # fmt: on

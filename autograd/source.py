@@ -138,6 +138,14 @@ class SourceSpace:
         condition = source(x)
         return Expr(f"({yes} if {condition} > 0.0 else {no} if {condition} <= 0.0 else nan)")
 
+    def maximum(self, x: Expr | Number, y: Expr | Number) -> Expr:
+        """The larger of x and y; NaN if either is NaN."""
+        return Expr(f"_maximum({source(x)}, {source(y)})")
+
+    def compare(self, x: Expr | Number, y: Expr | Number) -> Expr:
+        """1.0 where x > y, -1.0 where x < y, 0.0 where x == y, NaN if either is NaN."""
+        return Expr(f"_compare({source(x)}, {source(y)})")
+
     def positive(self, alpha: Expr, value: Expr | Number) -> Expr:
         """``value``, and a domain error (``ValueError``) where alpha <= 0.
 
@@ -201,6 +209,16 @@ def _sign(x: float) -> float:
     return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x
 
 
+def _maximum(x: float, y: float) -> float:
+    # Python's max(1.0, nan) is 1.0 (the comparison is False): NaN must win, either side.
+    return x if x > y else y if x <= y else math.nan
+
+
+def _compare(x: float, y: float) -> float:
+    # Comparisons, not sign(x - y): inf - inf is NaN, yet inf == inf is a tie.
+    return 1.0 if x > y else -1.0 if x < y else 0.0 if x == y else math.nan
+
+
 def _positive(alpha: float, value: float) -> float:
     if alpha <= 0.0:  # not for nan: a NaN alpha reaches the result only through value
         raise ValueError("alpha must be > 0")
@@ -234,6 +252,8 @@ FLOAT_GLOBALS: dict[str, Any] = {
     "_softplus": _softplus,
     "_sign": _sign,
     "_pow": _pow,
+    "_maximum": _maximum,
+    "_compare": _compare,
     "_positive": _positive,
 }
 
@@ -256,6 +276,11 @@ def numpy_globals() -> dict[str, Any]:
         # kernels raise the domain error for it.
         return np.where(alpha <= 0.0, math.nan, value)
 
+    def compare(x: Any, y: Any) -> Any:
+        # Comparisons, not sign(x - y): inf - inf is NaN, yet inf == inf is a tie.
+        equal = np.where(x == y, 0.0, math.nan)
+        return np.where(x > y, 1.0, np.where(x < y, -1.0, equal))
+
     return {
         "__builtins__": {"abs": abs},
         "inf": math.inf,
@@ -270,6 +295,8 @@ def numpy_globals() -> dict[str, Any]:
         "_sign": np.sign,
         "_pow": np.power,
         "_select": select,
+        "_maximum": np.maximum,  # NaN if either is NaN
+        "_compare": compare,
         "_positive": positive,
     }
 

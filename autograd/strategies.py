@@ -84,6 +84,8 @@ def op_inputs(
         return floats.filter(lambda x: _admissible(x, interval, kinks, margin))
 
     def well_conditioned(inputs: tuple[float, ...]) -> bool:
+        if op.kink_where_equal and abs(inputs[0] - inputs[1]) < margin:
+            return False
         try:
             out = op.fwd(*inputs)
             partials = op.local_partials(*inputs, out)
@@ -190,6 +192,12 @@ def expressions(  # noqa: PLR0913 - keyword-only options, each with a default
         for arg, operand, interval, kinks in zip(args, operands, op.domain, op.kinks, strict=True):
             scale = sensitivity[operand] if isinstance(operand, int) else 1.0
             if not _admissible(arg, interval, kinks, margin * max(1.0, scale)):
+                return None
+        if op.kink_where_equal:
+            scales = [sensitivity[o] if isinstance(o, int) else 0.0 for o in operands]
+            # max(t, t) is always at its kink: the same node twice is never admissible.
+            same = operands[0] == operands[1] and isinstance(operands[1], int)
+            if same or abs(args[0] - args[1]) < margin * max(1.0, sum(scales)):
                 return None
         try:
             out = op.fwd(*args)

@@ -684,6 +684,10 @@ class Value:
         """Self if self > 0 else alpha * (e ** self - 1); a ``Value`` alpha is learnable."""
         return apply(ops.ELU, self, alpha)
 
+    def maximum(self, other: Value | float) -> Value:
+        """The larger of self and other; at a tie each receives half the gradient."""
+        return apply(ops.MAX, self, other)
+
     selu = _unary_method(
         ops.SELU, "SELU with lambda = 1.0507009873554805 and alpha = 1.6732632423543772."
     )

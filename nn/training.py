@@ -46,6 +46,7 @@ TASKS: dict[str, _Task] = {
 OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
     "sgd": optim.SGD,
     "adam": optim.Adam,
+    "adamw": optim.AdamW,
     "rmsprop": optim.RMSprop,
 }
 
@@ -423,12 +424,13 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
             positive class); class indices for ``cross_entropy``; numbers for ``mse``.
         loss: a name from :data:`TASKS` or a function ``(predictions, targets) -> Value``
             (then targets are passed as given and no accuracy is measured).
-        optimizer: "sgd", "adam", "rmsprop" or an ``nn.optim`` optimizer instance.
+        optimizer: "sgd", "adam", "adamw", "rmsprop" or an ``nn.optim`` optimizer instance.
         lr: learning rate for a named optimizer (default: SGD 0.1, else its own default).
         epochs: the most epochs to run (an epoch is one pass over the training data).
         batch_size: samples per step; None trains on the whole set at once (full batch).
         l2: L2 regularisation strength, added to the loss as ``l2 * Σ p²``.
-        weight_decay: L2 through a named optimizer's ``weight_decay`` instead.
+        weight_decay: L2 through a named optimizer's ``weight_decay`` instead (for
+            "adamw", its decoupled decay; 0.0 by default here, as for every name).
         lr_decay: "linear" decays the rate linearly to 0.1 of its start over all steps
             (micrograd's demo schedule); None keeps it constant.
         validation_split: the fraction of samples, taken from the end of ``X``, held out

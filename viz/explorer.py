@@ -16,7 +16,6 @@ needs no server, kernel or network: scripts, styles and data are inside the one 
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import itertools
@@ -29,7 +28,7 @@ from typing import Any
 
 from autograd import Value, local_partials, topological_order
 from viz.dot import _check_root, box_lines, chain_text, draw, format_number, node_kind, op_text
-from viz.engines import RenderError, render
+from viz.engines import RenderError, png_display, render_svg
 from viz.output import write_atomic
 from viz.scopes import ScopeTree
 
@@ -206,13 +205,15 @@ class Explorer:
         """A picture of the starting view, for displays that do not run the script."""
         source = draw(self._root, depth=self._depth).source
         try:
-            png = render(source, "png")
-        except RenderError:
+            # The PNG has two pixels per point (sharp on dense screens); the width shows it
+            # at the drawing's own size, as a Value's PNG in a notebook, never twice as big.
+            encoded, metadata = png_display(render_svg(source))
+        except (RenderError, ImportError, ValueError):
             return "<p>(the explorer needs JavaScript; save it with .save_html(path))</p>"
-        encoded = base64.b64encode(png).decode("ascii")
+        width = f' width="{metadata["width"]}"' if "width" in metadata else ""
         return (
             f'<img alt="{html.escape("the graph at the starting depth")}" '
-            f'src="data:image/png;base64,{encoded}" style="max-width:100%">'
+            f'src="data:image/png;base64,{encoded}"{width} style="max-width:100%">'
         )
 
     def __repr__(self) -> str:

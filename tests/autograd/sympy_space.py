@@ -17,6 +17,13 @@ class SympySpace:
     abs = staticmethod(sympy.Abs)
     sign = staticmethod(sympy.sign)
 
+    # d/dx Max(x, y) is Heaviside(x - y), 1/2 at a tie: the engine's convention.
+    maximum = staticmethod(sympy.Max)
+
+    @staticmethod
+    def compare(x, y):
+        return sympy.sign(x - y)
+
     @staticmethod
     def expm1(x):
         return sympy.exp(x) - 1

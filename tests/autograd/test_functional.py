@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
-from autograd import Value, grad, gradcheck, log_softmax, logsumexp, softmax
+from autograd import (
+    Value,
+    compile,
+    grad,
+    gradcheck,
+    log_softmax,
+    logsumexp,
+    softmax,
+    topological_order,
+)
+from nn import MLP, losses
 
 TOL = {"rel": 1e-12, "abs": 1e-12}
 CASES = [
@@ -248,3 +259,99 @@ def test_infinite_inputs(values, lse, lse_grad, probabilities):
     log_probabilities = [p.data for p in log_softmax(values)]
     for lp, e in zip(log_probabilities, probabilities, strict=True):
         assert same(lp, math.log(e) if e > 0 else (-INF if e == 0 else NAN))
+
+
+# --- compiled replays far from the traced point ------------------------------------------
+# The shift is computed in the graph (a tree of max nodes), so a program traced at one
+# point is right at any other, without verify=True (a number frozen at trace time gave
+# log_softmax([1000, 999])[0] = -inf when traced at (0, 0)).
+
+
+def _cross_entropy_to_class_1(*xs):
+    return losses.cross_entropy(list(xs), 1)
+
+
+FUNCTIONS = {
+    "log_softmax": lambda *xs: log_softmax(xs),
+    "softmax": lambda *xs: softmax(xs),
+    "logsumexp": lambda *xs: logsumexp(xs),
+    "cross_entropy": _cross_entropy_to_class_1,
+}
+FAR = [
+    (1000.0, 999.0, 990.0),
+    (-1000.0, -1001.0, -999.0),
+    (1e5, 0.0, -1e5),
+    (3.0, 800.0, 800.0),
+    (-745.0, 0.0, 709.0),
+]
+
+
+def _exact(name, xs):
+    """The closed forms in plain floats (the independent oracle)."""
+    lse = ref_logsumexp(xs)
+    log_probabilities = [x - lse for x in xs]
+    return {
+        "log_softmax": log_probabilities,
+        "softmax": [math.exp(p) for p in log_probabilities],
+        "logsumexp": [lse],
+        "cross_entropy": [-log_probabilities[1]],
+    }[name]
+
+
+def _as_list(result):
+    return list(result) if isinstance(result, list | tuple) else [result]
+
+
+@pytest.mark.parametrize("fuse", [True, False], ids=["fused", "unfused"])
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_a_compiled_function_is_right_far_from_its_trace(name, fuse):
+    f = compile(FUNCTIONS[name], 3, fuse=fuse)
+    f.trace(0.0, 0.1, -0.2)
+    columns = [np.array(column) for column in zip(*FAR, strict=True)]
+    batch = _as_list(f(*columns))
+    batch_gradients = f.grad(*columns, wrt_inputs=True).inputs
+    for sample, point in enumerate(FAR):
+        expected = _exact(name, point)
+        assert _as_list(f(*point)) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+        assert [float(b[sample]) for b in batch] == pytest.approx(expected, rel=1e-12)
+        leaves = [Value(x) for x in point]
+        eager = _as_list(FUNCTIONS[name](*leaves))[0]
+        want = grad(eager, leaves)
+        floats = f.grad(*point, wrt_inputs=True)
+        assert floats.inputs == pytest.approx(want, rel=1e-9, abs=1e-15)
+        assert [float(g[sample]) for g in batch_gradients] == pytest.approx(
+            want, rel=1e-9, abs=1e-15
+        )
+
+
+def test_the_shift_is_a_tree_of_max_nodes_in_its_own_scope():
+    xs = [Value(1.0), Value(3.0), Value(2.0)]
+    out = logsumexp(xs)
+    maxima = [n for n in topological_order(out) if n.op is not None and n.op.name == "max"]
+    assert len(maxima) == 2
+    assert not any(n.op.constants for n in topological_order(out) if n.op is not None)
+    assert {n.scope.path for n in maxima} == {("logsumexp", "shift")}
+    # Eight inputs: a balanced tree, three levels deep (a chain would be seven).
+    leaves = [Value(float(i % 5)) for i in range(8)]
+    top = log_softmax(leaves)[0]
+    depth = {id(leaf): 0 for leaf in leaves}
+    for node in topological_order(top):
+        if node.op is not None and node.op.name == "max":
+            depth[id(node)] = 1 + max(depth[id(p)] for p in node.parents)
+    assert max(depth.values()) == 3
+
+
+def test_a_model_trained_compiled_sees_far_away_logits():
+    model = MLP(2, [3], activation="tanh", output_activation="linear", seed=3)
+    for p in model.parameters():
+        p.data *= 400.0  # logits of several hundred: a shift frozen at 0 overflows
+
+    def loss(a, b):
+        return losses.cross_entropy(model([a, b]), 2)
+
+    f = compile(loss, parameters=model.parameters())
+    f.trace(5.0, -5.0)
+    for point in [(-5.0, 5.0), (-2.0, 0.5), (3.0, 3.0)]:
+        eager = loss(*point)
+        assert math.isfinite(eager.data)
+        assert f(*point) == pytest.approx(eager.data, rel=1e-12)

@@ -71,7 +71,7 @@ def expected_at_nan(op: Op, point: tuple[float, ...], slot: int) -> list[float]:
     """Forward value and each partial, from sympy with the NaN input substituted.
 
     sympy's own nan follows IEEE arithmetic (0 * nan is nan; nan ** 0 is 1); a comparison
-    with it (a Piecewise condition: select's x > 0) is an error for sympy, and NaN for us.
+    with it (a Piecewise condition: select's x > 0; Max) is an error for sympy, and NaN for us.
     """
     symbols, forward, partials = symbolic(op)
     at = {s: (sympy.nan if i == slot else sympy.Float(x))
@@ -80,8 +80,8 @@ def expected_at_nan(op: Op, point: tuple[float, ...], slot: int) -> list[float]:
     for expression in (forward, *partials):
         try:
             value = expression.xreplace(at)
-        except TypeError:  # "Invalid NaN comparison": the branch depends on the NaN
-            expected.append(NAN)
+        except (TypeError, ValueError):  # "Invalid NaN comparison", Max's "not comparable":
+            expected.append(NAN)  # the branch depends on the NaN
             continue
         expected.append(NAN if value is sympy.nan else float(value))
     if op.name == "pow" and point[1] == 0.0:

@@ -32,7 +32,7 @@ def test_value_variables_are_used_as_they_are():
 
 def test_every_function_of_the_table_is_callable():
     assert set(FUNCTIONS) == {
-        "abs", "dot", "elu", "exp", "leaky_relu", "log", "relu", "selu", "sigmoid",
+        "abs", "dot", "elu", "exp", "leaky_relu", "log", "max", "relu", "selu", "sigmoid",
         "softplus", "sqrt", "sum", "tanh",
     }  # fmt: skip
     p = parse("leaky_relu(x) + elu(x, 2) + dot(x, x, x, 1) + sum(x, 2)", x=-1.0)

@@ -197,6 +197,7 @@ def test_the_function_list_is_the_op_table():
         "exp",
         "leaky_relu",
         "log",
+        "max",
         "relu",
         "selu",
         "sigmoid",

@@ -234,3 +234,18 @@ def test_an_optimizer_over_part_of_the_model_is_accepted():
     fit(model, X, y, optimizer=optim.SGD(model.layers[1].parameters(), lr=0.1), epochs=3,
         progress=False)  # fmt: skip
     assert [p.data for p in frozen] == before
+
+
+def test_adamw_by_name_takes_the_same_steps_as_the_optimizer():
+    X, y = datasets.make_blobs(30, centers=3, cluster_std=0.5, seed=2)
+    named, by_hand = MLP(2, [4, 3], seed=1), MLP(2, [4, 3], seed=1)
+    options = {"loss": "cross_entropy", "epochs": 5, "progress": False}
+    fit(named, X, y, optimizer="adamw", lr=0.02, weight_decay=0.3, **options)
+    opt = optim.AdamW(by_hand.parameters(), lr=0.02, weight_decay=0.3)
+    fit(by_hand, X, y, optimizer=opt, **options)
+    got = [p.data for p in named.parameters()]
+    assert got == pytest.approx([p.data for p in by_hand.parameters()], rel=1e-12)
+    # The decoupled decay acted: without it (Adam, no decay) the weights differ.
+    plain = MLP(2, [4, 3], seed=1)
+    fit(plain, X, y, optimizer="adam", lr=0.02, **options)
+    assert got != pytest.approx([p.data for p in plain.parameters()], rel=1e-6)

@@ -1,5 +1,6 @@
 """The explorer: its data (the drawing's numbers), its file, and the page in headless Chromium."""
 
+import base64
 import fnmatch
 import os
 import re
@@ -117,12 +118,25 @@ def test_no_asset_can_end_its_script_early():
     assert page.lower().count("</script") == 2
 
 
-def test_notebook_display_carries_a_picture_for_untrusted_output():
-    html = explore(moons_loss())._repr_html_()
+@pytest.mark.parametrize("system_dot", [True, False], ids=["system-dot", "no-system-dot"])
+def test_notebook_display_carries_a_picture_for_untrusted_output(system_dot, request):
+    if not system_dot:
+        request.getfixturevalue("hide_dot")
+    loss = moons_loss()
+    html = explore(loss)._repr_html_()
     fallback = re.search(r'<div class="cr-fallback">(.*?)</div>', html).group(1)
     assert fallback.startswith(
         '<img alt="the graph at the starting depth" src="data:image/png;base64,'
     )
+    # Shown at the drawing's own size (a point is 4/3 CSS pixels), with up to two PNG pixels
+    # per CSS pixel (fewer for a PNG at resvg's size cap): without a width it showed at
+    # twice its size where resvg made the PNG.
+    found = re.search(r'base64,([A-Za-z0-9+/=]+)" width="(\d+)"', fallback)
+    assert found, fallback[-200:]
+    png, width = base64.b64decode(found.group(1)), int(found.group(2))
+    points = re.search(r'<svg width="([\d.]+)pt"', viz.to_svg(loss)).group(1)
+    assert width == round(float(points) * 96 / 72)
+    assert width <= int.from_bytes(png[16:20], "big") <= 2 * width + 2  # the IHDR width
 
 
 def test_it_works_without_a_system_graphviz(hide_dot, tmp_path):
@@ -176,7 +190,7 @@ def opened(page, tmp_path, digits):
     return page
 
 
-DEFAULT_OPEN = {"Layer 0", "Layer 1"}
+DEFAULT_OPEN = {"Layer 0", "Layer 1", "log_softmax"}  # its max tree, "shift", stays folded
 
 
 @pytest.mark.browser
@@ -184,7 +198,7 @@ def test_the_page_opens_at_the_default_depth_without_errors_or_requests(opened, 
     assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN)
     assert opened.locator(".cr-fallback").is_hidden()
     assert "67 values shown" not in opened.inner_text(".cr-status")
-    assert opened.inner_text(".cr-status").startswith("43 boxes, 24 values shown of 2614")
+    assert opened.inner_text(".cr-status").startswith("44 boxes, 24 values shown of 2623")
     page_log.assert_clean()
 
 

@@ -64,7 +64,8 @@ def test_inputs_are_grouped_and_layers_drawn_in_creation_order():
     assert labels[0] == "Inputs (64 values)"
     assert [label.split(" (")[0] for label in labels[1:33]] == [f"Neuron {j}" for j in range(32)]
     assert labels[1].startswith("Neuron 0 (68 values, 65 params)")  # 64 w, b, dot, +, relu
-    assert len(labels) == 1 + 32 + 10
+    assert len(labels) == 1 + 32 + 10 + 1  # the loss's max tree: one box "shift (9 values)"
+    assert labels[-1].startswith("shift (9 values)")
     # The 64 inputs reach each first-layer neuron as one edge counted 64 times.
     assert (
         len(re.findall(r'n\d+_box -> n\d+_box \[headlabel="\N{MULTIPLICATION SIGN}64"\]', text))
