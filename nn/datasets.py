@@ -125,6 +125,54 @@ def _flag(function: str, name: str, value: object) -> bool:
     return bool(value)
 
 
+def _counts(function: str, n_samples: object, expected: str) -> list[int] | None:
+    """``n_samples`` as counts per class (a tuple, list or 1-D array), checked; None for an int.
+
+    Each count must be an int >= 0 and their sum >= 1, as an int ``n_samples`` must be.
+    """
+    if isinstance(n_samples, bool | str | bytes) or not isinstance(
+        n_samples, Sequence | np.ndarray
+    ):
+        return None  # an int, or a bad type that count() names
+    if isinstance(n_samples, np.ndarray) and n_samples.ndim != 1:
+        raise ValueError(
+            f"{function}(n_samples): expected an int or {expected}, "
+            f"got an array of shape {n_samples.shape}"
+        )
+    values = list(n_samples)
+    if not values:
+        raise ValueError(f"{function}(n_samples): expected an int or {expected}, got no counts")
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(
+                f"{function}(n_samples): expected {expected} of ints, "
+                f"got {type(value).__name__}: {value!r:.60}"
+            )
+        if value < 0:
+            raise ValueError(
+                f"{function}(n_samples): expected counts >= 0, got {value} in {n_samples!r:.60}"
+            )
+    if sum(values) < 1:
+        raise ValueError(
+            f"{function}(n_samples): expected counts adding up to >= 1, got {n_samples!r:.60}"
+        )
+    return [int(value) for value in values]
+
+
+def _two_sizes(function: str, n_samples: object) -> list[int]:
+    """The sizes of the outer and inner class: ``n_samples`` halved (outer ``n // 2``) or a pair."""
+    pair = _counts(function, n_samples, "a pair (outer, inner)")
+    if pair is None:
+        total = count(function, "n_samples", n_samples)
+        return [total // 2, total - total // 2]
+    if len(pair) != 2:
+        raise ValueError(
+            f"{function}(n_samples): expected an int or a pair (outer, inner), "
+            f"got {len(pair)} counts: {n_samples!r:.60}"
+        )
+    return pair
+
+
 # --- shared steps ------------------------------------------------------------------------
 def _split(n_samples: int, n_groups: int) -> list[int]:
     """Group sizes as equal as possible, the first groups taking the remainder."""
@@ -157,7 +205,7 @@ def _labels(sizes: Sequence[int]) -> npt.NDArray[np.int64]:
 
 # --- random generators -------------------------------------------------------------------
 def make_moons(
-    n_samples: int = 100,
+    n_samples: int | tuple[int, int] = 100,
     noise: float | None = None,
     seed: Seed = None,
     *,
@@ -168,12 +216,14 @@ def make_moons(
 
     The outer moon (label 0) is ``(cos t, sin t)``, the inner moon (label 1) is
     ``(1 - cos t, 1 - sin t - 0.5)``, with ``t`` evenly spaced over ``[0, pi]``; the outer
-    moon gets ``n_samples // 2`` points, the inner one the rest. Gaussian noise of standard
+    moon gets ``n_samples // 2`` points, the inner one the rest (or, as in scikit-learn,
+    ``n_samples=(outer, inner)`` gives the two counts). Gaussian noise of standard
     deviation ``noise`` is then added to every coordinate. Without ``seed``, this is
     scikit-learn's ``make_moons`` point for point (rows shuffled, then noise added).
 
     Args:
-        n_samples: number of points, >= 1.
+        n_samples: number of points, >= 1; or a pair ``(outer, inner)`` of counts >= 0
+            (at least one point in all).
         noise: standard deviation of the Gaussian noise, >= 0; None for none.
         seed: an int or a ``numpy.random.Generator``: chainrule's own random stream.
         shuffle: shuffle the rows (otherwise label 0 comes first).
@@ -185,7 +235,8 @@ def make_moons(
 
     Raises:
         TypeError: an argument of the wrong type, or both ``seed`` and ``random_state``.
-        ValueError: ``n_samples < 1``, ``noise < 0`` or a negative seed.
+        ValueError: ``n_samples < 1``, a pair with a negative count or not two counts,
+            ``noise < 0`` or a negative seed.
 
     Example:
         >>> X, y = make_moons(4, shuffle=False)
@@ -194,12 +245,13 @@ def make_moons(
         >>> X, y = make_moons(n_samples=100, noise=0.1, random_state=1337)
         >>> X[0].round(4).tolist(), y[:5].tolist()
         ([1.1221, 0.0815], [0, 0, 1, 0, 1])
+        >>> make_moons(n_samples=(3, 1), shuffle=False)[1].tolist()
+        [0, 0, 0, 1]
     """
-    n_samples = count("make_moons", "n_samples", n_samples)
+    sizes = _two_sizes("make_moons", n_samples)
     noise = _noise("make_moons", noise)
     shuffle = _flag("make_moons", "shuffle", shuffle)
     sklearn_rng = _random_state("make_moons", seed, random_state)
-    sizes = [n_samples // 2, n_samples - n_samples // 2]
     t_outer = np.linspace(0.0, np.pi, sizes[0])
     t_inner = np.linspace(0.0, np.pi, sizes[1])
     outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
@@ -211,7 +263,7 @@ def make_moons(
 
 
 def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port unchanged
-    n_samples: int = 100,
+    n_samples: int | tuple[int, int] = 100,
     noise: float | None = None,
     factor: float = 0.8,
     seed: Seed = None,
@@ -221,12 +273,14 @@ def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port
 ) -> Dataset:
     """A circle of radius 1 (label 0) around a circle of radius ``factor`` (label 1).
 
-    The outer circle gets ``n_samples // 2`` points, the inner one the rest, each evenly
+    The outer circle gets ``n_samples // 2`` points, the inner one the rest (or
+    ``n_samples=(outer, inner)`` gives the two counts, as in scikit-learn), each evenly
     spaced in angle from 0 (inclusive) to 2 pi (exclusive), plus Gaussian noise. Without
     ``seed``, this is scikit-learn's ``make_circles`` point for point.
 
     Args:
-        n_samples: number of points, >= 1.
+        n_samples: number of points, >= 1; or a pair ``(outer, inner)`` of counts >= 0
+            (at least one point in all).
         noise: standard deviation of the Gaussian noise, >= 0; None for none.
         factor: radius of the inner circle, strictly between 0 and 1.
         seed: an int or a ``numpy.random.Generator``: chainrule's own random stream.
@@ -239,22 +293,23 @@ def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port
 
     Raises:
         TypeError: an argument of the wrong type, or both ``seed`` and ``random_state``.
-        ValueError: ``n_samples < 1``, ``noise < 0``, ``factor`` outside (0, 1) or a
-            negative seed.
+        ValueError: ``n_samples < 1``, a pair with a negative count or not two counts,
+            ``noise < 0``, ``factor`` outside (0, 1) or a negative seed.
 
     Example:
         >>> X, y = make_circles(4, factor=0.5, shuffle=False)
         >>> X.round(6).tolist(), y.tolist()
         ([[1.0, 0.0], [-1.0, 0.0], [0.5, 0.0], [-0.5, 0.0]], [0, 0, 1, 1])
+        >>> make_circles(n_samples=(2, 3), shuffle=False)[1].tolist()
+        [0, 0, 1, 1, 1]
     """
-    n_samples = count("make_circles", "n_samples", n_samples)
+    sizes = _two_sizes("make_circles", n_samples)
     noise = _noise("make_circles", noise)
     factor = real("make_circles", "factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"make_circles(factor): expected 0 < factor < 1, got {factor}")
     shuffle = _flag("make_circles", "shuffle", shuffle)
     sklearn_rng = _random_state("make_circles", seed, random_state)
-    sizes = [n_samples // 2, n_samples - n_samples // 2]
     rings = []
     for radius, size in zip([1.0, factor], sizes, strict=True):
         angle = np.linspace(0.0, 2.0 * np.pi, size, endpoint=False)
@@ -267,7 +322,7 @@ def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port
 
 
 def make_blobs(  # noqa: PLR0913 - scikit-learn's argument list, so calls port unchanged
-    n_samples: int = 100,
+    n_samples: int | Sequence[int] = 100,
     n_features: int = 2,
     *,
     centers: int | npt.ArrayLike | None = None,
@@ -286,7 +341,9 @@ def make_blobs(  # noqa: PLR0913 - scikit-learn's argument list, so calls port u
 
     Args:
         n_samples: number of points, >= 1, split as evenly as possible between the
-            clusters (the first clusters take the remainder).
+            clusters (the first clusters take the remainder); or, as in scikit-learn, the
+            number of points of each cluster (ints >= 0, at least one point in all): then
+            ``centers`` is None (that many random centres) or has one centre per count.
         n_features: the number of coordinates of random centres, >= 1.
         centers: the number of clusters (None: 3), whose centres are then drawn uniformly
             from ``center_box`` in each coordinate; or the centres themselves, an array of
@@ -305,16 +362,21 @@ def make_blobs(  # noqa: PLR0913 - scikit-learn's argument list, so calls port u
 
     Raises:
         TypeError: an argument of the wrong type.
-        ValueError: ``n_samples < 1``, no centres, badly shaped or non-finite centres,
-            a negative or wrongly sized ``cluster_std`` or a negative seed.
+        ValueError: ``n_samples < 1``, a negative count, counts that do not match the
+            centres, no centres, badly shaped or non-finite centres, a negative or wrongly
+            sized ``cluster_std`` or a negative seed.
 
     Example:
         >>> X, y = make_blobs(4, centers=[[0.0, 0.0], [5.0, 5.0]], cluster_std=0.0,
         ...                   shuffle=False)
         >>> X.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.0]], [0, 0, 1, 1])
+        >>> make_blobs([1, 3], centers=[[0.0], [1.0]], shuffle=False)[1].tolist()
+        [0, 1, 1, 1]
     """
-    n_samples = count("make_blobs", "n_samples", n_samples)
+    per_centre = _counts("make_blobs", n_samples, "a sequence of counts per centre")
+    if per_centre is None:
+        n_samples = count("make_blobs", "n_samples", n_samples)
     n_features = count("make_blobs", "n_features", n_features)
     shuffle = _flag("make_blobs", "shuffle", shuffle)
     return_centers = _flag("make_blobs", "return_centers", return_centers)
@@ -322,14 +384,26 @@ def make_blobs(  # noqa: PLR0913 - scikit-learn's argument list, so calls port u
     sklearn_rng = _random_state("make_blobs", seed, random_state)
     rng = _rng("make_blobs", seed) if sklearn_rng is None else sklearn_rng
     if centers is None:
-        centers = 3
+        centers = 3 if per_centre is None else len(per_centre)
+    elif per_centre is not None and isinstance(centers, int | np.integer | bool):
+        # scikit-learn: with counts per centre, the centres are None or given, not counted.
+        raise ValueError(
+            f"make_blobs(centers): with n_samples as counts per centre, expected None or an "
+            f"array of {len(per_centre)} centres, got {centers!r:.60}"
+        )
     if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
         n_centers = count("make_blobs", "centers", centers)
         centres = rng.uniform(low, high, size=(n_centers, n_features))
     else:
         centres = _centres(centers)
+    if per_centre is not None and len(per_centre) != len(centres):
+        raise ValueError(
+            f"make_blobs(centers): expected one centre per count in n_samples "
+            f"({len(per_centre)}), got {len(centres)} centres"
+        )
     stds = _stds(cluster_std, len(centres))
-    sizes = _split(n_samples, len(centres))
+    sizes = _split(n_samples, len(centres)) if per_centre is None else per_centre
+    n_samples = sum(sizes)
     labels = _labels(sizes)
     if sklearn_rng is not None:
         # scikit-learn draws each cluster's points in turn, around its centre.

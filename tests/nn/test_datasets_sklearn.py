@@ -68,6 +68,110 @@ def test_blobs_random_state_gives_scikit_learns_points_and_centres():
     assert y.tolist() == [0, 1, 0, 2, 1]
 
 
+def test_moons_take_a_pair_of_counts_as_scikit_learn():
+    X, y = make_moons(n_samples=(4, 2), noise=0.1, random_state=7)
+    assert X.tolist() == [
+        [-0.9906833939020249, 0.32009147091177137],
+        [1.984301134043659, 0.4709868617070834],
+        [1.2025771524137034, -0.00013280504761581637],
+        [-0.5476931699545258, 0.9876986386626357],
+        [0.4836867925225802, 0.8326016447867433],
+        [-0.0014968207048865786, 0.502139067491965],
+    ]
+    assert y.tolist() == [0, 1, 0, 0, 0, 1]
+    X, y = make_moons(n_samples=(3, 2), shuffle=False)  # 3 on the outer moon, 2 inner
+    assert X.tolist() == [
+        [1.0, 0.0],
+        [6.123233995736766e-17, 1.0],
+        [-1.0, 1.2246467991473532e-16],
+        [0.0, 0.5],
+        [2.0, 0.4999999999999999],
+    ]
+    assert y.tolist() == [0, 0, 0, 1, 1]
+    _, y = make_moons(n_samples=(0, 3), random_state=1)  # one moon may be empty
+    assert y.tolist() == [1, 1, 1]
+
+
+def test_circles_take_a_pair_of_counts_as_scikit_learn():
+    X, y = make_circles(n_samples=(2, 3), noise=0.05, factor=0.5, random_state=3)
+    assert X.tolist() == [
+        [-0.24517512659639945, 0.3398380667239948],
+        [-0.2638694101257202, -0.4507506508556685],
+        [-1.004137074074123, -0.03135003384119224],
+        [0.9978090915512036, -0.023860901517975135],
+        [0.4343067623318659, 0.04423111902497923],
+    ]
+    assert y.tolist() == [1, 1, 0, 0, 1]
+    # An even pair is the int: (n // 2, n - n // 2) is how an int splits.
+    assert np.array_equal(
+        make_circles((5, 5), noise=0.1, random_state=2)[0],
+        make_circles(10, noise=0.1, random_state=2)[0],
+    )
+
+
+def test_blobs_take_counts_per_centre_as_scikit_learn():
+    X, y, centres = make_blobs(n_samples=[2, 1, 3], random_state=42, return_centers=True)
+    # Three random centres (one per count), drawn as with centers=3.
+    assert centres.tolist() == [
+        [-2.50919762305275, 9.014286128198322],
+        [4.639878836228101, 1.973169683940732],
+        [-6.87962719115127, -6.880109593275947],
+    ]
+    assert X.tolist() == [
+        [-0.9299848075453587, 9.78172085735123],
+        [-2.978672008987702, 9.556846171784287],
+        [4.176461143415639, 1.507439930370475],
+        [-8.604545023664302, -7.442397122516919],
+        [-7.892458311485694, -6.565862260680673],
+        [-6.6376649195852355, -8.793389837933745],
+    ]
+    assert y.tolist() == [0, 0, 1, 2, 2, 2]
+    X, y = make_blobs(
+        n_samples=(1, 3),
+        centers=[[0.0, 0.0], [5.0, 5.0]],
+        cluster_std=[0.5, 2.0],
+        random_state=0,
+    )
+    assert X.tolist() == [
+        [6.957475968211479, 9.481786398402916],
+        [8.735115980299934, 3.045444240247178],
+        [6.9001768350511785, 4.697285583404605],
+        [0.882026172983832, 0.20007860418361165],
+    ]
+    assert y.tolist() == [1, 1, 1, 0]
+    _, y = make_blobs(n_samples=np.array([0, 2]), random_state=0)  # a centre may be empty
+    assert y.tolist() == [1, 1]
+
+
+def test_counts_also_work_with_chainrules_seed():
+    X, y = make_moons((5, 2), noise=0.1, seed=0, shuffle=False)
+    assert X.shape == (7, 2)
+    assert y.tolist() == [0] * 5 + [1] * 2
+    X, y = make_blobs([3, 0, 2], n_features=4, seed=0, shuffle=False)
+    assert X.shape == (5, 4)
+    assert y.tolist() == [0, 0, 0, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: make_moons((1, 2, 3)), ValueError, r"make_moons\(n_samples\).*pair"),
+        (lambda: make_moons((-1, 3)), ValueError, r"make_moons\(n_samples\).*>= 0, got -1"),
+        (lambda: make_circles((2, 0.5)), TypeError, r"make_circles\(n_samples\).*float"),
+        (lambda: make_blobs([2, -3]), ValueError, r"make_blobs\(n_samples\).*got -3"),
+        (lambda: make_blobs([2, 3], centers=3), ValueError, r"make_blobs\(centers\).*None"),
+        (
+            lambda: make_blobs([2, 3], centers=[[0.0, 0.0]], random_state=0),
+            ValueError,
+            r"make_blobs\(centers\): expected one centre per count in n_samples \(2\), got 1",
+        ),
+    ],
+)
+def test_bad_counts_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
 def test_no_seed_draws_from_numpys_global_state_as_scikit_learn():
     np.random.seed(1337)
     X, y = make_moons(n_samples=100, noise=0.1)
