@@ -481,11 +481,14 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
             # Room between the ranks for the fan of edges from one layer to the next.
             drawing.graph.graph_attr["ranksep"] = "0.8"
     root = order[-1]
+    kinds: set[str] = set()  # what the legend keys: only the kinds this drawing shows
     for i in drawn:
         if i in drawing.boxes:
             continue
         node = order[i]
-        _value_node(drawing, i, node_kind(node, root))
+        kind = node_kind(node, root)
+        kinds.add(kind)
+        _value_node(drawing, i, kind)
         if node.op is not None:
             _op_node(drawing, i)
             _operand_edges(drawing, i)
@@ -500,7 +503,7 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
             **{"class": "more"},
         )
     if legend:
-        _legend(drawing.graph, edge_labels, rankdir)
+        _legend(drawing, kinds)
     return drawing.finish()
 
 
@@ -602,17 +605,58 @@ LEGEND_ROWS = (
     ("value", "computed value"),
     ("op", "operation"),
     ("collapsed", "folded scope (depth=, collapse=)"),
-    ("current", "the stepper's current node"),
+    ("current", "current step"),
+    ("updated", "gradient just updated"),
 )
-"""The legend's entries: a node kind (its colour) and what it means."""
+"""The legend's possible entries: a node kind (its colour) and what it means."""
+
+_MARKS = ("op", "collapsed", "current", "updated")  # entries in the legend's second group
 
 
-def _legend(graph: Graph, edge_labels: str, rankdir: str) -> None:
-    """A key to the colours and to the edge labels: a small block of sample nodes.
+def legend_entries(graph: Graph) -> list[str]:
+    """The kinds (first words of :data:`LEGEND_ROWS`) a drawing's legend keys, in order.
+
+    Example:
+        >>> from autograd import Value
+        >>> legend_entries(build_graph([Value(2.0, "x")], legend=True))
+        ['output']
+    """
+    return re.findall(r"^\s*legend_(\w+) \[", graph.source, re.MULTILINE)
+
+
+def _legend_rows(drawing: _Drawing, kinds: set[str]) -> list[tuple[str, str]]:
+    """The rows of :data:`LEGEND_ROWS` that this drawing uses, with the edge key if any."""
+    used = set(kinds)
+    last = len(drawing.order) - 1
+    if any(i not in drawing.boxes and drawing.order[i].op is not None for i in drawing.wanted):
+        used.add("op")
+    for box in drawing.box_ids:  # a folded box holding the output is coloured as the output
+        used.add("output" if drawing.boxes.get(last) is box else "collapsed")
+    if drawing.highlight is not None:
+        # Every frame of the stepper keys both marks, so that no frame moves the layout.
+        used.add("current")
+        if "op" in used:
+            used.add("updated")
+    rows = [(kind, text) for kind, text in LEGEND_ROWS if kind in used]
+    lines = []
+    if any("label" in attributes for _, _, attributes in drawing.edges):
+        if drawing.edge_labels == "local":
+            lines = ["∂=local partial"]
+        else:
+            lines = ["∂=local partial ·", "g=upstream gradient", "→ contribution"]
+    if any("headlabel" in attributes for _, _, attributes in drawing.edges):
+        lines.append(f"{TIMES}n: n edges drawn as one")
+    if lines:
+        rows.append(("edge", "\\n".join(_text(line) for line in ["edge label:", *lines])))
+    return rows
+
+
+def _legend(drawing: _Drawing, kinds: set[str]) -> None:
+    """A key to the colours and edge labels this drawing uses: a small block of sample nodes.
 
     Plain nodes, not an HTML table: Graphviz's WebAssembly build cannot lay out HTML labels.
-    Three ranks (the kinds of Values, the other marks, the edge label), each one rank of
-    the drawing: a block three columns wide in an "LR" layout, three rows high in "TB".
+    Up to three ranks (the kinds of Values, the other marks, the edge label), each one rank
+    of the drawing: a block up to three columns wide in an "LR" layout, three rows in "TB".
     """
     legend = graphviz.Digraph(
         name="cluster_legend",
@@ -625,38 +669,37 @@ def _legend(graph: Graph, edge_labels: str, rankdir: str) -> None:
         },
     )
     small = {"fontsize": "9", "height": "0.25", "margin": "0.06,0.02", "class": "legend"}
-    lines = ["edge label:", "∂=local partial ·", "g=upstream gradient", "→ contribution"]
-    if edge_labels == "local":
-        lines = ["edge label:", "∂=local partial"]
-    groups: list[list[str]] = [[], [], ["legend_edge"]]
-    for kind, text in LEGEND_ROWS:
-        attributes = {"label": _text(text), **small}
-        if kind == "op":
+    groups: list[list[str]] = [[], [], []]
+    for kind, text in _legend_rows(drawing, kinds):
+        attributes = {"label": text if kind == "edge" else _text(text), **small}
+        if kind == "edge":
+            attributes.update(shape="plaintext")
+        elif kind == "op":
             attributes.update(shape="ellipse", style="filled", fillcolor=COLOURS["op"])
         elif kind == "collapsed":
             attributes.update(shape="box3d", style="filled", fillcolor=COLOURS["collapsed"])
-        elif kind == "current":
-            attributes.update(shape="box", style="rounded", color=HIGHLIGHT, penwidth="3")
+        elif kind in ("current", "updated"):
+            colour = HIGHLIGHT if kind == "current" else UPDATED
+            attributes.update(shape="box", style="rounded", color=colour, penwidth="3")
         else:
             attributes.update(shape="box", style="rounded,filled", fillcolor=COLOURS[kind])
-        groups[kind in ("op", "collapsed", "current")].append(f"legend_{kind}")
+        groups[2 if kind == "edge" else int(kind in _MARKS)].append(f"legend_{kind}")
         legend.node(f"legend_{kind}", **attributes)
-    text = "\\n".join(_text(line) for line in lines)
-    legend.node("legend_edge", label=text, shape="plaintext", **small)
+    groups = [group for group in groups if group]
     for group in groups:
+        # No flat edges to order a group: dot keeps the order of declaration of nodes with
+        # no edges between them, and flat edges would double the gap between the entries.
         with legend.subgraph() as same:
             same.attr(rank="same")
             for name in group:
                 same.node(name)
-            # Flat edges keep a group in reading order; dot's "LR" turns its left-to-right
-            # order into bottom-to-top, so there they point the other way.
-            ordered = group[::-1] if rankdir == "LR" else group
-            for tail, head in itertools.pairwise(ordered):
-                same.edge(tail, head, style="invis")
-    # Invisible edges put the three groups in consecutive ranks.
-    legend.edge(groups[0][0], groups[1][0], style="invis")
-    legend.edge(groups[1][0], groups[2][0], style="invis")
-    graph.subgraph(legend)
+    # Invisible edges put the groups in consecutive ranks.
+    for before, after in itertools.pairwise(groups):
+        legend.edge(before[0], after[0], style="invis")
+    drawing.graph.subgraph(legend)
+    # dot's last, global crossing pass would reorder the drawing's scopes around the legend's
+    # block (Neuron 1 above Neuron 0); the first passes already keep their order.
+    drawing.graph.graph_attr["remincross"] = "false"
 
 
 def _check_options(rankdir: str, max_nodes: int) -> None:

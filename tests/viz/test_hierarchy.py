@@ -181,10 +181,8 @@ def test_the_legend_names_the_colours_and_the_edge_label():
     text = viz.to_dot(Value(2.0, "x") * 3, legend=True, show_partials=True)
     for kind, words, attribute in [
         ("input", "input (a leaf)", f'fillcolor="{viz.dot.COLOURS["input"]}"'),
-        ("parameter", "parameter", f'fillcolor="{viz.dot.COLOURS["parameter"]}"'),
         ("output", "output", f'fillcolor="{viz.dot.COLOURS["output"]}"'),
         ("op", "operation", f'fillcolor="{viz.dot.COLOURS["op"]}"'),
-        ("current", "the stepper's current node", f'color="{viz.dot.HIGHLIGHT}"'),
     ]:
         line = re.search(f"legend_{kind} \\[label=(.*)\\]$", text, re.MULTILINE).group(1)
         assert line.startswith((f'"{words}"', f"{words} "))
@@ -194,12 +192,52 @@ def test_the_legend_names_the_colours_and_the_edge_label():
     assert "legend" not in viz.to_dot(Value(2.0, "x") * 3)
 
 
+def test_the_legend_keys_only_what_a_drawing_shows():
+    x = Value(2.0, "x")
+    graph = viz.draw(x * 3, legend=True)  # no parameter, no scope, no edge label
+    assert viz.dot.legend_entries(graph) == ["input", "output", "op"]
+    graph = viz.dot.build_graph(topological_order(x * 3 + 1), edge_labels="local", legend=True)
+    assert viz.dot.legend_entries(graph) == ["input", "output", "value", "op", "edge"]
+    assert "∂=local partial" in graph.source
+    assert "upstream" not in graph.source
+    loss = moons_loss()
+    opened = viz.draw(loss, depth=3, legend=True)  # every Value drawn, parameters among them
+    assert viz.dot.legend_entries(opened) == ["input", "parameter", "output", "value", "op"]
+    folded = viz.draw(loss, depth=0, legend=True)  # the parameters are inside the boxes
+    entries = viz.dot.legend_entries(folded)
+    assert entries == ["input", "output", "value", "op", "collapsed", "edge"]
+    assert f"{viz.dot.TIMES}n: n edges drawn as one" in folded.source  # bundled edges
+    for graph in (opened, folded):  # the stepper's marks only in the stepper
+        assert "legend_current" not in graph.source
+        assert "legend_updated" not in graph.source
+
+
 @pytest.mark.parametrize("engine", [engine_param(e) for e in ENGINES])
 def test_the_legend_renders_in_both_engines(engine):
-    svg = viz.to_svg(moons_loss(), legend=True, depth=0, engine=engine)
+    svg = viz.to_svg(moons_loss(), legend=True, depth=0, engine=engine, show_partials=True)
     texts = {text for item in svg_items.items(svg) for text in item.texts}
-    assert {"input (a leaf)", "operation", "the stepper's current node"} <= texts
+    assert {"input (a leaf)", "operation", "folded scope (depth=, collapse=)"} <= texts
     assert {"∂=local partial ·", "g=upstream gradient", "→ contribution"} <= texts
+    assert not {"parameter", "the stepper's current node", "current step"} & texts
+
+
+@pytest.mark.parametrize("engine", [engine_param(e) for e in ENGINES])
+def test_the_legend_leaves_the_scopes_in_creation_order(engine):
+    model = MLP(2, [3, 1], seed=0)
+    loss = (model([Value(0.5, "a"), Value(-1.0, "b")]) - 1.0) ** 2
+    loss.backward()
+
+    def layer_0(**options: bool) -> list[str]:
+        svg = viz.to_svg(loss, depth=1, engine=engine, **options)
+        found = re.findall(r'y="(-?[\d.]+)"[^>]*>(Neuron \d) \(6 values, 3', svg)
+        return [name for _, name in sorted(found, key=lambda item: float(item[0]))]
+
+    # The order without a legend (the two Graphviz builds may stack it either way) is kept.
+    creation = ["Neuron 0", "Neuron 1", "Neuron 2"]
+    for partials in (False, True):
+        plain = layer_0(show_partials=partials)
+        assert plain in (creation, creation[::-1])
+        assert layer_0(legend=True, show_partials=partials) == plain
 
 
 def test_save_passes_depth_on(tmp_path):

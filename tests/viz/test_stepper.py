@@ -166,6 +166,49 @@ def test_no_frame_moves_a_node():
     assert len(positions[0]) == 2 * len(steps.order) - 1  # each Value but the leaf has an op
 
 
+def test_the_legend_keys_what_the_stepper_draws_and_its_marks():
+    steps = viz.backward_steps(fresh_seed())  # z = (x + y) * w: no parameter, no scope
+    expected = ["input", "output", "value", "op", "current", "updated", "edge"]
+    for frame in steps.frames:  # the same entries in every frame: no frame moves the layout
+        text = steps.dot(frame)
+        assert re.findall(r"^\s*legend_(\w+) \[", text, re.MULTILINE) == expected
+        assert re.search(r'legend_edge \[label="edge label:\\n∂=local partial"', text)
+        assert "upstream" not in text
+        current = re.search(r"legend_current \[(.*)\]$", text, re.MULTILINE).group(1)
+        updated = re.search(r"legend_updated \[(.*)\]$", text, re.MULTILINE).group(1)
+        assert f'color="{HIGHLIGHT}"' in current
+        assert "current step" in current
+        assert f'color="{UPDATED}"' in updated
+        assert '"gradient just updated"' in updated
+    w = Value(0.5, "w", parameter=True)
+    steps = viz.backward_steps(w * Value(3.0, "x"))  # a parameter, no computed value
+    text = steps.dot(steps.frames[1])
+    entries = re.findall(r"^\s*legend_(\w+) \[", text, re.MULTILINE)
+    assert entries == ["input", "parameter", "output", "op", "current", "updated", "edge"]
+    assert "legend_collapsed" not in text
+
+
+def test_a_legend_frame_shows_both_marks_in_their_colours():
+    steps = viz.backward_steps(fresh_seed())
+    svg = steps.svgs("wasi")[1]  # z = q * w updates q and w
+    nodes = svg_items.nodes(svg)
+    assert nodes["legend_current"].texts == ("current step",)
+    assert nodes["legend_updated"].texts == ("gradient just updated",)
+    assert "folded scope (depth=, collapse=)" not in svg
+    assert ">parameter<" not in svg
+    for title, colour in [("n4", HIGHLIGHT), ("n2", UPDATED), ("n3", UPDATED)]:
+        assert f'stroke="{colour}"' in _group(svg, title)
+    assert f'stroke="{UPDATED}"' in _group(svg, "legend_updated")
+    assert f'stroke="{HIGHLIGHT}"' in _group(svg, "legend_current")
+
+
+def _group(svg: str, title: str) -> str:
+    """The SVG text of the node titled ``title``."""
+    found = re.search(rf"<title>{title}</title>(.*?)</g>", svg, re.DOTALL)
+    assert found, title
+    return found.group(1)
+
+
 @pytest.mark.parametrize("legend", [True, False])
 def test_the_legend_option_keys_every_frame_and_moves_no_node(legend):
     steps = viz.backward_steps(seed_graph(), legend=legend)
