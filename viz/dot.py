@@ -686,13 +686,18 @@ def _legend(drawing: _Drawing, kinds: set[str]) -> None:
         groups[2 if kind == "edge" else int(kind in _MARKS)].append(f"legend_{kind}")
         legend.node(f"legend_{kind}", **attributes)
     groups = [group for group in groups if group]
+    stacked = drawing.graph.graph_attr.get("rankdir") in ("LR", "RL")
     for group in groups:
-        # No flat edges to order a group: dot keeps the order of declaration of nodes with
-        # no edges between them, and flat edges would double the gap between the entries.
         with legend.subgraph() as same:
             same.attr(rank="same")
             for name in group:
                 same.node(name)
+            # Flat edges keep a group in reading order in both Graphviz builds; dot's "LR"
+            # turns its left-to-right order into bottom-to-top, so there they point the
+            # other way.
+            ordered = group[::-1] if stacked else group
+            for tail, head in itertools.pairwise(ordered):
+                same.edge(tail, head, style="invis")
     # Invisible edges put the groups in consecutive ranks.
     for before, after in itertools.pairwise(groups):
         legend.edge(before[0], after[0], style="invis")

@@ -13,7 +13,7 @@ import viz
 from autograd import Value, dot, no_grad, topological_order
 from autograd.strategies import expressions
 from tests.viz import svg as svg_items
-from tests.viz.helpers import seed_graph
+from tests.viz.helpers import ENGINES, engine_param, seed_graph
 from viz import engines
 from viz.dot import HIGHLIGHT, UPDATED
 
@@ -200,6 +200,20 @@ def test_a_legend_frame_shows_both_marks_in_their_colours():
         assert f'stroke="{colour}"' in _group(svg, title)
     assert f'stroke="{UPDATED}"' in _group(svg, "legend_updated")
     assert f'stroke="{HIGHLIGHT}"' in _group(svg, "legend_current")
+
+
+@pytest.mark.parametrize("engine", [engine_param(e) for e in ENGINES])
+@pytest.mark.parametrize("rankdir", ["LR", "RL", "TB", "BT"])
+def test_the_legend_reads_in_order_in_every_direction(engine, rankdir):
+    svg = viz.backward_steps(fresh_seed(), rankdir=rankdir).svgs(engine)[1]
+    place = {}
+    for x, y, text in re.findall(r'<text[^>]*x="(-?[\d.]+)" y="(-?[\d.]+)"[^>]*>([^<]+)<', svg):
+        place[text] = float(x) if rankdir in ("TB", "BT") else float(y)  # across a rank
+    for group in [
+        ["input (a leaf)", "output", "computed value"],
+        ["operation", "current step", "gradient just updated"],
+    ]:
+        assert sorted(group, key=place.__getitem__) == group
 
 
 def _group(svg: str, title: str) -> str:
