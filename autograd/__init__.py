@@ -17,6 +17,7 @@ from importlib.metadata import version as _version
 from autograd.compiled import CompiledFunction, Gradients, TraceError, compile
 from autograd.custom import CustomOp
 from autograd.engine import grad, local_partials, operands, topological_order
+from autograd.files import write_atomically
 from autograd.function import Context, Function
 from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -62,4 +63,5 @@ __all__ = [
     "softmax",
     "topological_order",
     "total",
+    "write_atomically",
 ]

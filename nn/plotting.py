@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd import write_atomically
 from nn import checks
-from nn.module import Module, write_atomically
+from nn.module import Module
 from nn.training import predict
 
 

@@ -10,50 +10,19 @@ that says what would make it work. On any error no file is left behind.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import graphviz
 
+from autograd import write_atomically
 from viz.engines import INSTALL_GRAPHVIZ, WASI_FORMATS, RenderError, render
 
-
-def _umask() -> int:
-    # os.umask both sets and returns the mask: set it back at once.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
-
-    A reader never sees a half-written file, and a failure leaves neither a partial file
-    nor the temporary one behind.
-
-    Example:
-        >>> import pathlib, tempfile
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> write_atomic(folder / "a.txt", b"hi").read_bytes(), sorted(os.listdir(folder))
-        (b'hi', ['a.txt'])
-    """
-    target = Path(path)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        # mkstemp makes the file private (0600); give it the mode a new file would have.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    return target
+# One atomic writer for every file chainrule saves (a replaced file keeps its mode, a
+# failure leaves nothing behind and names the user's path); viz's public name for it.
+write_atomic = write_atomically
 
 
 def _has_system_graphviz(layout: str) -> bool:
