@@ -229,7 +229,15 @@ def _show_progress(progress: bool) -> bool:
     # A bar in a terminal or a Jupyter kernel; none when output goes to a file or a pipe.
     if not progress:
         return False
-    return "ipykernel" in sys.modules or sys.stderr.isatty()
+    return _in_jupyter_kernel() or sys.stderr.isatty()
+
+
+def _in_jupyter_kernel() -> bool:
+    # A running kernel, not merely an imported ipykernel (a test runner or nbclient imports
+    # it too): IPython's shell in a kernel holds the kernel object.
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
 
 
 def _check_optimizer(

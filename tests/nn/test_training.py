@@ -1,6 +1,8 @@
 """fit(): the moons target, XOR, validation, early stopping, tolerance, restarts, progress."""
 
 import math
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -249,3 +251,19 @@ def test_adamw_by_name_takes_the_same_steps_as_the_optimizer():
     plain = MLP(2, [4, 3], seed=1)
     fit(plain, X, y, optimizer="adam", lr=0.02, **options)
     assert got != pytest.approx([p.data for p in plain.parameters()], rel=1e-6)
+
+
+def test_the_progress_bar_needs_a_running_kernel_not_an_imported_one(monkeypatch):
+    from nn import training  # noqa: PLC0415
+
+    monkeypatch.setattr(training.sys.stderr, "isatty", lambda: False, raising=False)
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    no_shell = types.SimpleNamespace(get_ipython=lambda: None)
+    monkeypatch.setitem(sys.modules, "IPython", no_shell)
+    assert training._show_progress(True) is False
+    kernel_shell = types.SimpleNamespace(kernel=object())
+    monkeypatch.setitem(
+        sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel_shell)
+    )
+    assert training._show_progress(True) is True
+    assert training._show_progress(False) is False
