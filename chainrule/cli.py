@@ -21,7 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -150,6 +150,27 @@ class _Staging:
                 break
 
 
+@contextlib.contextmanager
+def _staged(destination: Path, failure: str) -> Iterator[_Staging]:
+    """A :class:`_Staging` folder in ``destination``, removed again if the block fails.
+
+    An ``OSError`` (creating the folder, writing, moving into place) ends the command in
+    one line: ``failure``, which names the user's path, not the hidden staging folder.
+    """
+    try:
+        staging = _Staging(destination)
+    except OSError as error:
+        _fail(f"{failure}: {error.strerror or error}")
+    try:
+        yield staging
+    except OSError as error:
+        staging.abort()
+        _fail(f"{failure}: {error.strerror or error}")
+    except BaseException:
+        staging.abort()
+        raise
+
+
 def parse_variables(assignments: Sequence[str]) -> dict[str, float]:
     r"""Parse ``NAME=NUMBER`` arguments: names NFKC-normalised as in the expression.
 
@@ -241,21 +262,11 @@ def _graph_command(args: argparse.Namespace) -> int:
     root, inputs = build(args.expression, parse_variables(args.variables))
     import viz  # noqa: PLC0415 - drawing needs graphviz; only this command pays for it
 
-    try:
-        staging = _Staging(folder)
-    except OSError as error:
-        _fail(f"cannot write {args.output!r}: {error.strerror or error}")
-    try:
+    with _staged(folder, f"cannot write {args.output!r}") as staging:
         viz.save(root, staging.folder / output.name, rankdir=args.rankdir,
                  show_partials=args.partials)  # fmt: skip
         _emit(_table(root, inputs))
         staging.commit([output.name])
-    except OSError as error:  # named by the user's path, not the hidden staging one
-        staging.abort()
-        _fail(f"cannot write {args.output!r}: {error.strerror or error}")
-    except BaseException:
-        staging.abort()
-        raise
     _note(f"wrote {output}")
     return 0
 
@@ -266,11 +277,7 @@ def _demo_command(args: argparse.Namespace) -> int:
     folder = _check_path(args.output_dir, "folder")
     _writable_folder(folder, args.output_dir)
     _emit(demo() + "\n")
-    try:
-        staging = _Staging(folder)
-    except OSError as error:
-        _fail(f"cannot write to {args.output_dir!r}: {error.strerror or error}")
-    try:
+    with _staged(folder, f"cannot write to {args.output_dir!r}") as staging:
         names = [path.name for path in write_demo_files(staging.folder)]
         if args.steps:
             _emit("\n")
@@ -278,12 +285,6 @@ def _demo_command(args: argparse.Namespace) -> int:
             names.append(plot.name)
             _emit(summary + "\n")
         written = staging.commit(names)
-    except OSError as error:  # named by the user's folder, not the hidden staging one
-        staging.abort()
-        _fail(f"cannot write to {args.output_dir!r}: {error.strerror or error}")
-    except BaseException:
-        staging.abort()
-        raise
     for path in written:
         _note(f"wrote {path}")
     return 0
