@@ -203,10 +203,7 @@ class Module:
                 f"load: {path} holds {_canonical(document['architecture']):.200}, "
                 f"but this model is {_canonical(self.architecture()):.200}"
             )
-        named = self.named_parameters()
-        values = _file_state(path, document, [name for name, _ in named])
-        for (_, p), value in zip(named, values, strict=True):
-            p.data = value
+        _assign_parameters(self, path, document)
 
     def reset_parameters(self, seed: Any = None) -> None:
         """Draw fresh initial parameters (used by ``fit(..., restarts=k)``)."""
@@ -299,11 +296,15 @@ def _checked_state(state: Mapping[str, Any], names: list[str], owner: str) -> li
     return values
 
 
-def _file_state(path: Any, document: dict[str, Any], names: list[str]) -> list[float]:
+def _assign_parameters(model: Module, path: Any, document: dict[str, Any]) -> None:
+    """Set ``model``'s parameters from a checked file's, all checked before any is set."""
+    named = model.named_parameters()
     try:
-        return _checked_state(document["parameters"], names, "load")
+        values = _checked_state(document["parameters"], [n for n, _ in named], "load")
     except ValueError as error:
         raise ValueError(f"load: {path}: {str(error).removeprefix('load: ')}") from None
+    for (_, p), value in zip(named, values, strict=True):
+        p.data = value
 
 
 def _reject_constant(name: str) -> None:
@@ -412,8 +413,5 @@ def load(path: str | os.PathLike[str]) -> Module:
             f"load: {path}: bad architecture: {_canonical(architecture):.200} rebuilds as "
             f"{_canonical(model.architecture()):.200}"
         )
-    named = model.named_parameters()
-    values = _file_state(path, document, [n for n, _ in named])
-    for (_, p), value in zip(named, values, strict=True):
-        p.data = value
+    _assign_parameters(model, path, document)
     return model
