@@ -110,14 +110,9 @@ def takes_options(function: Function) -> Function:
     keyword = inspect.Parameter.KEYWORD_ONLY
     leading = [p for p in own.parameters.values() if p.name != "options" and p.kind != keyword]
     trailing = [p for p in own.parameters.values() if p.kind == keyword]
-    hints = {"collapse": "Iterable[str | Scope]", "depth": "int | None"}
+    # The fields' own annotations (strings here, as every annotation of this package).
     drawn = [
-        inspect.Parameter(
-            option.name,
-            keyword,
-            default=option.default,
-            annotation=hints.get(option.name, type(option.default).__name__),
-        )
+        inspect.Parameter(option.name, keyword, default=option.default, annotation=option.type)
         for option in fields(DrawOptions)
     ]
     signature = own.replace(parameters=[*leading, *drawn, *trailing])

@@ -12,7 +12,7 @@ import hashlib
 import html
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograd import Value, local_partials, topological_order
@@ -141,10 +141,20 @@ class BackwardSteps:
         """The layout direction of the drawings."""
         return self.options.rankdir
 
+    @rankdir.setter
+    def rankdir(self, rankdir: str) -> None:
+        self.options = replace(self.options, rankdir=rankdir)
+        self._svgs.clear()  # drawn with the old options
+
     @property
     def legend(self) -> bool:
         """Whether each drawing has the key to its colours and edge labels."""
         return self.options.legend
+
+    @legend.setter
+    def legend(self, legend: bool) -> None:
+        self.options = replace(self.options, legend=legend)
+        self._svgs.clear()
 
     def __repr__(self) -> str:
         return f"BackwardSteps({len(self.order)} nodes, {len(self.frames)} frames)"

@@ -144,3 +144,15 @@ def test_the_stepper_keeps_its_options_and_draws_with_them():
     frame = steps.dot(steps.frames[-1])
     assert "rankdir=TB" in frame
     assert "legend_" not in frame
+
+
+def test_the_stepper_options_can_still_be_set_and_are_checked():
+    steps = viz.backward_steps(seed_graph())
+    before = steps.svgs("wasi")
+    steps.rankdir = "TB"
+    assert steps.options.rankdir == "TB"
+    assert steps.svgs("wasi") != before  # redrawn, not the cached LR frames
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        steps.rankdir = "up"
+    steps.legend = False
+    assert "legend_" not in steps.dot(steps.frames[0])
