@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from autograd import Value, local_partials, topological_order
 from viz.build import Highlight, build_graph
@@ -105,6 +106,20 @@ _SCRIPT = """
 """
 
 
+class _Option:
+    """A field of ``BackwardSteps.options`` as an attribute: set, it is checked and redrawn."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, steps: BackwardSteps | None, owner: type | None = None) -> Any:
+        return self if steps is None else getattr(steps.options, self.name)
+
+    def __set__(self, steps: BackwardSteps, value: object) -> None:
+        steps.options = replace(steps.options, **{self.name: value})
+        steps._svgs.clear()  # frames drawn with the old options
+
+
 class BackwardSteps:
     """The frames of one backward pass, drawable as SVGs and as one HTML page.
 
@@ -118,7 +133,13 @@ class BackwardSteps:
             ``n{index}``.
         frames: the steps, the start first.
         options: how each frame is drawn (its ``rankdir`` and ``legend``).
+        rankdir: the layout direction of the drawings (``options.rankdir``; settable).
+        legend: whether each drawing has the key to its colours and edge labels
+            (``options.legend``; settable).
     """
+
+    rankdir = _Option()
+    legend = _Option()
 
     def __init__(
         self,
@@ -135,26 +156,6 @@ class BackwardSteps:
         self.options = options
         self.names = [visible(node.label) or f"n{i}" for i, node in enumerate(order)]
         self._svgs: dict[str, list[str]] = {}
-
-    @property
-    def rankdir(self) -> str:
-        """The layout direction of the drawings."""
-        return self.options.rankdir
-
-    @rankdir.setter
-    def rankdir(self, rankdir: str) -> None:
-        self.options = replace(self.options, rankdir=rankdir)
-        self._svgs.clear()  # drawn with the old options
-
-    @property
-    def legend(self) -> bool:
-        """Whether each drawing has the key to its colours and edge labels."""
-        return self.options.legend
-
-    @legend.setter
-    def legend(self, legend: bool) -> None:
-        self.options = replace(self.options, legend=legend)
-        self._svgs.clear()
 
     def __repr__(self) -> str:
         return f"BackwardSteps({len(self.order)} nodes, {len(self.frames)} frames)"
