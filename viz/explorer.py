@@ -27,8 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, local_partials, topological_order
-from viz.dot import _check_root, box_lines, chain_text, draw, format_number, node_kind, op_text
-from viz.engines import RenderError, png_display, render_svg
+from viz.display import png_display
+from viz.dot import draw
+from viz.engines import RenderError, render_svg
+from viz.labels import box_lines, chain_text, format_number, node_kind, op_text
+from viz.options import check_root as _check_root
 from viz.output import write_atomic
 from viz.scopes import ScopeTree
 
