@@ -52,8 +52,14 @@ def _pairs(
     return predictions, targets
 
 
-def _as_value(x: Prediction) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+def _as_value(x: Prediction, name: str = "loss", argument: str = "predictions") -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(
+            f"{name}({argument}): expected Values or numbers, got {type(x).__name__}: {x!r:.40}"
+        )
+    return Value(float(x))
 
 
 def _target(t: Any, name: str, argument: str = "targets") -> Value | float:
@@ -74,7 +80,9 @@ def mse(predictions: Sequence[Prediction], targets: Sequence[float]) -> Value:
         2.5
     """
     ps, ts = _pairs("mse", predictions, targets)
-    return _mean([(_as_value(p) - _target(t, "mse")) ** 2 for p, t in zip(ps, ts, strict=True)])
+    return _mean(
+        [(_as_value(p, "mse") - _target(t, "mse")) ** 2 for p, t in zip(ps, ts, strict=True)]
+    )
 
 
 def _checked_probability_target(name: str, t: Any) -> Any:
@@ -118,12 +126,12 @@ def binary_cross_entropy(probabilities: Sequence[Prediction], targets: Sequence[
     ps, ts = _pairs(name, probabilities, targets, "probabilities")
     terms = []
     for p, t in zip(ps, ts, strict=True):
-        value = _as_value(p)
+        value = _as_value(p, name, "probabilities")
         # A check, not a branch of the graph: a compiled fit checks its outputs the same way.
         _probability(name, value.data)
         target = _checked_probability_target(name, t)
         terms.append(-(target * _clamped_log(value) + (1.0 - target) * _clamped_log(1.0 - value)))
-    return _mean([_as_value(term) for term in terms])
+    return _mean(terms)
 
 
 def binary_cross_entropy_with_logits(
@@ -143,7 +151,7 @@ def binary_cross_entropy_with_logits(
     zs, ts = _pairs(name, logits, targets, "logits")
     terms = []
     for z, t in zip(zs, ts, strict=True):
-        value, target = _as_value(z), _checked_probability_target(name, t)
+        value, target = _as_value(z, name, "logits"), _checked_probability_target(name, t)
         terms.append(target * (-value).softplus() + (1.0 - target) * value.softplus())
     return _mean(terms)
 
@@ -179,13 +187,19 @@ def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
         0.693147
     """
     name = "cross_entropy"
-    if logits and isinstance(logits[0], Sequence):
+    if isinstance(logits, str | bytes) or not isinstance(logits, Sequence):
+        raise TypeError(
+            f"{name}(logits): expected a list of class scores (or a list of such lists), "
+            f"got {type(logits).__name__}"
+        )
+    if logits and isinstance(logits[0], Sequence) and not isinstance(logits[0], str):
         rows, targets = _pairs(name, logits, target, "logits")
         return _mean([cross_entropy(row, t) for row, t in zip(rows, targets, strict=True)])
     if len(logits) < 2:
         raise ValueError(f"{name}(logits): needs at least two class logits, got {len(logits)}")
-    log_probabilities = log_softmax(logits)
-    if isinstance(target, Sequence) or (hasattr(target, "ndim") and target.ndim == 1):
+    log_probabilities = log_softmax([_as_value(z, name, "logits") for z in logits])
+    soft = isinstance(target, Sequence) and not isinstance(target, str | bytes)
+    if soft or (hasattr(target, "ndim") and target.ndim == 1):
         weights = list(target)
         if len(weights) != len(logits):
             raise ValueError(
@@ -216,7 +230,10 @@ def hinge(scores: Sequence[Prediction], targets: Sequence[float]) -> Value:
     """
     ss, ys = _pairs("hinge", scores, targets, "scores")
     return _mean(
-        [(1.0 - _sign("hinge", y) * _as_value(s)).relu() for s, y in zip(ss, ys, strict=True)]
+        [
+            (1.0 - _sign("hinge", y) * _as_value(s, "hinge", "scores")).relu()
+            for s, y in zip(ss, ys, strict=True)
+        ]
     )
 
 
@@ -258,7 +275,7 @@ def perceptron_criterion(
     if reduction not in ("mean", "sum"):
         raise ValueError(f"{name}(reduction): expected 'mean' or 'sum', got {reduction!r}")
     ss, ys = _pairs(name, scores, targets, "scores")
-    signed = [_sign(name, y) * _as_value(s) for s, y in zip(ss, ys, strict=True)]
+    signed = [_sign(name, y) * _as_value(s, name, "scores") for s, y in zip(ss, ys, strict=True)]
     mistakes = total([v.relu() - v for v in signed])
     return mistakes if reduction == "sum" else mistakes / len(signed)
 
