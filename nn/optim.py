@@ -102,6 +102,10 @@ class Optimizer(ABC):
     # floating-point operations in the same order as the loop, so the same numbers.
     flat_threshold: ClassVar[int] = 32
 
+    # Whether weight_decay is L2 folded into the gradient (SGD, Adam, RMSprop) or, as in
+    # AdamW, applied to the weight by the optimizer itself. Both step paths read it.
+    _decay_in_gradient: ClassVar[bool] = True
+
     lr: float
     weight_decay: float
 
@@ -137,7 +141,7 @@ class Optimizer(ABC):
             return None
         data = np.fromiter(map(_DATA, self.params), float, count)
         grad = np.fromiter(map(_GRAD, self.params), float, count)
-        if self.weight_decay:  # as _gradient: skipped at 0, so an infinite weight stays +-inf
+        if self.weight_decay and self._decay_in_gradient:  # as _gradient
             grad = grad + self.weight_decay * data
         return data, grad
 
@@ -148,7 +152,7 @@ class Optimizer(ABC):
     def _gradient(self, p: Value) -> float:
         # L2 weight decay as PyTorch applies it: folded into the gradient before the
         # update rule sees it. Skipped at 0 so that an infinite weight stays +-inf, not nan.
-        if self.weight_decay:
+        if self.weight_decay and self._decay_in_gradient:
             return p.grad + self.weight_decay * p.data
         return p.grad
 
@@ -407,6 +411,8 @@ class AdamW(Adam):
         1.9
     """
 
+    _decay_in_gradient = False  # the decay is applied to the weight in step()
+
     def __init__(
         self,
         params: Iterable[Value],
@@ -416,9 +422,6 @@ class AdamW(Adam):
         weight_decay: float = 1e-2,
     ) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
-
-    def _gradient(self, p: Value) -> float:
-        return p.grad  # the decay is applied to the weight in step(), not to the gradient
 
     def step(self) -> None:
         """Shrink every weight by ``lr * weight_decay``, then take Adam's step."""

@@ -12,6 +12,7 @@ from autograd import Value
 from nn.optim import (
     SGD,
     Adam,
+    AdamW,
     ExponentialDecay,
     LinearDecay,
     Optimizer,
@@ -465,6 +466,7 @@ def test_schedules_reject_bad_arguments(make, error, pattern):
         (SGD, {"lr": 0.1}),
         (SGD, {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01}),
         (Adam, {"lr": 0.01, "weight_decay": 0.1}),
+        (AdamW, {"lr": 0.1, "weight_decay": 0.1}),
         (RMSprop, {"lr": 0.01, "momentum": 0.5, "weight_decay": 0.1}),
     ],
 )
