@@ -96,7 +96,11 @@ class CompiledStep:
         )
         self.train_columns = self._columns(plan.train)
         self.val_columns = self._columns(plan.val) if plan.val.rows else []
-        if plan.task is None or not isinstance(plan.model, _BRANCH_FREE_MODELS):
+        try:  # traced now, so that what cannot compile is refused before anything changes
+            self.loss.trace(*(float(column[0]) for column in self.train_columns))
+        except TraceError as error:
+            raise ValueError(f"fit(compiled): {error}; use compiled=False") from None
+        if plan.task is None or type(plan.model) not in _BRANCH_FREE_MODELS:
             self._verify()
 
     def _columns(self, samples: data.Samples) -> list[np.ndarray]:

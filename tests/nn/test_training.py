@@ -414,3 +414,29 @@ def test_the_class_count_is_the_models_outputs_not_the_labels_present():
         with pytest.raises(ValueError, match=r"fit\(y\): class index 3, but the model has 3"):
             fit(model, X, [0, 1, 3, 1], loss="cross_entropy", epochs=1, progress=False,
                 compiled=compiled)  # fmt: skip
+
+
+class _BranchingMLP(MLP):
+    """A model of the user's whose graph depends on the sample: not one trace for all."""
+
+    def __call__(self, x):
+        out = super().__call__(x)
+        return out if out.data > 0 else out * 2.0
+
+
+def test_compiled_fit_refuses_a_model_that_branches_before_any_change():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = _BranchingMLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit\(compiled\):.*different graph"):
+        fit(model, X, y, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before
+
+
+def test_compiled_fit_refuses_a_loss_that_returns_no_value_before_any_change():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(TypeError, match=r"fit\(loss\): the loss function returned a float"):
+        fit(model, X, y, loss=lambda p, t: 0.0, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before
