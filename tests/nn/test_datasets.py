@@ -461,5 +461,5 @@ def test_digits_file_ships_with_the_package():
         installed = {str(f) for f in importlib.metadata.files("chainrule") or []}
     except importlib.metadata.PackageNotFoundError:
         installed = set()
-    if "nn/datasets.py" in installed:
+    if "nn/datasets/__init__.py" in installed:
         assert {"nn/data/digits.csv.gz", "nn/data/README.md"} <= installed
