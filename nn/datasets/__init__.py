@@ -25,7 +25,7 @@ Example:
     ((6, 2), dtype('float64'), [0, 0, 0, 1, 1, 1])
 """
 
-from nn.datasets.digits import load_digits, make_digits
+from nn.datasets.digits import Bunch, load_digits, make_digits
 from nn.datasets.generators import make_blobs, make_circles, make_moons, make_spiral, make_xor
 
 # The type aliases, importable from here as before the split (not in __all__).
@@ -36,6 +36,7 @@ from nn.datasets.tables import GATE_NAMES, logic_gate_table, umbrella
 
 __all__ = [
     "GATE_NAMES",
+    "Bunch",
     "load_digits",
     "logic_gate_table",
     "make_blobs",

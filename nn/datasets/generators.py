@@ -117,19 +117,20 @@ def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port
         n_samples: number of points, >= 1; or a pair ``(outer, inner)`` of counts >= 0
             (at least one point in all).
         noise: standard deviation of the Gaussian noise, >= 0; None for none.
-        factor: radius of the inner circle, strictly between 0 and 1.
+        factor: radius of the inner circle, in [0, 1) (0 puts the inner class at the origin).
         seed: an int or a ``numpy.random.Generator``: chainrule's own random stream.
         shuffle: shuffle the rows (otherwise label 0 comes first).
         random_state: scikit-learn's: an int, a ``numpy.random.RandomState``, or None
             for numpy's global random state.
 
     Returns:
-        ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0/1.
+        ``(X, y)``: float64 points of shape ``(n_samples, 2)``, int64 labels 0 (outer
+        circle) and 1 (inner circle).
 
     Raises:
         TypeError: an argument of the wrong type, or both ``seed`` and ``random_state``.
         ValueError: ``n_samples < 1``, a pair with a negative count or not two counts,
-            ``noise < 0``, ``factor`` outside (0, 1) or a negative seed.
+            ``noise < 0``, ``factor`` outside [0, 1) or a negative seed.
 
     Example:
         >>> X, y = make_circles(4, factor=0.5, shuffle=False)
@@ -141,8 +142,8 @@ def make_circles(  # noqa: PLR0913 - scikit-learn's argument list, so calls port
     sizes = two_sizes("make_circles", n_samples)
     noise = noise_or_none("make_circles", noise)
     factor = real("make_circles", "factor", factor)
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"make_circles(factor): expected 0 < factor < 1, got {factor}")
+    if not 0.0 <= factor < 1.0:
+        raise ValueError(f"make_circles(factor): expected 0 <= factor < 1, got {factor}")
     shuffle = flag("make_circles", "shuffle", shuffle)
     sklearn_rng = legacy_state("make_circles", seed, random_state)
     rings = []
@@ -270,6 +271,11 @@ def _box(center_box: object) -> tuple[float, float]:
     low, high = (real("make_blobs", "center_box", bound) for bound in center_box)
     if not low <= high:
         raise ValueError(f"make_blobs(center_box): expected low <= high, got {center_box!r:.60}")
+    # numpy draws low + (high - low) * u: a width beyond the float range cannot be drawn.
+    if not np.isfinite(high - low):
+        raise ValueError(
+            f"make_blobs(center_box): high - low overflows a float, got {center_box!r:.60}"
+        )
     return low, high
 
 
