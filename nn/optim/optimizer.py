@@ -6,14 +6,18 @@ back. The rule is written once, over arrays, whatever the number of parameters: 
 parameter is an array of length one. So there is no second path whose numbers could drift.
 
 Example:
+    One parameter or a thousand, the same rule: each parameter's numbers depend only on
+    its own data, gradient and state.
+
     >>> from autograd import Value
-    >>> from nn.optim import SGD
-    >>> w = Value(1.0, parameter=True)
-    >>> w.grad = 2.0
-    >>> optimizer = SGD([w], lr=0.5)
-    >>> optimizer.step()
-    >>> w.data
-    0.0
+    >>> from nn.optim import RMSprop
+    >>> alone, crowd = [Value(1.0)], [Value(1.0) for _ in range(1000)]
+    >>> for params in (alone, crowd):
+    ...     for p in params:
+    ...         p.grad = 0.5
+    ...     RMSprop(params, lr=0.1).step()
+    >>> alone[0].data == crowd[0].data == crowd[-1].data
+    True
 """
 
 from __future__ import annotations

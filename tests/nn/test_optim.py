@@ -291,6 +291,23 @@ def test_load_state_dict_rejects_bad_dicts_and_changes_nothing():
     assert optimizer.state_dict() == good
 
 
+def test_load_state_dict_takes_back_infinite_state_and_refuses_non_numbers():
+    # A huge gradient leaves inf in the second moments; the optimizer must take its own
+    # state back (it once refused anything non-finite).
+    optimizer = Adam([Value(1.0)], lr=0.1)
+    optimizer.params[0].grad = 1e200
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        optimizer.step()
+    saved = optimizer.state_dict()
+    assert saved["second_moments"] == [math.inf]
+    restored = Adam([Value(1.0)], lr=0.1)
+    restored.load_state_dict(saved)
+    assert restored.state_dict() == saved
+    with pytest.raises(TypeError, match=r"first_moments must be a list of floats, got str"):
+        restored.load_state_dict({**saved, "first_moments": ["0.5"]})
+    assert restored.state_dict() == saved
+
+
 def test_repr():
     assert (
         repr(SGD([Value(1.0)], lr=0.5))
