@@ -141,4 +141,4 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         legend=legend,
     ).source
     data = source.encode("utf-8") if fmt == "dot" else render(source, fmt, engine)
-    return write_atomic(path, data)
+    return write_atomic(path, data, "save")
