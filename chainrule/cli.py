@@ -108,7 +108,8 @@ def _signals_deferred() -> Iterator[None]:
 def _end_by_signal(signum: int) -> int:
     """End this process by ``signum``, as if it had not been caught: the caller sees it."""
     signal.signal(signum, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
     os.kill(os.getpid(), signum)
     return 128 + signum  # only if the signal did not end the process
 
