@@ -364,7 +364,12 @@ POW = Op(
     # At x = 0 the formulas meet 0 * inf (y = 0) and 0 * log(0) (y > 0), where x ** y is
     # flat: the partials are 0 there, as in PyTorch. The branches are thunks, so that no
     # space evaluates 0 ** -1 or log(0) for the branch it does not take.
-    (lambda m, x, y, out: m.select(m.abs(x) + m.abs(y), lambda: y * x ** (y - 1.0), 0.0),
+    # At y = 0 the x-partial is y / x: 0 for every x but NaN, where y * x ** (y - 1) is
+    # 0 * inf for a tiny x (5e-324 ** -1 overflows), and with the same y-derivative, 1 / x.
+    (lambda m, x, y, out: m.select(
+        m.abs(x) + m.abs(y),
+        lambda: m.select(m.abs(y), lambda: y * x ** (y - 1.0), lambda: y / x),
+        0.0),
      # At x = 0 the y-partial is 0, or NaN for a NaN y (select(y, 0, 0) passes NaN on).
      lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x),
                                    lambda: m.select(y, 0.0, 0.0))),
@@ -405,7 +410,8 @@ ELU = Op(
 SELU = Op(
     "selu", "SELU", ("x",),
     lambda m, x: SELU_LAMBDA * m.select(x, x, SELU_ALPHA * m.expm1(x)),
-    (lambda m, x, out: m.select(x, SELU_LAMBDA, out + SELU_LAMBDA * SELU_ALPHA),),
+    # lambda * alpha * e^x, not out + lambda * alpha: that cancels to 0.0 far left (x = -40).
+    (lambda m, x, out: m.select(x, SELU_LAMBDA, SELU_LAMBDA * SELU_ALPHA * m.exp(x)),),
     kinks=((0.0,),),
 )
 MAX = Op(
