@@ -7,11 +7,13 @@ million operations needs no more Python stack than a chain of three.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any, overload
 
 from autograd.custom import CustomOp
 from autograd.ops import OPS, Op
+from autograd.source import _expm1
 from autograd.value import Value, _as_number, _unary, apply
 
 
@@ -204,7 +206,16 @@ class _ValueSpace:
         return apply
 
     def expm1(self, x: Value | float) -> Value | float:
-        return self.exp(x) - 1.0
+        if not isinstance(x, Value):
+            return _expm1(float(x))
+        # e^x - 1 = 2t / (1 - t) with t = tanh(x / 2), which keeps full precision near 0,
+        # where exp(x) - 1.0 cancels (expm1(-5e-324) came out 0.0, not -5e-324). For x > 0,
+        # e^x - 1 = -expm1(-x) e^x, so 1 - t never reaches 0.
+        if abs(x.data) < sys.float_info.min:  # x / 2 underflows; e^x - 1 is x to the last bit
+            return x + x * x * 0.5
+        t = self.tanh(x * 0.5) if x.data <= 0.0 else self.tanh(x * -0.5)
+        small = 2.0 * t / (1.0 - t)
+        return small if x.data <= 0.0 else -small * self.exp(x)
 
     @staticmethod
     def _data(x: Value | float) -> float:
