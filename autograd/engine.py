@@ -208,14 +208,16 @@ class _ValueSpace:
     def expm1(self, x: Value | float) -> Value | float:
         if not isinstance(x, Value):
             return _expm1(float(x))
-        # e^x - 1 = 2t / (1 - t) with t = tanh(x / 2), which keeps full precision near 0,
-        # where exp(x) - 1.0 cancels (expm1(-5e-324) came out 0.0, not -5e-324). For x > 0,
-        # e^x - 1 = -expm1(-x) e^x, so 1 - t never reaches 0.
+        # Near 0, exp(x) - 1.0 cancels (expm1(-5e-324) came out 0.0, not -5e-324, and
+        # -1e-10 lost six digits): there e^x - 1 = 2t / (1 - t) with t = tanh(x / 2), the
+        # same function with the same derivatives. Away from 0 nothing cancels, and
+        # exp(x) - 1.0 keeps the derivative e^x exact far left, where tanh saturates.
         if abs(x.data) < sys.float_info.min:  # x / 2 underflows; e^x - 1 is x to the last bit
             return x + x * x * 0.5
-        t = self.tanh(x * 0.5) if x.data <= 0.0 else self.tanh(x * -0.5)
-        small = 2.0 * t / (1.0 - t)
-        return small if x.data <= 0.0 else -small * self.exp(x)
+        if abs(x.data) < 1.0:
+            t = self.tanh(x * 0.5)
+            return 2.0 * t / (1.0 - t)
+        return self.exp(x) - 1.0
 
     @staticmethod
     def _data(x: Value | float) -> float:
