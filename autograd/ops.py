@@ -18,16 +18,18 @@ alpha <= 0. A branch may be a thunk (a function of no arguments), which spaces t
 a branch never call. The arithmetic operators ``+ - * / **`` and unary ``-`` act on the
 inputs directly.
 
-Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
-x = 0, so relu'(0) = 0, abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope.
+At kinks every ``select`` takes the ``otherwise`` branch at x = 0, so relu'(0) = 0,
+abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope, as in PyTorch; at every
+order, so elu''(0) = alpha, where PyTorch's double backward takes the other side (0).
 At a tie x = y, max splits the gradient evenly (1/2 each), as ``torch.maximum`` does: the
 mean of the one-sided derivatives, which is also what central differences measure there.
 
-NaN propagates as in PyTorch: because ``select`` and ``sign`` give NaN for a NaN input in
-every space (floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan),
-leaky_relu'(nan) and (x ** 2)' at nan are all NaN, in the engine, in higher-order graphs
-and in compiled replays. A formula that does not read an input (d(x * y)/dx = y) is not
-made NaN by it.
+NaN propagates: because ``select`` and ``sign`` give NaN for a NaN input in every space
+(floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan), leaky_relu'(nan) and
+(x ** 2)' at nan are all NaN, in the engine, in higher-order graphs and in compiled
+replays (unlike PyTorch, whose relu'(nan) is 1 and abs'(nan) 0: tests/reference states
+each difference). A formula that does not read an input (d(x * y)/dx = y) is not made NaN
+by it.
 
 Adding a primitive is one :class:`Op` entry here plus a one-line ``Value`` method.
 """
