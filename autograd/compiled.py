@@ -617,7 +617,11 @@ def _reject_custom_ops(nodes: list[Value]) -> None:
 def _diagnose(
     tape: _Tape, inputs: list[float], params: list[float], *, backward: bool, sample: int | None
 ) -> None:
-    """Replay one sample op by op with the engine's kernels; raise the engine's error."""
+    """Replay one sample op by op with the engine's kernels; raise the engine's error.
+
+    In the engine's order, so the error is the one eager code raises: the whole forward
+    pass first, then the partials from the output back (``backward`` walks that way).
+    """
     data = dict(zip(tape.inputs, inputs, strict=True))
     data.update(zip(tape.parameters, params, strict=True))
     where = "" if sample is None else f" (in compiled replay, sample {sample})"
@@ -629,11 +633,18 @@ def _diagnose(
         values = tuple(data[p] for p in node.parents)
         try:
             data[node] = op.fwd(*values)
-            if backward:
-                op.local_partials(*values, data[node])
         except (ArithmeticError, ValueError) as error:
-            derivative = node in data
-            raised = op.input_error(error, values, derivative=derivative)
+            raised = op.input_error(error, values)
+            raise type(raised)(f"{raised}{where}") from None
+    for node in reversed(tape.nodes) if backward else ():
+        op = node.op
+        if op is None:
+            continue
+        values = tuple(data[p] for p in node.parents)
+        try:
+            op.local_partials(*values, data[node])
+        except (ArithmeticError, ValueError) as error:
+            raised = op.input_error(error, values, derivative=True)
             raise type(raised)(f"{raised}{where}") from None
 
 
