@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any, overload
 
 from autograd.custom import CustomOp
-from autograd.ops import OPS, Op
+from autograd.elementary import FUNCTIONS
+from autograd.ops import OPS, Op, function_op
 from autograd.value import Value, _as_number, _unary, apply
 
 
@@ -190,39 +191,42 @@ class _ValueSpace:
     """The math space over Values: table formulas evaluated here build differentiable graphs.
 
     Numbers stay numbers (a constant partial such as d(x + y)/dx = 1 creates no node).
+    A function resolves through the op of its name, else through its registry row
+    (:mod:`autograd.elementary`): a piecewise constant one gives a number, any other
+    gets an op made from its registered derivative (:func:`autograd.ops.function_op`).
     """
 
     def __getattr__(self, name: str) -> Any:
         op = OPS.get(name)
-        if op is None or op.arity != 1:
-            raise AttributeError(f"the math space has no function {name!r}")
+        row = FUNCTIONS.get(name)
+        if op is None or op.arity != 1 or op.variadic:
+            if row is None:
+                raise AttributeError(f"the math space has no function {name!r}")
+            if row.constant:
+                floats = row.floats
 
-        def apply(x: Value | float) -> Value | float:
-            return _unary(op, x) if isinstance(x, Value) else op.fwd(float(x))
+                def constant(*args: Value | float) -> float:
+                    return floats(*[self._data(a) for a in args])
 
-        setattr(self, name, apply)
-        return apply
+                setattr(self, name, constant)
+                return constant
+            op = function_op(name)
+        fwd = op.fwd
 
-    def expm1(self, x: Value | float) -> Value | float:
-        return self.exp(x) - 1.0
+        def function(x: Value | float) -> Value | float:
+            return _unary(op, x) if isinstance(x, Value) else fwd(float(x))
+
+        setattr(self, name, function)
+        return function
 
     @staticmethod
     def _data(x: Value | float) -> float:
         return x.data if isinstance(x, Value) else float(x)
 
-    def sign(self, x: Value | float) -> float:
-        data = self._data(x)
-        return 1.0 if data > 0.0 else -1.0 if data < 0.0 else 0.0 if data == 0.0 else data
-
     def maximum(self, x: Value | float, y: Value | float) -> Value | float:
         if isinstance(x, Value) or isinstance(y, Value):
             return apply(OPS["max"], x, y)
         return OPS["max"].fwd(float(x), float(y))
-
-    def compare(self, x: Value | float, y: Value | float) -> float:
-        # A number, like sign: the partials of max are piecewise constant.
-        a, b = self._data(x), self._data(y)
-        return 1.0 if a > b else -1.0 if a < b else 0.0 if a == b else math.nan
 
     def select(self, x: Value | float, positive: Any, otherwise: Any) -> Any:
         data = self._data(x)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from autograd.elementary import FUNCTIONS
 from autograd.source import SOURCE_SPACE, Expr, compile_function, source
 
 SELU_LAMBDA = 1.0507009873554805
@@ -203,6 +204,8 @@ class Op:
         An op holds generated kernels, which pickle cannot store; the copy is the table's
         own entry (or its fold), so a copied graph still reads the one table.
         """
+        if self.base is _FUNCTION_OPS.get(self.name):
+            return (function_op, (self.name,))
         if OPS.get(self.base.name) is not self.base:
             raise TypeError(f"cannot pickle {self!r}: only ops of the table pickle")
         if not self.constants:
@@ -443,3 +446,35 @@ def _table_op(name: str) -> Op:
 def _folded_op(name: str, slot: int, value: float) -> Op:
     """The table entry ``name`` with ``value`` folded into ``slot`` (an unpickled fold)."""
     return OPS[name].fold(slot, value)
+
+
+_FUNCTION_OPS: dict[str, Op] = {}
+
+
+def function_op(name: str) -> Op:
+    """The op of a registry function that has no entry in the table (cached).
+
+    A second-order ``grad`` differentiates the partials, and a partial may call a function
+    that is no op (``expm1`` in ELU's): its node gets this op, built from the function's
+    registry row (its derivative), so the table needs no entry for it.
+
+    Example:
+        >>> op = function_op("expm1")
+        >>> op.fwd(1e-10), op.local_partials(0.0, 0.0)
+        (1.00000000005e-10, (1.0,))
+    """
+    op = _FUNCTION_OPS.get(name)
+    if op is None:
+        row = FUNCTIONS[name]
+        derivative = row.derivative
+        if row.arity != 1 or derivative is None:
+            raise ValueError(f"function_op: {name!r} has no derivative in the registry")
+        op = Op(
+            name,
+            name,
+            ("x",),
+            lambda m, x: getattr(m, name)(x),
+            (lambda m, x, out: derivative(m, x),),
+        )
+        _FUNCTION_OPS[name] = op
+    return op
