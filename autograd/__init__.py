@@ -14,7 +14,7 @@ Example:
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from autograd.compiled import CompiledFunction, Gradients, TraceError, compile
+from autograd.compiler import CompiledFunction, Gradients, TraceError, compile
 from autograd.custom import CustomOp
 from autograd.engine import grad, local_partials, operands, topological_order
 from autograd.files import write_atomically
