@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from autograd.branches import recording_branches
 from autograd.compiler.diagnosis import diagnose, find_domain_errors, first_change
 from autograd.compiler.inputs import (
     batch_size,
@@ -50,7 +51,7 @@ from autograd.compiler.inputs import (
 )
 from autograd.compiler.program import Program
 from autograd.compiler.tape import Tape, TraceError, collector_paused, reject_custom_ops
-from autograd.value import Value, recording_branches
+from autograd.value import Value
 
 __all__ = ["CompiledFunction", "Gradients", "TraceError", "compile"]
 
