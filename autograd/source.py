@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -211,3 +212,70 @@ def compile_function(
     namespace: dict[str, Any] = {}
     exec(compile(text, f"<chainrule kernel {name}>", "exec"), FLOAT_GLOBALS, namespace)  # noqa: S102
     return namespace[name], text
+
+
+Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], str]
+
+
+def _tuple_source(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def kernels(op: Any, constant_slot: int | None) -> Kernels:
+    """Generate an op's float kernels: forward, local partials, vector-Jacobian product.
+
+    Parameters are the op's input names, plus ``out`` (the op's output) and ``g`` (the
+    upstream gradient). A folded constant becomes the kernels' first parameter, bound
+    with ``functools.partial``, so all numbers folded into one slot share one kernel.
+    """
+    names = list(op.inputs)
+    args = [Expr(n) for n in names]
+    out = Expr("out")
+    forward = source(op.forward(SOURCE_SPACE, *args))
+    partial_exprs = [p(SOURCE_SPACE, *args, out) for p in op.partials]
+    partials = [source(p) for p in partial_exprs]
+    live = [i for i in range(len(names)) if i != constant_slot]
+    lead = [] if constant_slot is None else [names[constant_slot]]
+    values = [names[i] for i in live]
+    tag = "" if constant_slot is None else f"_c{constant_slot}"
+    products = [source(Expr("g") * partial_exprs[i]) for i in live]
+    vjp_body = products[0] if len(products) == 1 else _tuple_source(products)
+    fwd, fwd_text = compile_function(f"{op.name}_forward{tag}", lead + values, forward)
+    loc, loc_text = compile_function(
+        f"{op.name}_partials{tag}",
+        [*lead, *values, "out"],
+        _tuple_source([partials[i] for i in live]),
+    )
+    vjp, vjp_text = compile_function(f"{op.name}_vjp{tag}", [*lead, "g", *values, "out"], vjp_body)
+    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
+
+
+def variadic_kernels(op: Any, constant_slot: None) -> Kernels:
+    """Float kernels of a variadic op: loops over the groups of a flat operand tuple.
+
+    Signatures match the fixed-arity kernels: ``fwd(*operands)``,
+    ``local_partials(*operands, out)`` and ``vjp(g, *operands, out)``.
+    """
+    names = list(op.inputs)
+    args = [Expr(n) for n in names]
+    term = source(op.forward(SOURCE_SPACE, *args))
+    partial_exprs = [p(SOURCE_SPACE, *args, Expr("out")) for p in op.partials]
+    partials = [source(p) for p in partial_exprs]
+    if any(re.search(r"\bout\b", text) for text in partials):
+        raise ValueError(f"op {op.name!r}: a variadic op's partials must not use out")
+    products = [source(Expr("g") * p) for p in partial_exprs]
+    # zip(it, it) walks a flat tuple two at a time: the groups (w0, x0), (w1, x1), ...
+    group = ", ".join(names) + ("," if len(names) == 1 else "")
+    loop = f"for {group} in zip({', '.join(['it'] * len(names))})"
+    fwd, fwd_text = compile_function(
+        f"{op.name}_forward", ["*v"], f"sum([{term} {loop}])", setup="it = iter(v)"
+    )
+    setup = "it = iter(v[:-1])"
+    each = _tuple_source(partials)
+    loc, loc_text = compile_function(
+        f"{op.name}_partials", ["*v"], f"tuple([c {loop} for c in {each}])", setup
+    )
+    vjp, vjp_text = compile_function(
+        f"{op.name}_vjp", ["g", "*v"], f"[c {loop} for c in {_tuple_source(products)}]", setup
+    )
+    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
