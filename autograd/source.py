@@ -120,7 +120,7 @@ class SourceSpace:
         """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN.
 
         A branch may be a thunk. NaN is neither > 0 nor <= 0: it takes neither branch
-        and the result is NaN, so relu(nan) and relu'(nan) are NaN, as in PyTorch.
+        and the result is NaN, so relu(nan) and relu'(nan) are NaN (PyTorch: relu'(nan) = 1).
         """
         # A conditional expression evaluates only the branch it takes, so the branch for
         # x <= 0 (say expm1(x) in ELU) never runs, and never overflows, for a large x.
