@@ -38,19 +38,6 @@ def number(x: float) -> str:
     return f"{x:g}"
 
 
-def _describe(node: Value, names: dict[Value, str]) -> str:
-    """How ``node`` was computed, in terms of its operands' names: "x + y", "tanh(q)"."""
-    op = node.op
-    if op is None:
-        return "input"
-    shown = [names[o] if isinstance(o, Value) else number(o) for o in op.operands(node.parents)]
-    if op.notation == "infix":
-        return f" {op.symbol} ".join(shown)
-    if op.notation == "prefix" and len(shown) == 1:
-        return f"{op.symbol}{shown[0]}"
-    return f"{op.symbol}({', '.join(shown)})"
-
-
 def explain(root: Value) -> str:
     """A text report of a graph after backward: values, gradients, the chain rule per edge.
 
@@ -61,6 +48,10 @@ def explain(root: Value) -> str:
         >>> print(explain(seed_example()).splitlines()[-1])
           dz/dy += dz/dq * dq/dy = 4 * 1 = 4
     """
+    # The op-printing rule is viz's, so the report and the drawings agree (x - 1, tanh(q));
+    # imported here, so that the commands that print nothing pay nothing for viz.
+    from viz.labels import expression  # noqa: PLC0415
+
     order = topological_order(root)
     names: dict[Value, str] = {}
     for index, node in enumerate(order):
@@ -69,7 +60,7 @@ def explain(root: Value) -> str:
     width = max(4, *(len(n) for n in names.values()))
     rows = [f"{'node':<{width}}  {'computed as':<16} {'value':>10} {'grad d' + out + '/dnode':>16}"]
     rows.extend(
-        f"{names[node]:<{width}}  {_describe(node, names):<16} "
+        f"{names[node]:<{width}}  {expression(node, names.__getitem__):<16} "
         f"{number(node.data):>10} {number(node.grad):>16}"
         for node in order
     )

@@ -36,7 +36,7 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 
 def _ci_setup(tmp_path: Path, present: tuple[str, ...]) -> tuple[str, str]:
-    """Run .ci/run's system-package step (up to its first venv), as root, with a fake apt-get; return its log."""
+    """Run .ci/run's system-package step (before its first venv) as root with a fake apt-get."""
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     setup = script.split("python3 -m venv", 1)[0]
     (tmp_path / ".ci").mkdir()

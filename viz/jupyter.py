@@ -26,16 +26,9 @@ import sys
 from typing import Any
 
 from autograd import Value
+from viz.display import MimeBundle, display_data, fallback_html, png_display
 from viz.dot import draw
-from viz.engines import (
-    MimeBundle,
-    RenderError,
-    display_data,
-    fallback_html,
-    png_display,
-    render_svg,
-    which_engine,
-)
+from viz.engines import RenderError, render_svg, which_engine
 
 MAX_NODES = 500
 """A Value's display draws up to this many nodes, and a summary above."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
-from autograd import Scope, Value
-from viz.dot import draw
-from viz.engines import render, render_svg
+from autograd import Value
+from viz.dot import graph_of
+from viz.engines import check_engine, render, render_svg
 from viz.files import write_atomic
+from viz.options import DrawOptions, takes_options
 
 FILE_TYPES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
 """What :func:`save` writes for each file extension (PDF needs the system Graphviz)."""
@@ -35,30 +35,14 @@ def file_type(path: str | os.PathLike[str]) -> str:
     return FILE_TYPES[suffix]
 
 
-def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
-    root: Value,
-    *,
-    rankdir: str = "LR",
-    show_grad: bool = True,
-    show_partials: bool = False,
-    max_nodes: int = 500,
-    collapse: Iterable[str | Scope] = (),
-    engine: str = "auto",
-    depth: int | None = None,
-    legend: bool = False,
-) -> str:
+@takes_options
+def to_svg(root: Value, options: DrawOptions, *, engine: str = "auto") -> str:
     """The drawing of :func:`viz.draw` (same arguments) as SVG text.
 
     Args:
         root: the output Value.
-        rankdir: see :func:`viz.draw`.
-        show_grad: see :func:`viz.draw`.
-        show_partials: see :func:`viz.draw`.
-        max_nodes: see :func:`viz.draw`.
-        collapse: see :func:`viz.draw`.
+        options: the keywords of :func:`viz.draw` (``rankdir=``, ``show_grad=``, ...).
         engine: "auto" (the system ``dot`` if on PATH, else WebAssembly), "system" or "wasi".
-        depth: see :func:`viz.draw`.
-        legend: see :func:`viz.draw`.
 
     Raises:
         RenderError: no engine could render it.
@@ -69,31 +53,13 @@ def to_svg(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         >>> "data 6" in svg
         True
     """
-    graph = draw(
-        root,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        show_partials=show_partials,
-        max_nodes=max_nodes,
-        collapse=collapse,
-        depth=depth,
-        legend=legend,
-    )
-    return render_svg(graph.source, engine)
+    check_engine("to_svg", engine)
+    return render_svg(graph_of(root, options, "to_svg").source, engine)
 
 
-def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
-    root: Value,
-    path: str | os.PathLike[str],
-    *,
-    rankdir: str = "LR",
-    show_grad: bool = True,
-    show_partials: bool = False,
-    max_nodes: int = 500,
-    collapse: Iterable[str | Scope] = (),
-    engine: str = "auto",
-    depth: int | None = None,
-    legend: bool = False,
+@takes_options
+def save(
+    root: Value, path: str | os.PathLike[str], options: DrawOptions, *, engine: str = "auto"
 ) -> Path:
     """Write the drawing of ``root`` to ``path``; the extension picks the format.
 
@@ -105,14 +71,8 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
     Args:
         root: the output Value.
         path: where to write.
-        rankdir: see :func:`viz.draw`.
-        show_grad: see :func:`viz.draw`.
-        show_partials: see :func:`viz.draw`.
-        max_nodes: see :func:`viz.draw`.
-        collapse: see :func:`viz.draw`.
+        options: the keywords of :func:`viz.draw` (``rankdir=``, ``show_grad=``, ...).
         engine: see :func:`to_svg`.
-        depth: see :func:`viz.draw`.
-        legend: see :func:`viz.draw`.
 
     Returns:
         The path written.
@@ -130,15 +90,7 @@ def save(  # noqa: PLR0913 - the options of draw and the engine, all keywords
         True
     """
     fmt = file_type(path)
-    source = draw(
-        root,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        show_partials=show_partials,
-        max_nodes=max_nodes,
-        collapse=collapse,
-        depth=depth,
-        legend=legend,
-    ).source
+    check_engine("save", engine)
+    source = graph_of(root, options, "save").source
     data = source.encode("utf-8") if fmt == "dot" else render(source, fmt, engine)
-    return write_atomic(path, data)
+    return write_atomic(path, data, "save")

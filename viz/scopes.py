@@ -243,8 +243,9 @@ class ScopeTree:
 
 
 def _natural(name: str) -> list[tuple[int, str]]:
-    # "Neuron 10" after "Neuron 9": digits compare as numbers, the rest as text.
-    return [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(name)]
+    # "Neuron 10" after "Neuron 9": digits compare as numbers, the rest as text. isdecimal,
+    # not isdigit: "¹" is a digit that int() does not read (and \d does not match).
+    return [(int(part), "") if part.isdecimal() else (-1, part) for part in _DIGITS.split(name)]
 
 
 def _matches(scope: Scope | None, collapse: Collection[str | Scope]) -> bool:

@@ -12,14 +12,17 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from autograd import Value, local_partials, operands, topological_order
-from viz.dot import MAX_LABEL, RANKDIRS, Highlight, build_graph, format_constant, format_number
-from viz.engines import RenderError, fallback_html, picture_html, render_svg
+from autograd import Value, local_partials, topological_order
+from viz.build import Highlight, build_graph
+from viz.display import fallback_html, picture_html
+from viz.engines import RenderError, render_svg
 from viz.files import write_atomic
+from viz.labels import check_texts, expression, format_number, one_line, visible
+from viz.options import DrawOptions
 from viz.summary import count_nodes
 
 
@@ -40,21 +43,6 @@ class Frame:
     grads: tuple[float, ...]
     updated: tuple[int, ...]
     contributions: tuple[tuple[int, float, float], ...]
-
-
-def _expression(node: Value, index: dict[Value, int], names: Sequence[str]) -> str:
-    op = node.op
-    if op is None:
-        return "input"
-    shown = [
-        names[index[slot]] if isinstance(slot, Value) else format_constant(slot)
-        for slot in operands(node)
-    ]
-    if op.notation == "infix":
-        return f" {op.symbol} ".join(shown)
-    if op.notation == "prefix" and len(shown) == 1:
-        return f"{op.symbol}{shown[0]}"
-    return f"{op.symbol}({', '.join(shown)})"
 
 
 _XML_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
@@ -118,6 +106,20 @@ _SCRIPT = """
 """
 
 
+class _Option:
+    """A field of ``BackwardSteps.options`` as an attribute: set, it is checked and redrawn."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, steps: BackwardSteps | None, owner: type | None = None) -> Any:
+        return self if steps is None else getattr(steps.options, self.name)
+
+    def __set__(self, steps: BackwardSteps, value: object) -> None:
+        steps.options = replace(steps.options, **{self.name: value})
+        steps._svgs.clear()  # frames drawn with the old options
+
+
 class BackwardSteps:
     """The frames of one backward pass, drawable as SVGs and as one HTML page.
 
@@ -127,20 +129,32 @@ class BackwardSteps:
 
     Attributes:
         order: the graph's Values in topological order (frames refer to these indices).
-        names: each Value's label, or ``n{index}``.
+        names: each Value's label as drawings show it (:func:`viz.labels.visible`), or
+            ``n{index}``.
         frames: the steps, the start first.
-        rankdir: the layout direction of the drawings.
-        legend: whether each drawing has the key to its colours and edge labels.
+        options: how each frame is drawn (its ``rankdir`` and ``legend``).
+        rankdir: the layout direction of the drawings (``options.rankdir``; settable).
+        legend: whether each drawing has the key to its colours and edge labels
+            (``options.legend``; settable).
     """
 
+    rankdir = _Option()
+    legend = _Option()
+
     def __init__(
-        self, order: list[Value], frames: list[Frame], rankdir: str, legend: bool = True
+        self,
+        order: list[Value],
+        frames: list[Frame],
+        rankdir: str | DrawOptions = "LR",
+        legend: bool = True,
     ) -> None:
         self.order = order
         self.frames = frames
-        self.rankdir = rankdir
-        self.legend = legend
-        self.names = [node.label or f"n{i}" for i, node in enumerate(order)]
+        options = rankdir
+        if not isinstance(options, DrawOptions):
+            options = DrawOptions(rankdir=rankdir, legend=legend, function="BackwardSteps")
+        self.options = options
+        self.names = [visible(node.label) or f"n{i}" for i, node in enumerate(order)]
         self._svgs: dict[str, list[str]] = {}
 
     def __repr__(self) -> str:
@@ -181,7 +195,7 @@ class BackwardSteps:
             parts.append(text)
         return (
             f"Step {frame.step} of {len(self.frames) - 1}: {name} = "
-            f"{_expression(node, index, self.names)} passes d{out}/d{name} = {upstream}"
+            f"{expression(node, lambda v: self.names[index[v]])} passes d{out}/d{name} = {upstream}"
             f" to its operands: {'; '.join(parts)}"
         )
 
@@ -196,19 +210,20 @@ class BackwardSteps:
         """
         return build_graph(
             self.order,
-            rankdir=self.rankdir,
+            rankdir=self.options.rankdir,
+            show_grad=self.options.show_grad,
             edge_labels="local",
             grads=frame.grads,
             highlight=Highlight(frame.node, frozenset(frame.updated)),
             min_width=self._box_width(),
-            legend=self.legend,
+            legend=self.options.legend,
         ).source
 
     def _box_width(self) -> float:
         """One width for every Value box in every frame, so that no frame moves a node."""
         widest = 0
         for i, node in enumerate(self.order):
-            texts = [node.label[:MAX_LABEL], f"data {format_number(node.data)}"]
+            texts = [one_line(node.label), f"data {format_number(node.data)}"]
             texts.extend(f"grad {format_number(frame.grads[i])}" for frame in self.frames)
             widest = max(widest, *(len(text) for text in texts))
         # 0.7 em per character of 11 pt text errs wide for Verdana, plus the field margins.
@@ -314,7 +329,7 @@ class BackwardSteps:
             >>> backward_steps(Value(2.0) * 3).save_html(folder / "steps.html").name
             'steps.html'
         """
-        return write_atomic(path, self.to_html(engine).encode("utf-8"))
+        return write_atomic(path, self.to_html(engine).encode("utf-8"), "save_html")
 
     def save_frames(self, directory: str | os.PathLike[str], engine: str = "auto") -> list[Path]:
         """Write one SVG per frame, ``frame_000.svg``, ``frame_001.svg``, ... into ``directory``.
@@ -332,7 +347,12 @@ class BackwardSteps:
         folder.mkdir(parents=True, exist_ok=True)
         digits = max(3, len(str(len(self.frames) - 1)))
         return [
-            write_atomic(folder / f"frame_{frame.step:0{digits}d}.svg", svg.encode("utf-8"))
+            write_atomic(
+                folder / f"frame_{frame.step:0{digits}d}.svg",
+                svg.encode("utf-8"),
+                "save_frames",
+                "directory",
+            )
             for frame, svg in zip(self.frames, self.svgs(engine), strict=True)
         ]
 
@@ -373,10 +393,10 @@ def backward_steps(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps: expected a Value, got {type(root).__name__}")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"backward_steps: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if not isinstance(legend, bool):
-        raise TypeError(f"backward_steps: legend must be True or False, got {legend!r}")
+    # One check of every option, as draw's; max_nodes here refuses instead of summarising.
+    options = DrawOptions(
+        rankdir=rankdir, max_nodes=max_nodes, legend=legend, function="backward_steps"
+    )
     size = count_nodes(root, max_nodes)
     if size > max_nodes:
         raise ValueError(
@@ -384,6 +404,7 @@ def backward_steps(
             "a page with one drawing per step would be huge (pass a larger max_nodes)"
         )
     order = topological_order(root)
+    check_texts("backward_steps", order)
     index = {node: i for i, node in enumerate(order)}
     grads = [0.0] * len(order)
     last = len(order) - 1
@@ -401,4 +422,4 @@ def backward_steps(
             contributions.append((p, partial, contribution))
         updated = tuple(dict.fromkeys(p for p, _, _ in contributions))
         frames.append(Frame(len(frames), i, tuple(grads), updated, tuple(contributions)))
-    return BackwardSteps(order, frames, rankdir, legend)
+    return BackwardSteps(order, frames, options)

@@ -110,7 +110,8 @@ def op_labels(text: str) -> list[str]:
 
 def test_folded_numbers_show_in_the_op_node():
     labels = op_labels(viz.to_dot(slots_graph()))
-    assert labels == ["+", "2 -", "** 2", "-", "LeakyReLU(·, 0.1)", "abs", "* 1.0001"]
+    # "·" is where the operand's arrow enters: "· - 1" subtracts 1, never reads as -1.
+    assert labels == ["+", "2 - ·", "· ** 2", "-", "LeakyReLU(·, 0.1)", "abs", "· * 1.0001"]
 
 
 def test_edges_carry_the_chain_rule_when_asked(seed):

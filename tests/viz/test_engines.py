@@ -16,7 +16,7 @@ import viz
 from tests.viz import png as png_items
 from tests.viz import svg as svg_items
 from tests.viz.helpers import ENGINES, chain, engine_param, needs_dot, seed_graph, text_width
-from viz import engines
+from viz import display, engines
 
 SEED_BOXES = {
     "n0": ("x", "data 2", "grad 4"),
@@ -349,7 +349,7 @@ def test_display_bundle_is_svg_or_the_dot_text_and_hint(monkeypatch, seed):
     def broken(*args, **kwargs):
         raise subprocess.SubprocessError("engine exploded")
 
-    monkeypatch.setattr(engines, "render_svg", broken)
+    monkeypatch.setattr(display, "render_svg", broken)
     fallback = engines.display_bundle(source)["text/html"]
     assert "engine exploded" in fallback
     assert "digraph chainrule {" in fallback
