@@ -13,10 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULE_LIMIT = 500
 
 # Ceilings near the measured size, to be raised on purpose (a reviewed line here), never
-# by drift. autograd: 5,270 lines measured on 2026-12-07 after issue 18's restructure,
+# by drift. autograd: 5,502 lines measured on 2026-12-07 after issue 18's restructure,
 # sin and cos included.
 CEILINGS = {
-    "autograd": 5_400,
+    "autograd": 5_600,
 }
 
 
