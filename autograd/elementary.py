@@ -24,6 +24,8 @@ Each :class:`Elementary` row holds:
 Adding a function is one row here. Example:
     >>> FUNCTIONS["exp"].floats(1000.0)
     inf
+    >>> FUNCTIONS["sin"].floats(float("inf"))
+    nan
 """
 
 from __future__ import annotations
@@ -83,6 +85,16 @@ def _softplus(x: float) -> float:
 def _sign(x: float) -> float:
     # sign(0) = 0: the convention abs'(0) = 0 comes from here. sign(nan) is nan (x itself).
     return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x
+
+
+def _periodic(function: Callable[[float], float]) -> Callable[[float], float]:
+    """``function`` with NaN at ±inf, as PyTorch gives (``math`` raises a ValueError)."""
+
+    def at(x: float) -> float:
+        return function(x) if x - x == 0.0 else math.nan  # x - x is NaN at ±inf and NaN
+
+    at.__name__ = function.__name__
+    return at
 
 
 def _maximum(x: float, y: float) -> float:
@@ -146,6 +158,10 @@ ROWS: tuple[Elementary, ...] = (
     Elementary("abs", abs, lambda np, x: np.abs(x), lambda sp, x: sp.Abs(x)),
     Elementary("sign", _sign, lambda np, x: np.sign(x), lambda sp, x: sp.sign(x),
                constant=True),
+    Elementary("sin", _periodic(math.sin), lambda np, x: np.sin(x), lambda sp, x: sp.sin(x),
+               derivative=lambda m, x: m.cos(x)),
+    Elementary("cos", _periodic(math.cos), lambda np, x: np.cos(x), lambda sp, x: sp.cos(x),
+               derivative=lambda m, x: -m.sin(x)),
     # d/dx Max(x, y) is Heaviside(x - y), 1/2 at a tie: the engine's convention.
     Elementary("maximum", _maximum, lambda np, x, y: np.maximum(x, y),
                lambda sp, x, y: sp.Max(x, y), arity=2),
