@@ -44,9 +44,7 @@ def top_level_imports(tree: ast.Module) -> list[str]:
 
 
 def lazy_imports(tree: ast.Module) -> list[str]:
-    functions = [
-        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-    ]
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     return [m for f in functions for m in autograd_imports(f)]
 
 
