@@ -341,6 +341,8 @@ LOG = Op("log", "log", ("x",), lambda m, x: m.log(x), (lambda m, x, out: 1.0 / x
 SQRT = Op("sqrt", "sqrt", ("x",), lambda m, x: m.sqrt(x), (lambda m, x, out: 0.5 / out,),
           domain=(POSITIVE,), domain_text="x >= 0, and x > 0 for the derivative",
           doc=("x.sqrt()", "0.5/out", "x >= 0, derivative for x > 0"))
+SIN = Op("sin", "sin", ("x",), lambda m, x: m.sin(x), (lambda m, x, out: m.cos(x),),
+         doc=("x.sin()", "cos(x)", "NaN at ±inf, as torch.sin"))
 COS = Op("cos", "cos", ("x",), lambda m, x: m.cos(x), (lambda m, x, out: -m.sin(x),),
          doc=("x.cos()", "-sin(x)", "NaN at ±inf, as torch.cos"))
 TANH = Op("tanh", "tanh", ("x",), lambda m, x: m.tanh(x), (lambda m, x, out: 1.0 - out * out,),
@@ -404,7 +406,7 @@ DOT = Op("dot", "dot", ("w", "x"), lambda m, w, x: w * x,
               "parents w0, x0, w1, x1, ..."))
 
 TABLE: tuple[Op, ...] = (
-    ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, COS,
+    ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, SIN, COS,
     TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU, MAX, SUM, DOT,
 )
 """Every primitive, in a fixed order (tests, strategies and docs iterate over it)."""

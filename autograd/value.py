@@ -410,6 +410,8 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         ops.SQRT, "Square root; ``ValueError`` for self < 0 (and for its derivative at 0)."
     )
 
+    sin = _unary_method(ops.SIN, "Sine (radians); NaN at ±inf, as ``torch.sin``.")
+
     cos = _unary_method(ops.COS, "Cosine (radians); NaN at ±inf, as ``torch.cos``.")
 
     tanh = _unary_method(ops.TANH, "Hyperbolic tangent.")
