@@ -1,0 +1,297 @@
+"""nn models to PyTorch and back (nn.torch_bridge), checked against PyTorch itself.
+
+The oracle is PyTorch's own forward and autograd on the exported module: chainrule's
+forward and gradients must equal them to 1e-12 (relative, with a 1e-12 absolute floor)
+on hypothesis-drawn models and inputs. Rules where the libraries differ are stated where
+tested: dropout masks come from different generators (compared in evaluation mode), and
+PyTorch's default Softplus threshold (20) is read as chainrule's exact softplus.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nn
+from nn import MLP, Dropout, Layer, Neuron, from_torch, losses
+from nn.activations import ACTIVATIONS
+
+HIDDEN = [a for a in ACTIVATIONS if a != "softmax"]
+TOL = 1e-12
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=TOL, abs_tol=TOL)
+
+
+def outputs_of(model, x):
+    out = model(x)
+    return out if isinstance(out, list) else [out]
+
+
+@st.composite
+def models(draw):
+    """An MLP with any hidden and output activation, sizes, init and dropout (eval mode)."""
+    nin = draw(st.integers(1, 4))
+    nouts = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    output = draw(st.sampled_from(list(ACTIVATIONS)))
+    if output == "softmax" and nouts[-1] == 1:
+        nouts[-1] = 2
+    model = MLP(
+        nin,
+        nouts,
+        draw(st.sampled_from(HIDDEN)),
+        output,
+        init=draw(st.sampled_from([None, "uniform"])),
+        seed=draw(st.integers(0, 2**32)),
+        dropout=draw(st.sampled_from([0.0, 0.3])),
+    )
+    # PReLU slopes start at 0.25 everywhere: spread them so a wrong slope shows.
+    for p in model.parameters():
+        if p.label == "a":
+            p.data = draw(st.floats(-0.5, 0.9))
+    return model.eval()
+
+
+samples = st.lists(st.floats(-3.0, 3.0), min_size=1, max_size=4)
+
+
+def batch_of(draw_rows, nin):
+    return [(row * nin)[:nin] for row in draw_rows]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(), st.lists(samples, min_size=1, max_size=5))
+def test_forward_and_mse_gradients_agree(torch, model, rows):
+    x = batch_of(rows, model.nin)
+    net = model.to_torch()
+    assert not net.training
+    got = net(torch.tensor(x))
+    for i, row in enumerate(x):
+        for j, value in enumerate(outputs_of(model, row)):
+            assert close(value.data, got[i, j].item()), (i, j)
+    # A named loss over the batch: mse against targets of the same shape.
+    targets = [[(i + j) % 3 - 1.0 for j in range(got.shape[1])] for i in range(len(x))]
+    model.zero_grad()
+    predictions = [v for row in x for v in outputs_of(model, row)]
+    loss = losses.mse(predictions, [t for row in targets for t in row])
+    loss.backward()
+    reference = torch.nn.functional.mse_loss(got, torch.tensor(targets))
+    reference.backward()
+    assert close(loss.data, reference.item())
+    names = dict(net.named_parameters())
+    assert len(names) == sum(1 + 1 + (lay.activation == "prelu") for lay in model.layers)
+    for i, layer in enumerate(model.layers):
+        weight, bias = names[f"layers.{i}.weight"], names[f"layers.{i}.bias"]
+        for j, neuron in enumerate(layer.neurons):
+            assert close(neuron.b.grad, bias.grad[j].item())
+            for k, w in enumerate(neuron.w):
+                assert w.data == weight[j, k].item()
+                assert close(w.grad, weight.grad[j, k].item())
+            if neuron.slope is not None:
+                slope = names[f"layers.{i}.activation.weight"]
+                assert close(neuron.slope.grad, slope.grad[j].item())
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.tuples(
+        st.integers(2, 4),
+        st.integers(2, 5),
+        st.sampled_from(HIDDEN),
+        st.integers(0, 2**32),
+        st.lists(st.floats(-4, 4), min_size=3, max_size=3),
+    )
+)
+def test_cross_entropy_gradients_agree(torch, case):
+    nin, classes, hidden, seed, row = case
+    model = MLP(nin, [3, classes], hidden, seed=seed)
+    x = (row * nin)[:nin]
+    target = seed % classes
+    net = model.to_torch()
+    reference = torch.nn.functional.cross_entropy(net(torch.tensor([x])), torch.tensor([target]))
+    reference.backward()
+    loss = losses.cross_entropy(model(x), target)
+    loss.backward()
+    assert close(loss.data, reference.item())
+    for p, q in zip(model.parameters(), _torch_in_chainrule_order(net), strict=True):
+        assert close(p.grad, q[1])
+
+
+def _torch_in_chainrule_order(net):
+    """(value, grad) of the export's numbers in chainrule's order: neuron by neuron."""
+    found = []
+    for layer in net.layers:
+        slopes = getattr(layer.activation, "weight", None)
+        for j in range(layer.out_features):
+            found += [
+                (w.item(), g.item())
+                for w, g in zip(layer.weight[j], layer.weight.grad[j], strict=True)
+            ]
+            found.append((layer.bias[j].item(), layer.bias.grad[j].item()))
+            if slopes is not None:
+                found.append((slopes[j].item(), slopes.grad[j].item()))
+    return found
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_every_activation_on_both_sides_of_its_kink(torch, activation):
+    # Softplus past PyTorch's default threshold (25, 50) and far left, relu's kink at 0.
+    layer = Layer(1, 2, activation, seed=1)
+    for neuron, w in zip(layer.neurons, [1.0, -1.0], strict=True):
+        neuron.w[0].data, neuron.b.data = w, 0.0
+    net = layer.to_torch()
+    for x in [-50.0, -25.0, -1.5, 0.0, 1e-3, 2.0, 25.0, 50.0, 700.0]:
+        got = net(torch.tensor([x], requires_grad=True))
+        for j, value in enumerate(layer([x])):
+            assert close(value.data, got[j].item()), (x, j)
+
+
+def test_names_shapes_and_state_dict_round_trip(torch):
+    model = MLP(3, [4, 2], "prelu", "softmax", seed=2)
+    net = model.to_torch()
+    state = net.state_dict()
+    assert list(state) == [
+        "layers.0.weight",
+        "layers.0.bias",
+        "layers.0.activation.weight",
+        "layers.1.weight",
+        "layers.1.bias",
+    ]
+    assert state["layers.0.weight"].shape == (4, 3)
+    assert state["layers.0.activation.weight"].shape == (4,)
+    assert state["layers.0.weight"].dtype == torch.float64
+    other = MLP(3, [4, 2], "prelu", "softmax", seed=3).to_torch()
+    other.load_state_dict(state)
+    assert all(torch.equal(state[k], other.state_dict()[k]) for k in state)
+    assert from_torch(other).state_dict() == model.state_dict()
+    assert model.to_torch(torch.float32).layers[0].weight.dtype == torch.float32
+
+
+@settings(max_examples=40, deadline=None)
+@given(models())
+def test_every_model_round_trips_with_identical_weights(torch, model):
+    back = from_torch(model.to_torch())
+    assert type(back) is MLP
+    assert back.config() == model.config()
+    assert back.state_dict() == model.state_dict()
+    assert back.training == model.training
+
+
+@pytest.mark.parametrize("activation", HIDDEN)
+def test_neuron_layer_and_dropout_round_trip(torch, activation):
+    neuron = Neuron(3, activation, seed=4)
+    back = from_torch(neuron.to_torch())
+    assert type(back) is Neuron
+    assert back.config() == neuron.config()
+    assert back.state_dict() == neuron.state_dict()
+    layer = Layer(2, 3, activation, init="uniform", seed=5)
+    back = from_torch(layer.to_torch())
+    assert type(back) is Layer
+    assert (back.config(), back.state_dict()) == (layer.config(), layer.state_dict())
+    drop = from_torch(Dropout(0.25).eval().to_torch())
+    assert type(drop) is Dropout
+    assert (drop.p, drop.training) == (0.25, False)
+
+
+def test_a_pytorch_sequential_becomes_an_mlp(torch):
+    torch.manual_seed(0)
+    tnn = torch.nn
+    net = tnn.Sequential(
+        tnn.Linear(2, 5),
+        tnn.Tanh(),
+        tnn.Dropout(0.1),
+        tnn.Linear(5, 4),
+        tnn.Tanh(),
+        tnn.Dropout(0.1),
+        tnn.Linear(4, 3),
+        tnn.Softmax(dim=1),
+    ).double()
+    net.eval()
+    model = from_torch(net)
+    assert model.config() == {
+        "nin": 2,
+        "nouts": [5, 4, 3],
+        "activation": "tanh",
+        "output_activation": "softmax",
+        "init": None,
+        "dropout": 0.1,
+    }
+    assert not model.training
+    x = [[0.3, -1.2], [2.0, 0.5]]
+    got = net(torch.tensor(x))
+    for i, row in enumerate(x):
+        assert all(close(v.data, got[i, j].item()) for j, v in enumerate(model(row)))
+    # The default Softplus (threshold 20) and a bare Linear are read too.
+    assert from_torch(tnn.Sequential(tnn.Linear(2, 1), tnn.Softplus())).output_activation == (
+        "softplus"
+    )
+    layer = from_torch(tnn.Linear(3, 2))
+    assert (type(layer), layer.activation, layer.nout) == (Layer, "linear", 2)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda t: t.Sequential(t.Linear(2, 3), t.GELU(), t.Linear(3, 1)), "layer 1 (GELU)"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.LeakyReLU(0.2)), "layer 1 (LeakyReLU)"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.ELU(0.5)), "layer 1 (ELU) has alpha=0.5"),
+        (lambda t: t.Sequential(t.Linear(2, 3, bias=False)), "layer 0 (Linear) has no bias"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.PReLU()), "layer 1 (PReLU) has 1 slope"),
+        (lambda t: t.Sequential(t.ReLU(), t.Linear(2, 3)), "layer 0 comes before any Linear"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.ReLU(), t.Tanh()), "layer 2 (Tanh) follows"),
+        (
+            lambda t: t.Sequential(
+                t.Linear(2, 3), t.ReLU(), t.Linear(3, 3), t.Tanh(), t.Linear(3, 1)
+            ),
+            "different activations",
+        ),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.Linear(4, 1)), "layer 1 takes 4 inputs"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.Softmax(dim=0)), "(Softmax) has dim=0"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.Softplus(beta=2.0)), "(Softplus) has beta=2.0"),
+        (lambda t: t.Sequential(t.Linear(2, 3), t.Dropout(0.5)), "layer 1 (Dropout)"),
+        (lambda t: t.Sequential(t.Conv1d(1, 1, 1)), "layer 0 (Conv1d) has no chainrule"),
+        (lambda t: t.Sequential(), "no Linear layer"),
+        (lambda t: t.LSTM(2, 3), "LSTM is not a torch.nn.Sequential"),
+    ],
+)
+def test_anything_else_is_refused_naming_the_layer(torch, build, message):
+    with pytest.raises(ValueError, match="from_torch") as error:
+        from_torch(build(torch.nn))
+    assert message in str(error.value)
+
+
+def test_refusals_on_the_export_side(torch):
+    class Twice(nn.Module):
+        def named_parameters(self):
+            return []
+
+    with pytest.raises(TypeError, match=r"to_torch\(model\): Twice has no PyTorch export"):
+        Twice().to_torch()
+    with pytest.raises(TypeError, match=r"to_torch\(dtype\): expected a floating"):
+        MLP(2, [1]).to_torch(torch.int64)
+
+
+def test_without_torch_the_functions_say_which_extra_to_install():
+    # A fresh interpreter where `import torch` fails: one line naming the extra.
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "import nn\n"
+        "for call in (lambda: nn.MLP(2, [1]).to_torch(), lambda: nn.from_torch(object())):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except ImportError as error:\n"
+        "        print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == [
+        'to_torch: PyTorch is not installed: pip install "chainrule[torch]"',
+        'from_torch: PyTorch is not installed: pip install "chainrule[torch]"',
+    ]
