@@ -8,6 +8,7 @@ source articles' form). A single prediction (not in a list) is accepted too.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,31 +18,54 @@ from nn import checks
 Prediction = Value | float
 
 # PyTorch clamps each log in binary_cross_entropy to >= -100, so a probability of exactly
-# 0 or 1 gives a large finite loss instead of inf.
+# 0 or 1 gives a large finite loss instead of inf. Here the clamp is a graph op,
+# log(max(p, e^-100)) (log(e^-100) is exactly -100.0 in floats), never a test of p.data:
+# a compiled replay then clamps per sample instead of freezing the traced sample's branch.
 _LOG_FLOOR = -100.0
+_SMALLEST_LOGGED = math.exp(_LOG_FLOOR)
+
+# Every check below names the loss and its argument, and shows the value it refuses:
+# ``cross_entropy(target): expected a class index in [0, 3), got nan``. A target that is
+# a Value is a traced input of autograd.compile (fit(compiled=True)): not checked here.
 
 
-def _pairs(name: str, predictions: Any, targets: Any) -> tuple[list[Any], list[Any]]:
-    if isinstance(predictions, Value | int | float):
+def _pairs(
+    name: str, predictions: Any, targets: Any, argument: str = "predictions"
+) -> tuple[list[Any], list[Any]]:
+    if isinstance(predictions, Value | numbers.Real):
         predictions = [predictions]
-    if isinstance(targets, int | float) or (hasattr(targets, "ndim") and targets.ndim == 0):
+    if isinstance(targets, numbers.Real) or (hasattr(targets, "ndim") and targets.ndim == 0):
         targets = [targets]
-    predictions, targets = list(predictions), list(targets)
+    try:
+        predictions, targets = list(predictions), list(targets)
+    except TypeError:
+        raise TypeError(
+            f"{name}({argument}, targets): expected sequences, got "
+            f"{type(predictions).__name__} and {type(targets).__name__}"
+        ) from None
     if not predictions:
-        raise ValueError(f"{name}: needs at least one prediction")
+        raise ValueError(f"{name}({argument}): needs at least one prediction")
     if len(predictions) != len(targets):
-        raise ValueError(f"{name}: {len(predictions)} predictions but {len(targets)} targets")
+        raise ValueError(
+            f"{name}(targets): {len(predictions)} predictions but {len(targets)} targets"
+        )
     return predictions, targets
 
 
-def _as_value(x: Prediction) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+def _as_value(x: Prediction, name: str = "loss", argument: str = "predictions") -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(
+            f"{name}({argument}): expected Values or numbers, got {type(x).__name__}: {x!r:.40}"
+        )
+    return Value(float(x))
 
 
-def _target(t: Any, name: str) -> Value | float:
+def _target(t: Any, name: str, argument: str = "targets") -> Value | float:
     # Targets are numbers, or Values when a loss is traced for autograd.compile (then a
     # target is an input of the compiled function, not a constant frozen at trace time).
-    return t if isinstance(t, Value) else checks.real(name, "targets", t)
+    return t if isinstance(t, Value) else checks.real(name, argument, t)
 
 
 def _mean(terms: list[Value]) -> Value:
@@ -56,26 +80,42 @@ def mse(predictions: Sequence[Prediction], targets: Sequence[float]) -> Value:
         2.5
     """
     ps, ts = _pairs("mse", predictions, targets)
-    return _mean([(_as_value(p) - _target(t, "mse")) ** 2 for p, t in zip(ps, ts, strict=True)])
+    return _mean(
+        [(_as_value(p, "mse") - _target(t, "mse")) ** 2 for p, t in zip(ps, ts, strict=True)]
+    )
 
 
 def _checked_probability_target(name: str, t: Any) -> Any:
-    if isinstance(t, Value):  # a traced target (autograd.compile): checked by its data
+    if isinstance(t, Value):  # a traced target (autograd.compile)
         return t
-    value = float(t)
+    value = _target(t, name)
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name}: targets must lie in [0, 1], got {t!r}")
+        raise ValueError(f"{name}(targets): targets must lie in [0, 1], got {t!r}")
     return value
 
 
-def _clamped_log(p: Value) -> Value | float:
-    return p.log() if p.data > math.exp(_LOG_FLOOR) else _LOG_FLOOR
+def _probability(name: str, p: float) -> float:
+    """``p`` if it lies in [0, 1]; else the loss's error (also raised by a compiled fit)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name}(probabilities): probabilities must lie in [0, 1], got {p!r}")
+    return p
+
+
+def _clamped_log(p: Value) -> Value:
+    # max(log p, -100) as PyTorch clamps it, with the max taken before the log so that
+    # p = 0 is no domain error. Its derivative is 1/p above e^-100 and 0 below (a tie at
+    # exactly e^-100 gets half, as max splits it).
+    return p.maximum(_SMALLEST_LOGGED).log()
 
 
 def binary_cross_entropy(probabilities: Sequence[Prediction], targets: Sequence[float]) -> Value:
     """Mean of -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1].
 
-    Each log is clamped at -100, as PyTorch does. Prefer
+    Each log is clamped at -100, as PyTorch does, so the value is PyTorch's. The gradient
+    is the exact derivative of that clamped formula: -t/p + (1 - t)/(1 - p) where neither
+    log is clamped, and no gradient through a clamped log. Unlike PyTorch, whose backward
+    divides by max(p (1 - p), 1e-12) instead, so that the two differ where
+    p (1 - p) < 1e-12 (a sigmoid output beyond about ±27.6). Prefer
     :func:`binary_cross_entropy_with_logits` on raw scores: it is exact for any score.
 
     Example:
@@ -83,15 +123,15 @@ def binary_cross_entropy(probabilities: Sequence[Prediction], targets: Sequence[
         0.223144
     """
     name = "binary_cross_entropy"
-    ps, ts = _pairs(name, probabilities, targets)
+    ps, ts = _pairs(name, probabilities, targets, "probabilities")
     terms = []
     for p, t in zip(ps, ts, strict=True):
-        value = _as_value(p)
-        if not 0.0 <= value.data <= 1.0:
-            raise ValueError(f"{name}: probabilities must lie in [0, 1], got {value.data!r}")
+        value = _as_value(p, name, "probabilities")
+        # A check, not a branch of the graph: a compiled fit checks its outputs the same way.
+        _probability(name, value.data)
         target = _checked_probability_target(name, t)
         terms.append(-(target * _clamped_log(value) + (1.0 - target) * _clamped_log(1.0 - value)))
-    return _mean([_as_value(term) for term in terms])
+    return _mean(terms)
 
 
 def binary_cross_entropy_with_logits(
@@ -108,18 +148,26 @@ def binary_cross_entropy_with_logits(
         0.693147
     """
     name = "binary_cross_entropy_with_logits"
-    zs, ts = _pairs(name, logits, targets)
+    zs, ts = _pairs(name, logits, targets, "logits")
     terms = []
     for z, t in zip(zs, ts, strict=True):
-        value, target = _as_value(z), _checked_probability_target(name, t)
+        value, target = _as_value(z, name, "logits"), _checked_probability_target(name, t)
         terms.append(target * (-value).softplus() + (1.0 - target) * value.softplus())
     return _mean(terms)
 
 
 def _class_index(name: str, target: Any, classes: int) -> int:
-    if isinstance(target, bool) or int(target) != target or not 0 <= int(target) < classes:
-        raise ValueError(f"{name}: target must be a class index in [0, {classes}), got {target!r}")
-    return int(target)
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise TypeError(
+            f"{name}(target): expected a class index (an int), got "
+            f"{type(target).__name__}: {target!r:.40}"
+        )
+    number = float(target)
+    if not (number.is_integer() and 0 <= number < classes):  # False for nan and inf too
+        raise ValueError(
+            f"{name}(target): expected a class index in [0, {classes}), got {target!r:.40}"
+        )
+    return int(number)
 
 
 def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
@@ -139,27 +187,37 @@ def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
         0.693147
     """
     name = "cross_entropy"
-    if logits and isinstance(logits[0], Sequence):
-        rows, targets = _pairs(name, logits, target)
+    if isinstance(logits, str | bytes) or not isinstance(logits, Sequence):
+        raise TypeError(
+            f"{name}(logits): expected a list of class scores (or a list of such lists), "
+            f"got {type(logits).__name__}"
+        )
+    if logits and isinstance(logits[0], Sequence) and not isinstance(logits[0], str):
+        rows, targets = _pairs(name, logits, target, "logits")
         return _mean([cross_entropy(row, t) for row, t in zip(rows, targets, strict=True)])
     if len(logits) < 2:
-        raise ValueError(f"{name}: needs at least two class logits, got {len(logits)}")
-    log_probabilities = log_softmax(logits)
-    if isinstance(target, Sequence) or (hasattr(target, "ndim") and target.ndim == 1):
+        raise ValueError(f"{name}(logits): needs at least two class logits, got {len(logits)}")
+    log_probabilities = log_softmax([_as_value(z, name, "logits") for z in logits])
+    soft = isinstance(target, Sequence) and not isinstance(target, str | bytes)
+    if soft or (hasattr(target, "ndim") and target.ndim == 1):
         weights = list(target)
         if len(weights) != len(logits):
             raise ValueError(
-                f"{name}: {len(logits)} logits but {len(weights)} target probabilities"
+                f"{name}(target): {len(logits)} logits but {len(weights)} target probabilities"
             )
-        return -dot([_target(w, name) for w in weights], log_probabilities)
+        return -dot([_target(w, name, "target") for w in weights], log_probabilities)
     return -log_probabilities[_class_index(name, target, len(logits))]
 
 
 def _sign(name: str, target: Any) -> Any:
     if isinstance(target, Value):  # a traced target (autograd.compile)
         return target
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise TypeError(
+            f"{name}(targets): expected +1 or -1, got {type(target).__name__}: {target!r:.40}"
+        )
     if target not in (1, -1):
-        raise ValueError(f"{name}: targets must be +1 or -1, got {target!r}")
+        raise ValueError(f"{name}(targets): targets must be +1 or -1, got {target!r:.40}")
     return float(target)
 
 
@@ -170,9 +228,12 @@ def hinge(scores: Sequence[Prediction], targets: Sequence[float]) -> Value:
         >>> hinge([Value(2.0), Value(0.5)], [1, -1]).data
         0.75
     """
-    ss, ys = _pairs("hinge", scores, targets)
+    ss, ys = _pairs("hinge", scores, targets, "scores")
     return _mean(
-        [(1.0 - _sign("hinge", y) * _as_value(s)).relu() for s, y in zip(ss, ys, strict=True)]
+        [
+            (1.0 - _sign("hinge", y) * _as_value(s, "hinge", "scores")).relu()
+            for s, y in zip(ss, ys, strict=True)
+        ]
     )
 
 
@@ -188,6 +249,11 @@ def perceptron_criterion(
     samples, so a step is that much smaller. A sample is misclassified when y s <= 0 (a
     score of exactly 0 is not positive, as in the perceptron's rule ``w·x + c > 0``), so
     its gradient is -y x as in Rosenblatt's rule. With no mistakes the loss is 0.
+
+    Each sample's term is relu(y s) - y s: -y s for a mistake, 0 otherwise, with the
+    derivative -1 at y s = 0 (relu'(0) = 0). It is built from graph ops, not by picking
+    the mistakes by their ``.data``, so a compiled replay (``fit(compiled=True)``) picks
+    them per sample. A score y s = +inf gives NaN (inf - inf): training diverged.
 
     Args:
         scores: the linear outputs w·x + c, one per sample.
@@ -208,12 +274,10 @@ def perceptron_criterion(
     name = "perceptron_criterion"
     if reduction not in ("mean", "sum"):
         raise ValueError(f"{name}(reduction): expected 'mean' or 'sum', got {reduction!r}")
-    ss, ys = _pairs(name, scores, targets)
-    signed = [_sign(name, y) * _as_value(s) for s, y in zip(ss, ys, strict=True)]
-    mistakes = [-v for v in signed if v.data <= 0.0]
-    if not mistakes:
-        return total([0.0 * v for v in signed])  # zero, but still connected to the scores
-    return total(mistakes) if reduction == "sum" else total(mistakes) / len(signed)
+    ss, ys = _pairs(name, scores, targets, "scores")
+    signed = [_sign(name, y) * _as_value(s, name, "scores") for s, y in zip(ss, ys, strict=True)]
+    mistakes = total([v.relu() - v for v in signed])
+    return mistakes if reduction == "sum" else mistakes / len(signed)
 
 
 def l2(parameters: Sequence[Value], strength: float = 1.0) -> Value:

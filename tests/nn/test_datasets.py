@@ -295,10 +295,19 @@ def test_bad_noise_type_or_value(generator, noise, error):
         generator(10, noise=noise)
 
 
-@pytest.mark.parametrize("factor", [0.0, 1.0, -0.5, 1.5])
-def test_circles_factor_outside_open_unit_interval(factor):
-    with pytest.raises(ValueError, match=rf"make_circles\(factor\).*{factor}"):
+@pytest.mark.parametrize("factor", [1.0, -0.5, 1.5, -1e-300])
+def test_circles_factor_outside_zero_to_one(factor):
+    with pytest.raises(
+        ValueError, match=rf"make_circles\(factor\): expected 0 <= factor < 1.*{factor}"
+    ):
         make_circles(10, factor=factor)
+
+
+def test_circles_factor_zero_puts_the_inner_class_at_the_origin():
+    # Valid in scikit-learn (factor in [0, 1)): a ring around a point.
+    X, y = make_circles(8, factor=0.0, shuffle=False)
+    assert np.array_equal(np.abs(X[y == 1]), np.zeros((4, 2)))
+    assert np.allclose(np.hypot(*X[y == 0].T), 1.0)
 
 
 @pytest.mark.parametrize("generator", ALL)
@@ -434,12 +443,51 @@ def test_load_digits_returns_fresh_arrays():
     assert labels.min() == 0
 
 
-def test_load_digits_matches_scikit_learn_when_installed():
-    sklearn_datasets = pytest.importorskip("sklearn.datasets")
-    reference = sklearn_datasets.load_digits()
+@pytest.mark.parametrize("n_class", [1, 2, 5, 10])
+def test_load_digits_keeps_the_first_n_classes_in_file_order(n_class):
+    X_all, y_all = load_digits()
+    X, y = load_digits(n_class=n_class, return_X_y=True)
+    keep = y_all < n_class
+    assert np.array_equal(X, X_all[keep])
+    assert np.array_equal(y, y_all[keep])
+    assert sorted(set(y.tolist())) == list(range(n_class))
+
+
+def test_load_digits_bunch_holds_the_same_arrays():
     X, y = load_digits()
-    assert np.array_equal(X, reference.data)
-    assert np.array_equal(y, reference.target)
+    digits = load_digits(return_X_y=False)
+    assert np.array_equal(digits.data, X)
+    assert np.array_equal(digits["target"], y)
+    assert digits.images.shape == (1797, 8, 8)
+    assert np.array_equal(digits.images[5], X[5].reshape(8, 8))
+    assert digits.feature_names[:2] == ["pixel_0_0", "pixel_0_1"]
+    assert len(digits.feature_names) == 64
+    assert digits.target_names.tolist() == list(range(10))
+    assert digits.frame is None
+    assert "10.24432/C50P49" in digits.DESCR
+    with pytest.raises(AttributeError, match=r"Bunch has no key 'targets'"):
+        _ = digits.targets
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"n_class": 0}, ValueError, r"load_digits\(n_class\).*0"),
+        ({"n_class": 11}, ValueError, r"load_digits\(n_class\).*\[1, 10\].*11"),
+        ({"n_class": 2.0}, TypeError, r"load_digits\(n_class\)"),
+        ({"return_X_y": 1}, TypeError, r"load_digits\(return_X_y\)"),
+        ({"as_frame": True}, ValueError, r"load_digits\(as_frame\).*pandas"),
+        ({"as_frame": "no"}, TypeError, r"load_digits\(as_frame\)"),
+    ],
+)
+def test_load_digits_rejects_bad_arguments(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        load_digits(**kwargs)
+
+
+def test_blobs_box_too_wide_for_a_float_is_named():
+    with pytest.raises(ValueError, match=r"make_blobs\(center_box\): high - low overflows"):
+        make_blobs(10, center_box=(-1e308, 1e308), random_state=0)
 
 
 def test_digits_file_ships_with_the_package():
@@ -461,5 +509,5 @@ def test_digits_file_ships_with_the_package():
         installed = {str(f) for f in importlib.metadata.files("chainrule") or []}
     except importlib.metadata.PackageNotFoundError:
         installed = set()
-    if "nn/datasets.py" in installed:
+    if "nn/datasets/__init__.py" in installed:
         assert {"nn/data/digits.csv.gz", "nn/data/README.md"} <= installed

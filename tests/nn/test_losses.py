@@ -2,12 +2,14 @@
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value, gradcheck
+from autograd import Value, compile, gradcheck
 from nn import Neuron, fit, losses, predict
+from nn.training import TASKS
 
 reals = st.floats(-30, 30)
 probabilities = st.floats(1e-6, 1 - 1e-6)
@@ -163,9 +165,9 @@ def test_gradients_pass_gradcheck(loss):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: losses.mse([], []), "mse: needs at least one prediction"),
-        (lambda: losses.mse([1.0, 2.0], [1.0]), "mse: 2 predictions but 1 targets"),
-        (lambda: losses.hinge([1.0], [0]), r"hinge: targets must be \+1 or -1, got 0"),
+        (lambda: losses.mse([], []), r"mse\(predictions\): needs at least one prediction"),
+        (lambda: losses.mse([1.0, 2.0], [1.0]), r"mse\(targets\): 2 predictions but 1 targets"),
+        (lambda: losses.hinge([1.0], [0]), r"hinge\(targets\): targets must be \+1 or -1, got 0"),
         (lambda: losses.binary_cross_entropy([1.5], [1.0]), "probabilities must lie in"),
         (lambda: losses.binary_cross_entropy_with_logits([1.0], [2.0]), "targets must lie in"),
         (lambda: losses.cross_entropy([1.0, 2.0], 2), r"class index in \[0, 2\), got 2"),
@@ -180,3 +182,88 @@ def test_bad_inputs(call, message):
 
 def test_single_prediction_needs_no_list():
     assert losses.mse(Value(3.0), 1.0).data == 4.0
+
+
+# --- Every named loss is safe to compile: no branch on .data -------------------------------
+#
+# fit(compiled=True) traces a loss at one sample and replays that graph for every other one,
+# so a loss that picks a branch by reading .data (BCE's log clamp once did) silently gives the
+# traced sample's branch everywhere. The scan: for every loss fit names, trace at each point
+# of a grid that lies on both sides of each switch inside the loss, replay at every point
+# (one number at a time, and as one numpy batch) and compare value and gradient with eager.
+# The switches: hinge's margin y s = 1, the perceptron criterion's y s = 0, BCE's log clamp
+# at p = e^-100 and 1 - p = e^-100 (and p = 0, 1), cross_entropy's max shift (ties, the
+# largest logit changing places), softplus's far tails.
+
+TINY = math.exp(-100.0)
+SCORES = [-800.0, -40.0, -1.0 - 1e-9, -1.0, -1.0 + 1e-9, -1e-300, 0.0, 1e-300, 1.0 - 1e-9,
+          1.0, 1.0 + 1e-9, 40.0, 800.0]  # fmt: skip
+PROBABILITIES = [0.0, TINY / 2, TINY, TINY * 2, 1e-12, 0.3, 0.5, 1.0 - 1e-12,
+                 1.0 - 2.0**-53, 1.0]  # fmt: skip
+ONE_OUTPUT_GRIDS = {
+    "hinge": (SCORES, [1.0, -1.0]),
+    "perceptron_criterion": (SCORES, [1.0, -1.0]),
+    "binary_cross_entropy_with_logits": (SCORES, [0.0, 1.0, 0.25]),
+    "binary_cross_entropy": (PROBABILITIES, [0.0, 1.0, 0.25]),
+    "mse": (SCORES, [0.0, -3.5]),
+}
+
+
+def _eager(loss, predictions, target):
+    values = [Value(p) for p in predictions]
+    out = loss([values] if len(values) > 1 else values, [target])
+    out.backward()
+    return out.data, [v.grad for v in values]
+
+
+def _replays_equal_eager(function, points, eager_points, n_predictions):
+    """Trace at each point, replay at all: values and prediction gradients as eager's."""
+    expected = [_eager(*e) for e in eager_points]
+    values = [e[0] for e in expected]
+    grads = [e[1] for e in expected]
+    columns = [np.array(c) for c in zip(*points, strict=True)]
+    for traced_at in points:
+        replay = compile(function, len(traced_at)).trace(*traced_at)
+        for point, value, grad in zip(points, values, grads, strict=True):
+            got = replay.grad(*point, wrt_inputs=True)
+            where = f"traced at {traced_at}, replayed at {point}"
+            assert got.output == pytest.approx(value, rel=1e-12, abs=1e-300, nan_ok=True), where
+            assert got.inputs[:n_predictions] == pytest.approx(
+                grad, rel=1e-9, abs=1e-300, nan_ok=True
+            ), where
+        batch = replay.grad(*columns, wrt_inputs=True)
+        assert batch.output.tolist() == pytest.approx(values, rel=1e-12, nan_ok=True)
+        for k in range(n_predictions):
+            assert batch.inputs[k].tolist() == pytest.approx(
+                [g[k] for g in grads], rel=1e-9, abs=1e-300, nan_ok=True
+            ), f"traced at {traced_at}"
+
+
+def test_every_named_loss_is_covered_by_the_compile_scan():
+    assert set(TASKS) == {*ONE_OUTPUT_GRIDS, "cross_entropy"}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_OUTPUT_GRIDS))
+def test_a_compiled_loss_replays_every_side_of_its_switches(name):
+    loss = TASKS[name].loss
+    predictions, targets = ONE_OUTPUT_GRIDS[name]
+    points = [(p, t) for p in predictions for t in targets]
+    _replays_equal_eager(
+        lambda p, t: loss([p], [t]), points, [(loss, [p], t) for p, t in points], 1
+    )
+
+
+def test_compiled_cross_entropy_replays_every_order_of_its_logits():
+    logits = [-800.0, -1.0, 0.0, 1e-300, 40.0, 800.0]
+    rows = [(a, b, c) for a in logits for b in logits for c in logits[::2]]
+    points, eager_points = [], []
+    for row in rows[::3]:
+        for k in range(3):
+            points.append((*row, *(float(j == k) for j in range(3))))
+            eager_points.append((TASKS["cross_entropy"].loss, list(row), k))
+
+    def one_hot_loss(*values):
+        return TASKS["cross_entropy"].loss([list(values[:3])], [list(values[3:])])
+
+    every = max(1, len(points) // 40)
+    _replays_equal_eager(one_hot_loss, points[::every], eager_points[::every], 3)

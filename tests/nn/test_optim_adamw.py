@@ -34,6 +34,26 @@ def test_adamw_matches_the_formula(kwargs):
     assert_same_trajectory(*run(AdamW, torch_adamw, **kwargs))
 
 
+@pytest.mark.parametrize("size", [31, 32, 33, 100])
+def test_adamw_decays_once_at_every_size(size):
+    # From 32 parameters the step once went through a path that also folded the decay into
+    # the gradient (coupled and decoupled decay at once).
+    start = [math.sin(index) for index in range(size)]
+    params = [Value(w, parameter=True) for w in start]
+    optimizer = AdamW(params, lr=0.1, weight_decay=0.1)
+    expected, states = list(start), [{} for _ in start]
+    for step in range(1, 4):
+        for index, p in enumerate(params):
+            p.grad = math.cos(step + index)
+        optimizer.step()
+        for index in range(size):
+            g = math.cos(step + index)
+            expected[index] = torch_adamw(
+                expected[index], g, states[index], step, lr=0.1, weight_decay=0.1
+            )
+    assert [p.data for p in params] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
 def test_two_steps_by_hand():
     w = Value(1.0, parameter=True)
     optimizer = AdamW([w], lr=0.1, betas=(0.5, 0.75), weight_decay=0.5)

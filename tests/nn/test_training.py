@@ -154,16 +154,20 @@ def test_bad_data():
         ("binary_cross_entropy_with_logits", "moons", 1, {"batch_size": 16, "seed": 3}),
         ("cross_entropy", "blobs", 3, {"optimizer": "adam", "lr": 0.05, "validation_split": 0.2}),
         ("mse", "moons", 1, {"weight_decay": 0.01}),
+        ("binary_cross_entropy", "moons", 1, {"batch_size": 9, "seed": 1, "optimizer": "rmsprop"}),
+        ("perceptron_criterion", "moons", 1, {"batch_size": 5, "seed": 2, "l2": 1e-3}),
+        ("cross_entropy", "two-of-three", 3, {"optimizer": "adamw", "lr": 0.05}),
     ],
 )
 def test_compiled_training_equals_eager_training(loss, dataset, outputs, options):
-    if dataset == "moons":
+    if dataset in ("moons", "two-of-three"):  # two-of-three: a 3-output model, labels {0, 1}
         X, y = datasets.make_moons(40, noise=0.1, seed=0)
     else:
         X, y = datasets.make_blobs(45, centers=3, seed=0)
     runs = []
+    activation = "sigmoid" if loss == "binary_cross_entropy" else "linear"
     for compiled in (False, True):
-        model = MLP(2, [8, outputs], activation="tanh", seed=0)
+        model = MLP(2, [8, outputs], activation="tanh", output_activation=activation, seed=0)
         history = fit(model, X, y, loss=loss, epochs=8, progress=False, compiled=compiled,
                       **options)  # fmt: skip
         runs.append((history, model.state_dict()))
@@ -175,10 +179,88 @@ def test_compiled_training_equals_eager_training(loss, dataset, outputs, options
         assert replayed_state[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
 
 
-def test_compiled_training_refuses_the_perceptron_criterion():
-    X, y = datasets.logic_gate_table("and")
-    with pytest.raises(ValueError, match="use compiled=False"):
-        fit(MLP(2, [1]), X, y, loss="perceptron_criterion", compiled=True, progress=False)
+def test_compiled_perceptron_criterion_picks_the_mistakes_per_sample():
+    # The criterion once picked its mistakes by .data and compiled=True refused it; now
+    # each term is relu(y s) - y s, a graph op, and the replay gives the eager numbers.
+    X, y = datasets.make_moons(30, noise=0.2, seed=4)
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [6, 1], seed=2)
+        history = fit(model, X, y, loss="perceptron_criterion", lr=0.3, epochs=6, batch_size=7,
+                      seed=1, progress=False, compiled=compiled)  # fmt: skip
+        runs.append((history.loss, history.accuracy, model.state_dict()))
+    (loss, accuracy, state), (loss_c, accuracy_c, state_c) = runs
+    assert loss_c == pytest.approx(loss, rel=1e-10)
+    assert accuracy_c == accuracy
+    assert [state_c[k] for k in state] == pytest.approx(list(state.values()), rel=1e-9, abs=1e-12)
+
+
+def _sigmoid_unit(weight: float = 1.0) -> MLP:
+    model = MLP(1, [1], output_activation="sigmoid", seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.b.data = weight, 0.0
+    return model
+
+
+@pytest.mark.parametrize("X", [[[40.0], [0.5]], [[0.5], [40.0]]], ids=["saturated-first", "last"])
+def test_compiled_bce_clamps_per_sample_not_at_the_traced_one(X):
+    # The audit's case: the log clamp was a .data branch frozen at the traced sample
+    # (compiled reported 50.0 with a zero gradient, or a log domain error).
+    y = [1, 0] if X[0][0] == 40.0 else [0, 1]
+    runs = []
+    for compiled in (False, True):
+        model = _sigmoid_unit()
+        history = fit(model, X, y, loss="binary_cross_entropy", optimizer="sgd", lr=0.1,
+                      epochs=1, batch_size=2, progress=False, compiled=compiled)  # fmt: skip
+        runs.append((history.loss[0], model.state_dict()))
+    (eager, eager_state), (replayed, replayed_state) = runs
+    # sigmoid(40) is 1.0 in floats: that sample's loss is 0; the other's is -log(1 - s(0.5)).
+    expected = -math.log(1.0 - 1.0 / (1.0 + math.exp(-0.5))) / 2
+    assert eager == pytest.approx(expected, rel=1e-12)
+    assert replayed == pytest.approx(expected, rel=1e-12)
+    assert replayed_state == pytest.approx(eager_state, rel=1e-12)
+    assert eager_state != _sigmoid_unit().state_dict()  # the weights moved
+
+
+def test_compiled_bce_refuses_an_output_outside_0_1_and_restores_the_weights():
+    # A linear output is no probability: eager BCE raises; the replay checks its outputs.
+    X, y = [[1.0], [3.0]], [1, 0]
+    for compiled in (False, True):
+        model = MLP(1, [1], seed=0)
+        model.layers[0].neurons[0].w[0].data = 0.4
+        before = model.state_dict()
+        with pytest.raises(ValueError, match=r"binary_cross_entropy\(probabilities\).*got 1\.2"):
+            fit(model, X, y, loss="binary_cross_entropy", epochs=2, progress=False,
+                compiled=compiled)  # fmt: skip
+        assert model.state_dict() == before
+
+
+def _branching_loss(predictions, targets):
+    # A custom loss that branches on .data: one trace cannot stand for every sample.
+    pairs = zip(predictions, targets, strict=True)
+    terms = [(p - t) ** 2 if p.data > 0 else abs(p - t) for p, t in pairs]
+    return sum(terms[1:], terms[0]) / len(terms)
+
+
+def test_compiled_fit_refuses_a_custom_loss_that_branches_before_any_change():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit\(compiled\):.*different graph.*compiled=False"):
+        fit(model, X, y, loss=_branching_loss, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before
+    fit(model, X, y, loss=_branching_loss, epochs=2, progress=False)  # eager trains it
+
+
+def test_a_custom_loss_without_branches_compiles_and_equals_eager():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [4, 1], seed=0)
+        history = fit(model, X, y.astype(float), loss=losses.mse, epochs=3, progress=False,
+                      compiled=compiled)  # fmt: skip
+        runs.append(history.loss)
+    assert runs[1] == pytest.approx(runs[0], rel=1e-10)
 
 
 def test_compiled_training_learns_the_digits_in_seconds():
@@ -254,16 +336,107 @@ def test_adamw_by_name_takes_the_same_steps_as_the_optimizer():
 
 
 def test_the_progress_bar_needs_a_running_kernel_not_an_imported_one(monkeypatch):
-    from nn import training  # noqa: PLC0415
+    from nn.training import loop as training  # noqa: PLC0415
 
     monkeypatch.setattr(training.sys.stderr, "isatty", lambda: False, raising=False)
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
     no_shell = types.SimpleNamespace(get_ipython=lambda: None)
     monkeypatch.setitem(sys.modules, "IPython", no_shell)
-    assert training._show_progress(True) is False
+    assert training.show_progress(True) is False
     kernel_shell = types.SimpleNamespace(kernel=object())
     monkeypatch.setitem(
         sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel_shell)
     )
-    assert training._show_progress(True) is True
-    assert training._show_progress(False) is False
+    assert training.show_progress(True) is True
+    assert training.show_progress(False) is False
+
+
+TWO_CLASS_LOSSES = ["hinge", "perceptron_criterion", "binary_cross_entropy_with_logits",
+                    "binary_cross_entropy"]  # fmt: skip
+
+
+@pytest.mark.parametrize("loss", TWO_CLASS_LOSSES)
+@pytest.mark.parametrize(("label", "positive"), [(0, False), (-1, False), (1, True)])
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
+def test_labels_of_one_class_train_that_class_by_its_value(loss, label, positive, compiled):
+    # The rule: 0 and -1 are the negative class, 1 the positive one, even when alone
+    # (all zeros were trained as the positive class and still scored accuracy 1.0).
+    X = np.linspace(-1.0, 1.0, 8)[:, None]
+    output = "sigmoid" if loss == "binary_cross_entropy" else "linear"
+    model = MLP(1, [1], output_activation=output, seed=0)
+    history = fit(model, X, [label] * 8, loss=loss, lr=0.5, epochs=40, progress=False,
+                  compiled=compiled)  # fmt: skip
+    scores = np.array(predict(model, X))
+    threshold = 0.5 if loss == "binary_cross_entropy" else 0.0
+    assert np.all(scores > threshold) if positive else np.all(scores <= threshold), scores
+    assert history.accuracy[-1] == 1.0
+    assert evaluate(model, X, [label] * 8, loss=loss)[1] == 1.0
+    # A model that predicts the other class scores 0 on these labels.
+    flipped = MLP(1, [1], output_activation=output, seed=0)
+    fit(flipped, X, [0 if label == 1 else 1] * 8, loss=loss, lr=0.5,
+        epochs=40, progress=False)  # fmt: skip
+    assert evaluate(flipped, X, [label] * 8, loss=loss)[1] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("y", "message"),
+    [
+        ([5] * 4, r"fit\(y\): every label is 5, one class"),
+        ([-1, 0, 0, -1], r"fit\(y\): labels \[-1\.0, 0\.0\] are ambiguous"),
+        ([0, 1, 2, 1], r"fit\(y\): this loss needs two classes"),
+    ],
+)
+def test_label_sets_that_cannot_be_read_are_refused(y, message):
+    model = MLP(1, [1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        fit(model, [[0.0], [1.0], [2.0], [3.0]], y, epochs=1, progress=False)
+    assert model.state_dict() == before
+
+
+def test_two_other_label_values_keep_the_larger_as_positive():
+    X, y = datasets.make_moons(30, noise=0.1, seed=0)
+    labels = np.where(y == 1, 5, 2)
+    model = MLP(2, [6, 1], seed=0)
+    fit(model, X, labels, loss="binary_cross_entropy_with_logits", optimizer="adam", lr=0.05,
+        epochs=60, progress=False)  # fmt: skip
+    scores = np.array(predict(model, X))
+    assert np.mean((scores > 0) == (labels == 5)) >= 0.8
+
+
+def test_the_class_count_is_the_models_outputs_not_the_labels_present():
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5], [1.0, 1.0]])
+    for compiled in (False, True):
+        model = MLP(2, [3], seed=0)
+        history = fit(model, X, [0, 1, 0, 1], loss="cross_entropy", epochs=2, progress=False,
+                      compiled=compiled)  # fmt: skip
+        assert history.epochs == 2
+        with pytest.raises(ValueError, match=r"fit\(y\): class index 3, but the model has 3"):
+            fit(model, X, [0, 1, 3, 1], loss="cross_entropy", epochs=1, progress=False,
+                compiled=compiled)  # fmt: skip
+
+
+class _BranchingMLP(MLP):
+    """A model of the user's whose graph depends on the sample: not one trace for all."""
+
+    def __call__(self, x):
+        out = super().__call__(x)
+        return out if out.data > 0 else out * 2.0
+
+
+def test_compiled_fit_refuses_a_model_that_branches_before_any_change():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = _BranchingMLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit\(compiled\):.*different graph"):
+        fit(model, X, y, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before
+
+
+def test_compiled_fit_refuses_a_loss_that_returns_no_value_before_any_change():
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(TypeError, match=r"fit\(loss\): the loss function returned a float"):
+        fit(model, X, y, loss=lambda p, t: 0.0, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before

@@ -1,0 +1,236 @@
+"""The shared part of every optimizer: the parameter list, one ``step`` over arrays, state dicts.
+
+A step reads every parameter's ``data`` and ``grad`` into two float64 arrays, hands them with
+the optimizer's state (as arrays) to the optimizer's update rule, and writes the results
+back. The rule is written once, over arrays, whatever the number of parameters: a single
+parameter is an array of length one. So there is no second path whose numbers could drift.
+
+Example:
+    One parameter or a thousand, the same rule: each parameter's numbers depend only on
+    its own data, gradient and state.
+
+    >>> from autograd import Value
+    >>> from nn.optim import RMSprop
+    >>> alone, crowd = [Value(1.0)], [Value(1.0) for _ in range(1000)]
+    >>> for params in (alone, crowd):
+    ...     for p in params:
+    ...         p.grad = 0.5
+    ...     RMSprop(params, lr=0.1).step()
+    >>> alone[0].data == crowd[0].data == crowd[-1].data
+    True
+"""
+
+from __future__ import annotations
+
+import numbers
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
+from typing import Any, ClassVar
+
+import numpy as np
+
+from autograd import Value
+
+__all__ = ["Optimizer"]
+
+Array = np.ndarray
+
+
+def _parameters(owner: str, params: Iterable[Value]) -> list[Value]:
+    if isinstance(params, Value):
+        raise TypeError(f"{owner}(params): expected an iterable of Values, got one Value")
+    try:
+        items = list(params)
+    except TypeError:
+        raise TypeError(
+            f"{owner}(params): expected an iterable of Values, got {type(params).__name__}"
+        ) from None
+    if not items:
+        raise ValueError(f"{owner}(params): expected at least one parameter, got none")
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, Value):
+            raise TypeError(
+                f"{owner}(params): item {index} is a {type(item).__name__}, expected a Value"
+            )
+        # By identity: a parameter listed twice would be updated twice per step.
+        if id(item) in seen:
+            raise ValueError(f"{owner}(params): item {index} ({item!r:.60}) is listed twice")
+        seen.add(id(item))
+    return items
+
+
+def _state_float(owner: str, name: str, value: object) -> float:
+    # Not checks.real: a state entry may be +-inf or nan, as a huge gradient leaves it, and
+    # an optimizer must take back the state it gave.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{owner}: {name} must be a list of floats, got {type(value).__name__}: {value!r:.60}"
+        )
+    return float(value)
+
+
+_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
+
+
+class Optimizer(ABC):
+    """The shared part of the optimizers: the parameter list, ``step``, ``zero_grad``, state.
+
+    A subclass validates and stores its hyperparameters in ``_configure``, lists them in
+    ``_HYPERPARAMETERS``, names its per-parameter state lists in ``_BUFFERS`` and its step
+    counters in ``_COUNTERS``, and writes its update rule once, in ``_update``, over arrays.
+    ``lr`` is a plain attribute so that schedules can change it.
+
+    Args:
+        params: the parameters to update, an iterable of distinct ``Value`` objects.
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.optim import SGD
+        >>> w = Value(1.0, parameter=True)
+        >>> w.grad = 2.0
+        >>> optimizer = SGD([w], lr=0.5)
+        >>> optimizer.step()
+        >>> optimizer.zero_grad()
+        >>> w.data, w.grad
+        (0.0, 0.0)
+    """
+
+    _HYPERPARAMETERS: ClassVar[tuple[str, ...]] = ()
+    # Per-parameter state: lists of floats aligned with params (arrays inside _update).
+    _BUFFERS: ClassVar[tuple[str, ...]] = ()
+    # Whole-optimizer counters (ints), such as Adam's number of steps.
+    _COUNTERS: ClassVar[tuple[str, ...]] = ()
+
+    lr: float
+    weight_decay: float
+
+    def __init__(self, params: Iterable[Value]) -> None:
+        self.params: list[Value] = _parameters(type(self).__name__, params)
+        for name in self._BUFFERS:
+            setattr(self, name, [0.0] * len(self.params))
+        for name in self._COUNTERS:
+            setattr(self, name, 0)
+
+    @abstractmethod
+    def _configure(self, **hyperparameters: Any) -> None:
+        """Validate the hyperparameters and store them as attributes."""
+
+    @abstractmethod
+    def _update(self, data: Array, grad: Array, state: dict[str, Array]) -> Array:
+        """The update rule: the new weights from the weights and gradients, as arrays.
+
+        ``state`` maps each name of ``_BUFFERS`` to its array; the rule replaces the
+        entries with their new values (and advances ``_COUNTERS`` on ``self``).
+        """
+
+    def _l2(self, grad: Array, data: Array) -> Array:
+        """The gradient with L2 weight decay folded in, as PyTorch applies it.
+
+        Skipped at 0, so that an infinite weight stays +-inf rather than turning nan.
+        """
+        if self.weight_decay:
+            return grad + self.weight_decay * data
+        return grad
+
+    def step(self) -> None:
+        """Update every parameter's ``data`` from its ``grad``, by the optimizer's rule."""
+        size = len(self.params)
+        data = np.fromiter(map(_DATA, self.params), float, size)
+        grad = np.fromiter(map(_GRAD, self.params), float, size)
+        state = {name: np.array(getattr(self, name), dtype=float) for name in self._BUFFERS}
+        # An overflow to inf or a nan raises numpy's RuntimeWarning: worth seeing, not hiding.
+        data = self._update(data, grad, state)
+        for name in self._BUFFERS:
+            setattr(self, name, state[name].tolist())
+        for p, value in zip(self.params, data.tolist(), strict=True):
+            p.data = value
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0.0 (``backward`` adds to it).
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> w = Value(1.0)
+            >>> w.grad = 5.0
+            >>> SGD([w], lr=0.1).zero_grad()
+            >>> w.grad
+            0.0
+        """
+        for p in self.params:
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, Any]:
+        """The hyperparameters and per-parameter state, copied (parameter values excluded).
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> SGD([Value(1.0)], lr=0.1, momentum=0.9).state_dict()
+            {'lr': 0.1, 'momentum': 0.9, 'weight_decay': 0.0, 'deltas': [0.0]}
+        """
+        state = {name: getattr(self, name) for name in self._HYPERPARAMETERS}
+        for name in self._BUFFERS:
+            state[name] = list(getattr(self, name))
+        for name in self._COUNTERS:
+            state[name] = getattr(self, name)
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned, for an optimizer over as many parameters.
+
+        Raises:
+            TypeError: ``state`` is not a mapping, or holds values of the wrong type.
+            ValueError: missing or unexpected keys, bad hyperparameters, state lists of the
+                wrong length.
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> saved = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+            >>> saved.deltas = [-0.25]
+            >>> restored = SGD([Value(1.0)], lr=1.0)
+            >>> restored.load_state_dict(saved.state_dict())
+            >>> restored.lr, restored.momentum, restored.deltas
+            (0.1, 0.9, [-0.25])
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{owner}: expected a mapping, got {type(state).__name__}")
+        expected = {*self._HYPERPARAMETERS, *self._BUFFERS, *self._COUNTERS}
+        if set(state) != expected:
+            missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
+            raise ValueError(f"{owner}: missing keys {missing}, unexpected keys {unexpected}")
+        restored: dict[str, Any] = {}
+        for name in self._BUFFERS:
+            value = state[name]
+            if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+                raise TypeError(f"{owner}: {name} must be a list of floats")
+            if len(value) != len(self.params):
+                raise ValueError(
+                    f"{owner}: {name} has {len(value)} entries for {len(self.params)} parameters"
+                )
+            restored[name] = [_state_float(owner, name, v) for v in value]
+        for name in self._COUNTERS:
+            value = state[name]
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"{owner}: {name} must be an int, got {value!r:.60}")
+            if value < 0:
+                raise ValueError(f"{owner}: {name} must be >= 0, got {value}")
+            restored[name] = int(value)
+        # Validate everything before changing anything, so a bad dict leaves self intact.
+        saved = {name: getattr(self, name) for name in self._HYPERPARAMETERS}
+        try:
+            self._configure(**{name: state[name] for name in self._HYPERPARAMETERS})
+        except (TypeError, ValueError) as error:
+            for name, value in saved.items():
+                setattr(self, name, value)
+            raise type(error)(f"{owner}: {error}") from None
+        for name, value in restored.items():
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._HYPERPARAMETERS)
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
