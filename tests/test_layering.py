@@ -5,6 +5,8 @@ is read from the syntax tree, so a new upward import fails here, not in a user's
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,12 +86,11 @@ def imported_modules_of(node: ast.AST) -> list[str]:
 
 
 def test_importing_the_packages_never_imports_torch():
-    import subprocess
-    import sys
-
     code = (
         "import sys, autograd, nn, viz, nn.torch_bridge\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
