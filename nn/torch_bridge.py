@@ -443,3 +443,50 @@ def _floats(tensor: Any) -> list[float]:
     if bad:
         raise ValueError(f"from_torch(module): a weight is {bad[0]}; expected finite numbers")
     return values
+
+
+# --- where each parameter lives in an export ---------------------------------------------
+
+
+def torch_layout(model: Module) -> tuple[list[tuple[int, ...]], list[tuple[int, int]]]:
+    """Where each of ``model``'s parameters lives among its PyTorch module's parameters.
+
+    Returns the shapes of the module's parameter tensors, in ``module.parameters()``
+    order, and, for each parameter of ``model.parameters()`` in order, ``(tensor, element)``:
+    the index of its tensor and its index in that tensor flattened. This is the layout of
+    :func:`to_torch`'s export and of a ``Sequential`` :func:`from_torch` reads: per layer, a
+    ``(nout, nin)`` weight, a ``(nout,)`` bias, then ``(nout,)`` PReLU slopes if any. The
+    optimizer hand-off (:mod:`nn.optim.torch_bridge`) moves state along it.
+
+    Example:
+        >>> from nn import MLP
+        >>> shapes, where = torch_layout(MLP(2, [3, 1], "prelu", seed=0))
+        >>> shapes
+        [(3, 2), (3,), (3,), (1, 3), (1,)]
+        >>> where[:4]  # neuron 0 of layer 0: w0, w1, b, slope
+        [(0, 0), (0, 1), (1, 0), (2, 0)]
+    """
+    if isinstance(model, MLP):
+        layers: list[Any] = list(model.layers)
+    elif isinstance(model, Layer):
+        layers = [model]
+    elif isinstance(model, Neuron):
+        layers = [_NeuronAsLayer(model)]
+    else:
+        raise TypeError(
+            f"torch_layout(model): {type(model).__name__} has no PyTorch layout; "
+            "Neuron, Layer and MLP have"
+        )
+    shapes: list[tuple[int, ...]] = []
+    where: list[tuple[int, int]] = []
+    for layer in layers:
+        weight, bias, slopes = len(shapes), len(shapes) + 1, len(shapes) + 2
+        shapes += [(layer.nout, layer.nin), (layer.nout,)]
+        if layer.activation == "prelu":
+            shapes.append((layer.nout,))
+        for j in range(layer.nout):
+            where += [(weight, j * layer.nin + k) for k in range(layer.nin)]
+            where.append((bias, j))
+            if layer.activation == "prelu":
+                where.append((slopes, j))
+    return shapes, where

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
-from nn import MLP, Dropout, Layer, Neuron, from_torch, losses
+from nn import MLP, Dropout, Layer, Neuron, datasets, from_torch, losses, optim
 from nn.activations import ACTIVATIONS
 
 HIDDEN = [a for a in ACTIVATIONS if a != "softmax"]
@@ -295,3 +295,140 @@ def test_without_torch_the_functions_say_which_extra_to_install():
         'to_torch: PyTorch is not installed: pip install "chainrule[torch]"',
         'from_torch: PyTorch is not installed: pip install "chainrule[torch]"',
     ]
+
+
+# --- training hand-off: optimizer state to torch.optim and back ----------------------------
+
+OPTIMIZERS = {
+    "SGD": (optim.SGD, {"lr": 0.05, "momentum": 0.9, "weight_decay": 1e-3}),
+    "Adam": (optim.Adam, {"lr": 0.01, "weight_decay": 1e-3}),
+    "AdamW": (optim.AdamW, {"lr": 0.01, "weight_decay": 0.05}),
+    "RMSprop": (optim.RMSprop, {"lr": 0.005, "momentum": 0.5, "weight_decay": 1e-3}),
+    "RMSprop-plain": (optim.RMSprop, {"lr": 0.005}),
+    "SGD-plain": (optim.SGD, {"lr": 0.1}),
+}
+STEPS, SWITCH = 100, 37
+
+
+def _problem(name):
+    """A model, its data and a full-batch loss in each library (moons: BCE with logits)."""
+    if name == "moons":
+        X, y = datasets.make_moons(24, noise=0.1, seed=0)
+        model = MLP(2, [8, 8, 1], "tanh", seed=1)
+        X, y = X.tolist(), [float(t) for t in y]
+
+        def ours():
+            return losses.binary_cross_entropy_with_logits([model(row) for row in X], y)
+
+        def theirs(torch, net):
+            out = net(torch.tensor(X)).reshape(-1)
+            return torch.nn.functional.binary_cross_entropy_with_logits(out, torch.tensor(y))
+
+        return model, ours, theirs
+    X, y = datasets.load_digits()  # the real UCI digits: 12 of them, 64 pixels in [0, 1]
+    X, y = (X[:12] / 16.0).tolist(), [int(t) for t in y[:12]]
+    model = MLP(64, [6, 10], "relu", seed=2)
+
+    def ours():
+        return losses.cross_entropy([model(row) for row in X], y)
+
+    def theirs(torch, net):
+        return torch.nn.functional.cross_entropy(net(torch.tensor(X)), torch.tensor(y))
+
+    return model, ours, theirs
+
+
+def _chainrule_steps(model, optimizer, loss, count):
+    curve = []
+    for _ in range(count):
+        optimizer.zero_grad()
+        value = loss()
+        value.backward()
+        optimizer.step()
+        curve.append(value.data)
+    return curve
+
+
+def _torch_steps(torch, net, optimizer, loss, count):
+    curve = []
+    for _ in range(count):
+        optimizer.zero_grad()
+        value = loss(torch, net)
+        value.backward()
+        optimizer.step()
+        curve.append(value.item())
+    return curve
+
+
+@pytest.mark.parametrize("problem", ["moons", "digits"])
+@pytest.mark.parametrize("kind", list(OPTIMIZERS))
+def test_training_hands_off_to_pytorch_and_back(torch, problem, kind):
+    rule, settings = OPTIMIZERS[kind]
+    model, ours, _ = _problem(problem)
+    whole = _chainrule_steps(model, rule(model.parameters(), **settings), ours, STEPS)
+    assert whole[-1] < whole[0]  # it learns
+
+    # chainrule for SWITCH steps, then PyTorch with the exported model and optimizer state.
+    model, ours, theirs = _problem(problem)
+    optimizer = rule(model.parameters(), **settings)
+    first = _chainrule_steps(model, optimizer, ours, SWITCH)
+    net = model.to_torch()
+    torch_optimizer = optimizer.to_torch(net, model)
+    assert type(torch_optimizer) is getattr(torch.optim, rule.__name__)
+    second = _torch_steps(torch, net, torch_optimizer, theirs, STEPS - SWITCH)
+    for step, (a, b) in enumerate(zip(whole, first + second, strict=True)):
+        assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-10), (step, a, b)
+
+    # PyTorch for SWITCH steps from the same start, then chainrule from its state.
+    model, ours, theirs = _problem(problem)
+    net = model.to_torch()
+    torch_optimizer = rule(model.parameters(), **settings).to_torch(net, model)
+    first = _torch_steps(torch, net, torch_optimizer, theirs, SWITCH)
+    back = from_torch(net)
+    assert back.state_dict().keys() == model.state_dict().keys()
+    model.load_state_dict(back.state_dict())
+    optimizer = rule.from_torch(torch_optimizer, model)
+    second = _chainrule_steps(model, optimizer, ours, STEPS - SWITCH)
+    for step, (a, b) in enumerate(zip(whole, first + second, strict=True)):
+        assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-10), (step, a, b)
+
+
+def test_optimizer_state_round_trips_through_torch(torch):
+    # Rule: with momentum 0, chainrule still records the last step (SGD deltas, RMSprop
+    # buffers) but it never enters the formula; PyTorch keeps no buffer then, so it comes
+    # back as 0.
+    model = MLP(3, [4, 2], "prelu", seed=5)
+    for p in model.parameters():
+        p.grad = math.sin(p.data * 7.0)
+    for rule, options in OPTIMIZERS.values():
+        optimizer = rule(model.parameters(), **options)
+        optimizer.step()
+        optimizer.step()
+        back = rule.from_torch(optimizer.to_torch(model.to_torch(), model), model)
+        mine, theirs = optimizer.state_dict(), back.state_dict()
+        assert mine.keys() == theirs.keys()
+        for key in mine:
+            if key in {"deltas", "buffers"} and not options.get("momentum"):
+                assert theirs[key] == [0.0] * len(mine[key])
+            elif isinstance(mine[key], list):
+                assert all(map(close, mine[key], theirs[key])), key
+            else:
+                assert mine[key] == theirs[key], key
+
+
+def test_optimizer_hand_off_refusals(torch):
+    model = MLP(2, [3, 1], seed=0)
+    net = model.to_torch()
+    other = MLP(2, [4, 1], seed=0)
+    with pytest.raises(ValueError, match=r"Adam.to_torch: the PyTorch parameters have shapes"):
+        optim.Adam(model.parameters()).to_torch(other.to_torch(), model)
+    with pytest.raises(ValueError, match=r"not exactly the model's 13"):
+        optim.Adam(model.parameters()[:5]).to_torch(net, model)
+    with pytest.raises(ValueError, match=r"nesterov=True has no chainrule equivalent"):
+        optim.SGD.from_torch(
+            torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, nesterov=True), model
+        )
+    with pytest.raises(ValueError, match=r"amsgrad=True has no chainrule"):
+        optim.Adam.from_torch(torch.optim.Adam(net.parameters(), amsgrad=True), model)
+    with pytest.raises(TypeError, match=r"expected a torch.optim.AdamW, got Adam"):
+        optim.AdamW.from_torch(torch.optim.Adam(net.parameters()), model)
