@@ -44,6 +44,7 @@ import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from autograd import torch_code
 from autograd.batch import BatchPlan, BatchWriter, batch_globals
 from autograd.engine import topological_order
 from autograd.loops import LoopWriter, Run, find_runs
@@ -462,6 +463,10 @@ class CompiledFunction:
     def parameters(self) -> list[Value]:
         """The parameters read at each call, in the order of ``Gradients.parameters``."""
         return list(self.tape.parameters)
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """The traced function as a batch-first ``torch.nn.Module`` (``autograd.torch_code``)."""
+        return torch_code.to_torch(self, dtype=dtype)
 
     @property
     def source(self) -> str:

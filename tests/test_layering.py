@@ -55,7 +55,7 @@ def test_the_check_can_fail(tmp_path):
 
 # PyTorch is optional: only these modules may import it, and only inside functions, so that
 # `import autograd`, `import nn` and `import viz` work (and stay fast) without it.
-TORCH_MODULES = {"nn/torch_bridge.py"}
+TORCH_MODULES = {"nn/torch_bridge.py", "nn/optim/torch_bridge.py", "autograd/torch_code.py"}
 
 
 def test_torch_is_imported_only_lazily_by_the_bridges():
@@ -87,7 +87,8 @@ def imported_modules_of(node: ast.AST) -> list[str]:
 
 def test_importing_the_packages_never_imports_torch():
     code = (
-        "import sys, autograd, nn, viz, nn.torch_bridge\n"
+        "import sys, autograd, nn, viz, nn.torch_bridge, nn.optim.torch_bridge\n"
+        "import autograd.torch_code\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))"
     )
     result = subprocess.run(

@@ -18,6 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
+from autograd import Value, apply, compile, grad, torch_code
+from autograd.ops import TABLE
+from autograd.strategies import expressions, op_inputs
 from nn import MLP, Dropout, Layer, Neuron, datasets, from_torch, losses, optim
 from nn.activations import ACTIVATIONS
 
@@ -432,3 +435,130 @@ def test_optimizer_hand_off_refusals(torch):
         optim.Adam.from_torch(torch.optim.Adam(net.parameters(), amsgrad=True), model)
     with pytest.raises(TypeError, match=r"expected a torch.optim.AdamW, got Adam"):
         optim.AdamW.from_torch(torch.optim.Adam(net.parameters()), model)
+
+
+# --- compile(fn).to_torch(): the traced graph as PyTorch code ------------------------------
+
+
+def _compiled_and_module(torch, fn, inputs, parameters=None):
+    f = compile(fn, n_inputs=len(inputs), parameters=parameters).trace(*inputs)
+    return f, f.to_torch()
+
+
+def _agree_with_eager(torch, expression):
+    """The module's value and input gradients equal the engine's."""
+    _, module = _compiled_and_module(torch, expression, expression.inputs)
+    leaves = [Value(x) for x in expression.inputs]
+    out = expression(*leaves)
+    expected = grad(out, leaves)
+    x = torch.tensor([expression.inputs], requires_grad=True)
+    got = module(x)
+    assert got.shape == (1,)
+    assert close(got.item(), out.data)
+    got.sum().backward()
+    for i, want in enumerate(expected):
+        assert close(x.grad[0, i].item(), want), i
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions())
+def test_compiled_to_torch_equals_the_engine_on_random_expressions(torch, expression):
+    _agree_with_eager(torch, expression)
+
+
+@pytest.mark.parametrize("op", TABLE, ids=[op.name for op in TABLE])
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_every_op_of_the_table_has_torch_code(torch, op, data):
+    point = data.draw(op_inputs(op))
+    leaves = [Value(v, parameter=True) for v in point]
+    # The op over parameters (and each input once more as an input), batch of two rows.
+    _, module = _compiled_and_module(
+        torch,
+        lambda *xs: apply(op, *[a * b for a, b in zip(leaves, xs, strict=True)]),
+        [1.0] * len(point),
+        parameters=leaves,
+    )
+    out = apply(op, *leaves)
+    out.backward()
+    x = torch.ones((2, len(point)), requires_grad=True)
+    got = module(x)
+    assert close(got[0].item(), out.data)
+    assert close(got[1].item(), out.data)
+    got[0].backward()
+    for i, leaf in enumerate(leaves):
+        assert close(getattr(module, f"p{i}").grad.item(), leaf.grad), (op.name, i)
+        assert close(x.grad[0, i].item(), leaf.grad * leaf.data), (op.name, i)
+
+
+@pytest.mark.parametrize(
+    ("fn", "point"),
+    [
+        (lambda x: x.relu(), 0.0),
+        (lambda x: x.leaky_relu(0.2), 0.0),
+        (lambda x: x.elu(1.5), 0.0),
+        (lambda x: x.selu(), 0.0),
+        (abs, 0.0),
+        (lambda x: x.maximum(0.0), 0.0),
+        (lambda x: x.elu(1.0), 800.0),  # the branch not taken overflows: no NaN leaks
+        (lambda x: x.softplus(), 30.0),  # past PyTorch's default threshold
+        (lambda x: x.softplus(), -800.0),
+    ],
+)
+def test_kinks_and_edges_follow_the_engine(torch, fn, point):
+    _, module = _compiled_and_module(torch, fn, [point])
+    leaf = Value(point)
+    out = fn(leaf)
+    out.backward()
+    x = torch.tensor([[point]], requires_grad=True)
+    got = module(x)
+    got.sum().backward()
+    assert close(out.data, got.item())
+    assert close(leaf.grad, x.grad.item())
+
+
+def test_at_nan_the_value_is_nan_and_the_derivative_is_pytorchs(torch):
+    # Rule: chainrule's relu'(nan) is NaN; the PyTorch code's derivative is torch.relu's.
+    _, module = _compiled_and_module(torch, lambda x: x.relu(), [0.5])
+    x = torch.tensor([[math.nan]], requires_grad=True)
+    got = module(x)
+    got.sum().backward()
+    assert math.isnan(got.item())
+    assert not math.isnan(x.grad.item())
+
+
+def test_compiled_module_is_readable_batch_first_and_has_parameters(torch):
+    w = Value(0.5, "w", parameter=True)
+    b = Value(-1.0, "b", parameter=True)
+    f = compile(lambda x, y: [(w * x + b).tanh(), y.exp() - 2.0]).trace(1.0, 2.0)
+    module = f.to_torch()
+    assert "torch.tanh" in module.source
+    assert "# w" in module.source
+    assert [n for n, _ in module.named_parameters()] == ["p0", "p1"]
+    rows = [[1.0, 2.0], [-0.5, 0.25], [3.0, -1.0]]
+    got = module(torch.tensor(rows))
+    assert got.shape == (3, 2)
+    for i, (x, y) in enumerate(rows):
+        assert close(got[i, 0].item(), math.tanh(0.5 * x - 1.0))
+        assert close(got[i, 1].item(), math.exp(y) - 2.0)
+    got[:, 0].sum().backward()
+    result = f.grad(*[torch.tensor(c).numpy() for c in zip(*rows, strict=True)])
+    assert close(module.p0.grad.item(), float(result.parameters[0]))
+    assert close(module.p1.grad.item(), float(result.parameters[1]))
+    assert module.to(torch.float32)(torch.tensor(rows, dtype=torch.float32)).dtype == (
+        torch.float32
+    )
+
+
+def test_compiled_to_torch_refuses_what_it_cannot_write(torch, monkeypatch):
+    f = compile(lambda x: x.tanh()).trace(0.5)
+    monkeypatch.delitem(torch_code.TORCH_CODE, "tanh")
+    with pytest.raises(ValueError, match=r"to_torch: op 'tanh' has no PyTorch code"):
+        f.to_torch()
+    monkeypatch.undo()
+
+    def branchy(x):
+        return x.exp() if x > 0 else x
+
+    with pytest.raises(ValueError, match=r"to_torch: the traced function compared Values"):
+        compile(branchy).trace(1.0).to_torch()
