@@ -9,9 +9,14 @@ PyTorch's default Softplus threshold (20) is read as chainrule's exact softplus.
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import io
 import math
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -562,3 +567,20 @@ def test_compiled_to_torch_refuses_what_it_cannot_write(torch, monkeypatch):
 
     with pytest.raises(ValueError, match=r"to_torch: the traced function compared Values"):
         compile(branchy).trace(1.0).to_torch()
+
+
+def test_readme_moving_to_pytorch_examples_print_what_they_say(torch):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Moving to PyTorch\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python torch\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 2
+    namespace: dict[str, object] = {"__name__": "readme"}
+    for code in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(builtins.compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our README
+        printed = out.getvalue().splitlines()
+        expected = re.findall(r"^print\(.*\)  # (.*)$", code, flags=re.M)
+        assert expected
+        for line in expected:
+            assert line in printed, (line, printed)
