@@ -622,7 +622,11 @@ def _reject_custom_ops(nodes: list[Value]) -> None:
 def _diagnose(
     tape: _Tape, inputs: list[float], params: list[float], *, backward: bool, sample: int | None
 ) -> None:
-    """Replay one sample op by op with the engine's kernels; raise the engine's error."""
+    """Replay one sample op by op with the engine's kernels; raise the engine's error.
+
+    In the engine's order, so the error is the one eager code raises: the whole forward
+    pass first, then the partials from the output back (``backward`` walks that way).
+    """
     data = dict(zip(tape.inputs, inputs, strict=True))
     data.update(zip(tape.parameters, params, strict=True))
     where = "" if sample is None else f" (in compiled replay, sample {sample})"
@@ -634,11 +638,18 @@ def _diagnose(
         values = tuple(data[p] for p in node.parents)
         try:
             data[node] = op.fwd(*values)
-            if backward:
-                op.local_partials(*values, data[node])
         except (ArithmeticError, ValueError) as error:
-            derivative = node in data
-            raised = op.input_error(error, values, derivative=derivative)
+            raised = op.input_error(error, values)
+            raise type(raised)(f"{raised}{where}") from None
+    for node in reversed(tape.nodes) if backward else ():
+        op = node.op
+        if op is None:
+            continue
+        values = tuple(data[p] for p in node.parents)
+        try:
+            op.local_partials(*values, data[node])
+        except (ArithmeticError, ValueError) as error:
+            raised = op.input_error(error, values, derivative=True)
             raise type(raised)(f"{raised}{where}") from None
 
 
@@ -683,24 +694,28 @@ def _find_domain_errors(  # noqa: PLR0913 - the replay's state, passed as it is
     """Raise the engine's error for the first sample of a batch that has one.
 
     numpy turns a domain error (log(-1), 1 / 0) into NaN or inf, so the samples with a
-    non-finite value are replayed op by op by the engine's kernels (:func:`_diagnose`).
-    That replay is Python, about 50 times the cost of the batch, so only the samples that
-    can hold an error are replayed, each distinct point once: NaN in a sample's inputs or
-    in a parameter propagates to NaN out, as in the engine, and is no error. A summed
+    non-finite value are replayed op by op by the engine's kernels (:func:`_diagnose`),
+    which decide. That replay is Python, about 50 times the cost of the batch, so only the
+    samples that can hold an error are replayed, each distinct point once. A sample whose
+    inputs are all NaN holds none (with NaN operands no kernel raises: nan / nan is nan,
+    alpha = nan is no domain error): it is not replayed. One NaN input among numbers is
+    replayed: NaN does not pass every rule (nan / 0 and elu(nan, alpha=-1) raise in the
+    engine), and neither is a NaN parameter skipped, for the same reason. A summed
     parameter gradient that is not finite (``summed_finite`` False) does not say which
     sample made it so: if no per-sample value does either, every sample is a candidate.
     """
     import numpy as np  # noqa: PLC0415 - only batches need numpy
 
-    if any(math.isnan(p) for p in params):
-        return
     bad = np.zeros(count, dtype=bool)
     for v in values:
         bad |= ~np.isfinite(np.broadcast_to(v, (count,)))
     if not summed_finite and not bad.any():
         bad[:] = True
-    for x in arrays:
-        bad &= ~np.isnan(np.broadcast_to(x, (count,)))
+    if arrays and not any(math.isnan(p) for p in params):
+        all_nan = np.ones(count, dtype=bool)
+        for x in arrays:
+            all_nan &= np.isnan(np.broadcast_to(x, (count,)))
+        bad &= ~all_nan
     seen: set[tuple[float, ...]] = set()
     for sample in np.flatnonzero(bad):
         point = _sample(arrays, int(sample))

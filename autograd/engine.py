@@ -7,11 +7,13 @@ million operations needs no more Python stack than a chain of three.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any, overload
 
 from autograd.custom import CustomOp
 from autograd.ops import OPS, Op
+from autograd.source import _expm1
 from autograd.value import Value, _as_number, _unary, apply
 
 
@@ -204,6 +206,17 @@ class _ValueSpace:
         return apply
 
     def expm1(self, x: Value | float) -> Value | float:
+        if not isinstance(x, Value):
+            return _expm1(float(x))
+        # Near 0, exp(x) - 1.0 cancels (expm1(-5e-324) came out 0.0, not -5e-324, and
+        # -1e-10 lost six digits): there e^x - 1 = 2t / (1 - t) with t = tanh(x / 2), the
+        # same function with the same derivatives. Away from 0 nothing cancels, and
+        # exp(x) - 1.0 keeps the derivative e^x exact far left, where tanh saturates.
+        if abs(x.data) < sys.float_info.min:  # x / 2 underflows; e^x - 1 is x to the last bit
+            return x + x * x * 0.5
+        if abs(x.data) < 1.0:
+            t = self.tanh(x * 0.5)
+            return 2.0 * t / (1.0 - t)
         return self.exp(x) - 1.0
 
     @staticmethod

@@ -18,16 +18,18 @@ alpha <= 0. A branch may be a thunk (a function of no arguments), which spaces t
 a branch never call. The arithmetic operators ``+ - * / **`` and unary ``-`` act on the
 inputs directly.
 
-Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
-x = 0, so relu'(0) = 0, abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope.
+At kinks every ``select`` takes the ``otherwise`` branch at x = 0, so relu'(0) = 0,
+abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope, as in PyTorch; at every
+order, so elu''(0) = alpha, where PyTorch's double backward takes the other side (0).
 At a tie x = y, max splits the gradient evenly (1/2 each), as ``torch.maximum`` does: the
 mean of the one-sided derivatives, which is also what central differences measure there.
 
-NaN propagates as in PyTorch: because ``select`` and ``sign`` give NaN for a NaN input in
-every space (floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan),
-leaky_relu'(nan) and (x ** 2)' at nan are all NaN, in the engine, in higher-order graphs
-and in compiled replays. A formula that does not read an input (d(x * y)/dx = y) is not
-made NaN by it.
+NaN propagates: because ``select`` and ``sign`` give NaN for a NaN input in every space
+(floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan), leaky_relu'(nan) and
+(x ** 2)' at nan are all NaN, in the engine, in higher-order graphs and in compiled
+replays (unlike PyTorch, whose relu'(nan) is 1 and abs'(nan) 0: tests/reference states
+each difference). A formula that does not read an input (d(x * y)/dx = y) is not made NaN
+by it.
 
 Adding a primitive is one :class:`Op` entry here plus a one-line ``Value`` method.
 """
@@ -364,7 +366,12 @@ POW = Op(
     # At x = 0 the formulas meet 0 * inf (y = 0) and 0 * log(0) (y > 0), where x ** y is
     # flat: the partials are 0 there, as in PyTorch. The branches are thunks, so that no
     # space evaluates 0 ** -1 or log(0) for the branch it does not take.
-    (lambda m, x, y, out: m.select(m.abs(x) + m.abs(y), lambda: y * x ** (y - 1.0), 0.0),
+    # At y = 0 the x-partial is y / x: 0 for every x but NaN, where y * x ** (y - 1) is
+    # 0 * inf for a tiny x (5e-324 ** -1 overflows), and with the same y-derivative, 1 / x.
+    (lambda m, x, y, out: m.select(
+        m.abs(x) + m.abs(y),
+        lambda: m.select(m.abs(y), lambda: y * x ** (y - 1.0), lambda: y / x),
+        0.0),
      # At x = 0 the y-partial is 0, or NaN for a NaN y (select(y, 0, 0) passes NaN on).
      lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x),
                                    lambda: m.select(y, 0.0, 0.0))),
@@ -405,7 +412,8 @@ ELU = Op(
 SELU = Op(
     "selu", "SELU", ("x",),
     lambda m, x: SELU_LAMBDA * m.select(x, x, SELU_ALPHA * m.expm1(x)),
-    (lambda m, x, out: m.select(x, SELU_LAMBDA, out + SELU_LAMBDA * SELU_ALPHA),),
+    # lambda * alpha * e^x, not out + lambda * alpha: that cancels to 0.0 far left (x = -40).
+    (lambda m, x, out: m.select(x, SELU_LAMBDA, SELU_LAMBDA * SELU_ALPHA * m.exp(x)),),
     kinks=((0.0,),),
 )
 MAX = Op(

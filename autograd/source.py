@@ -129,7 +129,7 @@ class SourceSpace:
         """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN.
 
         A branch may be a thunk. NaN is neither > 0 nor <= 0: it takes neither branch
-        and the result is NaN, so relu(nan) and relu'(nan) are NaN, as in PyTorch.
+        and the result is NaN, so relu(nan) and relu'(nan) are NaN (PyTorch: relu'(nan) = 1).
         """
         # A conditional expression evaluates only the branch it takes, so the branch for
         # x <= 0 (say expm1(x) in ELU) never runs, and never overflows, for a large x.
@@ -228,13 +228,16 @@ def _positive(alpha: float, value: float) -> float:
 def _pow(x: float, y: float) -> float:
     if x == 0.0 and y < 0.0:  # 0 ** -inf as 0 ** -1 (Python gives inf only for -inf)
         raise ZeroDivisionError("0.0 cannot be raised to a negative power")
+    if x < 0.0 and math.isfinite(y) and not float(y).is_integer():
+        # Checked here, not left to Python: (-inf) ** 0.5 is inf there and (-5e-324) ** -1.5
+        # overflows to inf, where every other negative base gives a complex number. One
+        # rule, and numpy's power (a NaN at some of these) is held to it in batches.
+        raise ValueError("a negative base needs an integer exponent")
     try:
         result = x**y
     except OverflowError:
         negative = x < 0.0 and float(y).is_integer() and int(y) % 2 == 1
         return -math.inf if negative else math.inf
-    if isinstance(result, complex):
-        raise ValueError("a negative base needs an integer exponent")
     return float(result)
 
 
@@ -276,6 +279,19 @@ def numpy_globals() -> dict[str, Any]:
         # kernels raise the domain error for it.
         return np.where(alpha <= 0.0, math.nan, value)
 
+    def power(x: Any, y: Any) -> Any:
+        # NaN wherever the float kernel raises (a negative base with a finite non-integer
+        # exponent, 0 to a negative power), so the replay's check finds the sample and
+        # the engine's kernels raise its error. numpy alone answers some of these with a
+        # number: (-inf) ** -0.5 is 0.0, and (-inf) ** 0.5 is inf or NaN depending on
+        # whether the exponent is an array or a number (sqrt's fast path).
+        result = np.power(x, y)
+        bad = ((x < 0.0) & np.isfinite(y) & (np.floor(y) != y)) | ((x == 0.0) & (y < 0.0))
+        if not np.any(bad):
+            return result
+        marked = np.where(bad, math.nan, result)
+        return marked[()] if marked.ndim == 0 else marked
+
     def compare(x: Any, y: Any) -> Any:
         # Comparisons, not sign(x - y): inf - inf is NaN, yet inf == inf is a tie.
         equal = np.where(x == y, 0.0, math.nan)
@@ -293,7 +309,7 @@ def numpy_globals() -> dict[str, Any]:
         "_sigmoid": sigmoid,
         "_softplus": lambda x: np.logaddexp(0.0, x),
         "_sign": np.sign,
-        "_pow": np.power,
+        "_pow": power,
         "_select": select,
         "_maximum": np.maximum,  # NaN if either is NaN
         "_compare": compare,
