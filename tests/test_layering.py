@@ -55,7 +55,7 @@ def test_the_check_can_fail(tmp_path):
 
 # PyTorch is optional: only these modules may import it, and only inside functions, so that
 # `import autograd`, `import nn` and `import viz` work (and stay fast) without it.
-TORCH_MODULES = {"nn/torch_bridge.py", "nn/optim/torch_bridge.py", "autograd/torch_code.py"}
+TORCH_MODULES = {"nn/torch_bridge/export.py", "nn/optim/torch_bridge.py", "autograd/torch_code.py"}
 
 
 def test_torch_is_imported_only_lazily_by_the_bridges():

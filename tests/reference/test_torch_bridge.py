@@ -207,6 +207,19 @@ def test_neuron_layer_and_dropout_round_trip(torch, activation):
     assert (drop.p, drop.training) == (0.25, False)
 
 
+def test_an_export_changed_in_pytorch_is_read_from_its_modules(torch):
+    model = MLP(2, [3, 1], "tanh", init="uniform", seed=0)
+    net = model.to_torch()
+    assert from_torch(net).config() == model.config()
+    net.layers[0].activation = torch.nn.ReLU()
+    back = from_torch(net)
+    assert (back.activation, back.init) == ("relu", None)
+    assert back.state_dict() == model.state_dict()
+    net.layers[1].activation = torch.nn.GELU()
+    with pytest.raises(ValueError, match=r"layer layers.1.activation \(GELU\)"):
+        from_torch(net)
+
+
 def test_a_pytorch_sequential_becomes_an_mlp(torch):
     torch.manual_seed(0)
     tnn = torch.nn
