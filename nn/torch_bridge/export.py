@@ -24,8 +24,12 @@ def require_torch(function: str) -> ModuleType:
     Example:
         >>> try:
         ...     torch = require_torch("to_torch")
-        ... except ImportError as error:
-        ...     print(error)  # only without PyTorch
+        ... except ImportError as error:  # without PyTorch
+        ...     torch = str(error)
+        >>> torch == 'to_torch: PyTorch is not installed: pip install "chainrule[torch]"' or (
+        ...     torch.__name__ == "torch"
+        ... )
+        True
     """
     try:
         return importlib.import_module("torch")
