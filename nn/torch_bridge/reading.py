@@ -32,6 +32,11 @@ def from_torch(module: Any) -> Module:
         >>> from_torch(torch.nn.Sequential(*layers))  # doctest: +SKIP
         MLP(2, [3, 1], activation='tanh', output_activation='linear')
     """
+    # Checked before PyTorch is needed: no object of another library becomes a model.
+    if not any(c.__module__.split(".")[0] == "torch" for c in type(module).__mro__):
+        raise TypeError(
+            f"from_torch(module): expected a torch.nn.Module, got {type(module).__name__}"
+        )
     torch = require_torch("from_torch")
     converted = _convert(torch, module)
     architecture = getattr(module, "chainrule_architecture", None)

@@ -303,7 +303,8 @@ def test_without_torch_the_functions_say_which_extra_to_install():
     code = (
         "import sys; sys.modules['torch'] = None\n"
         "import nn\n"
-        "for call in (lambda: nn.MLP(2, [1]).to_torch(), lambda: nn.from_torch(object())):\n"
+        "fake = type('Sequential', (), {'__module__': 'torch.nn.modules.container'})()\n"
+        "for call in (lambda: nn.MLP(2, [1]).to_torch(), lambda: nn.from_torch(fake)):\n"
         "    try:\n"
         "        call()\n"
         "    except ImportError as error:\n"
