@@ -220,7 +220,9 @@ def expected_at(op: Op, point: tuple[float, ...]) -> list[float | None]:
         except TypeError:  # an invalid comparison (nan > 0) inside a Piecewise
             results.append(None)
             continue
-        if value in (sympy.oo, -sympy.oo):
+        if isinstance(value, sympy.AccumBounds):  # sin(oo): oscillates, no limit
+            results.append(None)
+        elif value in (sympy.oo, -sympy.oo):
             results.append(math.inf if value == sympy.oo else -math.inf)
         elif value.is_real and value.is_finite:
             results.append(float(value))

@@ -27,7 +27,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, apply, compile, grad, loops
+from autograd import Value, apply, compile, grad
+from autograd.compiler import loops
 from autograd.ops import TABLE, Op
 from autograd.source import (
     FLOAT_GLOBALS,

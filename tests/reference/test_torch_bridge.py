@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, apply, compile, grad, torch_code
+from autograd import Value, apply, compile, grad
+from autograd.compiler import torch_code
 from autograd.ops import TABLE
 from autograd.strategies import expressions, op_inputs
 from nn import MLP, Dropout, Layer, Neuron, datasets, from_torch, losses, optim

@@ -1,4 +1,4 @@
-"""``compile(fn).to_torch()``: a traced graph written out as a readable PyTorch module.
+"""``compile(fn).to_torch()``: the tape written out as a readable PyTorch module.
 
 Each node of the tape becomes one line of ``forward`` (``v7 = torch.tanh(v6)``), each
 parameter a ``torch.nn.Parameter`` holding its current value, each input a column of a
@@ -56,6 +56,8 @@ TORCH_CODE: dict[str, Callable[[Sequence[str]], str]] = {
     "exp": _call("torch.exp"),
     "log": _call("torch.log"),
     "sqrt": _call("torch.sqrt"),
+    "sin": _call("torch.sin"),
+    "cos": _call("torch.cos"),
     "tanh": _call("torch.tanh"),
     "sigmoid": _call("torch.sigmoid"),
     "softplus": lambda a: SOFTPLUS.format(a[0]),
