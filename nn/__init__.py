@@ -18,6 +18,7 @@ from nn.layers import MLP, Layer, Neuron
 from nn.module import Module, load, register
 from nn.perceptron import ConvergenceWarning, Perceptron, ThresholdNeuron, logic_gate
 from nn.plotting import plot_decision_boundary
+from nn.torch_bridge import from_torch
 from nn.training import History, evaluate, fit, predict
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "datasets",
     "evaluate",
     "fit",
+    "from_torch",
     "load",
     "logic_gate",
     "losses",

@@ -13,6 +13,7 @@ Floats are written with ``repr`` precision, so a round trip is exact.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -141,6 +142,10 @@ class Module:
     def eval(self) -> Module:
         """Put this module and all inside it in evaluation mode: ``train(False)``."""
         return self.train(False)
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """This model as a ``torch.nn.Module`` with the same weights (see ``nn.torch_bridge``)."""
+        return importlib.import_module("nn.torch_bridge").to_torch(self, dtype=dtype)
 
     def architecture(self) -> dict[str, Any]:
         """``config()`` with the model's type under ``"type"``: what a saved file records.

@@ -14,9 +14,10 @@ MODULE_LIMIT = 500
 
 # Ceilings near the measured size, to be raised on purpose (a reviewed line here), never
 # by drift. autograd: 5,502 lines measured on 2026-12-07 after issue 18's restructure,
-# sin and cos included.
+# sin and cos included; 5,716 with compile(fn).to_torch()'s writer (compiler/torch_code.py,
+# issue 22).
 CEILINGS = {
-    "autograd": 5_600,
+    "autograd": 5_750,
 }
 
 

@@ -8,7 +8,8 @@ The rooms, in the order a call goes through them:
 - ``program.py``: the float program (one line per node, forward and backward);
 - ``loops.py``: repeated patterns of a long graph written as ``for`` loops;
 - ``batch.py``: the numpy program (hoisting, layers fused into matrix products);
-- ``diagnosis.py``: a replay's domain error or changed trace, explained.
+- ``diagnosis.py``: a replay's domain error or changed trace, explained;
+- ``torch_code.py``: the tape as a readable PyTorch module (``CompiledFunction.to_torch``).
 """
 
 from autograd.compiler.api import CompiledFunction, Gradients, TraceError, compile

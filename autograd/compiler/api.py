@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from autograd.branches import recording_branches
+from autograd.compiler import torch_code
 from autograd.compiler.diagnosis import diagnose, find_domain_errors, first_change
 from autograd.compiler.inputs import (
     batch_size,
@@ -159,6 +160,10 @@ class CompiledFunction:
     def parameters(self) -> list[Value]:
         """The parameters read at each call, in the order of ``Gradients.parameters``."""
         return list(self.tape.parameters)
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """The traced function as a batch-first ``torch.nn.Module`` (see ``torch_code``)."""
+        return torch_code.to_torch(self, dtype=dtype)
 
     @property
     def source(self) -> str:

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
@@ -230,6 +231,17 @@ class Optimizer(ABC):
             raise type(error)(f"{owner}: {error}") from None
         for name, value in restored.items():
             setattr(self, name, value)
+
+    def to_torch(self, net: Any, model: Any) -> Any:
+        """A ``torch.optim`` optimizer over ``net`` with this state (``nn.optim.torch_bridge``)."""
+        return importlib.import_module("nn.optim.torch_bridge").to_torch(self, net, model)
+
+    @classmethod
+    def from_torch(cls, torch_optimizer: Any, model: Any) -> Optimizer:
+        """This optimizer over ``model`` with a ``torch.optim`` one's state (same module)."""
+        return importlib.import_module("nn.optim.torch_bridge").from_torch(
+            cls, torch_optimizer, model
+        )
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._HYPERPARAMETERS)

@@ -384,6 +384,8 @@ CASES: list[tuple[str, str, type[Exception], Any]] = [
     ("load", "path", T, lambda c: nn.load(None)),
     ("load", "path", T, lambda c: c.model.load(3.5)),
     ("register", "cls", T, lambda c: nn.register(int)),
+    ("from_torch", "module", T, lambda c: nn.from_torch(None)),
+    ("from_torch", "module", T, lambda c: nn.from_torch(c.model)),
     ("register", "name", V, lambda c: nn.register(type("Mine", (nn.Module,), {}), name="MLP")),
     # --- plotting
     (
@@ -451,7 +453,7 @@ def test_the_table_covers_every_public_function():
         "hinge", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
         "perceptron_criterion", "l2", "Perceptron", "ThresholdNeuron", "logic_gate", "save",
         "load", "register", "plot_decision_boundary", "decision_scores", "activation",
-        "init_bound",
+        "init_bound", "from_torch",
     }  # fmt: skip
     assert public <= named
     exported = {name for name in nn.__all__ if callable(getattr(nn, name))}
