@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Scope:
@@ -45,6 +45,8 @@ class Scope:
 class _State(NamedTuple):
     grad_enabled: bool
     scope: Scope | None
+    # While compile traces: every node made, in the order made (the order eager code ran).
+    created: list[Any] | None = None
 
 
 # None stands for the default state (recording, no scope), the fast path of every op.
@@ -75,7 +77,7 @@ def scope(name: str | Scope) -> Iterator[Scope]:
     """
     state = current()
     new = name if isinstance(name, Scope) else Scope(str(name), state.scope)
-    token = STATE.set(_State(state.grad_enabled, new))
+    token = STATE.set(_State(state.grad_enabled, new, state.created))
     try:
         yield new
     finally:
@@ -95,9 +97,25 @@ def no_grad() -> Iterator[None]:
         (4.0, None, ())
     """
     state = current()
-    token = STATE.set(_State(False, state.scope))
+    token = STATE.set(_State(False, state.scope, state.created))
     try:
         yield
+    finally:
+        STATE.reset(token)
+
+
+@contextmanager
+def recording_creation() -> Iterator[list[Any]]:
+    """Inside the block, every node made is appended to the yielded list, in order.
+
+    ``compile`` traces under it: replaying the trace op by op in this order raises the
+    error eager code raises first (a topological order may reach another failing op first).
+    """
+    state = current()
+    created: list[Any] = []
+    token = STATE.set(_State(state.grad_enabled, state.scope, created))
+    try:
+        yield created
     finally:
         STATE.reset(token)
 

@@ -65,11 +65,13 @@ def record(op: Op | CustomOp, first: Any, second: Value | None, data: float) -> 
     node._first = first
     node._second = second
     node._tags = None
-    if _state() is not None:  # inside scope() or no_grad(): the uncommon case
+    if _state() is not None:  # inside scope(), no_grad() or a trace: the uncommon case
         state = current()
         node._tags = scope_tags(state.scope)
         if not state.grad_enabled:  # under no_grad every result is a leaf
             node._operation = node._first = node._second = None
+        elif state.created is not None:
+            state.created.append(node)
     return node
 
 

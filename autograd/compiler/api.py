@@ -52,6 +52,7 @@ from autograd.compiler.inputs import (
 )
 from autograd.compiler.program import Program
 from autograd.compiler.tape import Tape, TraceError, collector_paused, reject_custom_ops
+from autograd.context import recording_creation
 from autograd.value import Value
 
 __all__ = ["CompiledFunction", "Gradients", "TraceError", "compile"]
@@ -125,8 +126,8 @@ class CompiledFunction:
         if len(example) != self.n_inputs:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(example)}")
         inputs = [Value(x, f"x{i}") for i, x in enumerate(example)]
-        with collector_paused(), recording_branches() as branches:  # comparisons, for verify
-            result = self.fn(*inputs)
+        with collector_paused(), recording_branches() as branches, recording_creation() as made:
+            result = self.fn(*inputs)  # comparisons recorded for verify, nodes in their order
         single = isinstance(result, Value)
         outputs = [result] if single else list(result) if isinstance(result, list | tuple) else []
         if not outputs or not all(isinstance(o, Value) for o in outputs):
@@ -137,6 +138,7 @@ class CompiledFunction:
         tape = Tape(outputs, inputs, self._given_parameters, single)
         reject_custom_ops(tape.nodes)
         tape.branches = tuple(branches)
+        tape.order_as_made(made)
         return tape
 
     @property

@@ -20,12 +20,13 @@ def diagnose(
     """Replay one sample op by op with the engine's kernels; raise the engine's error.
 
     In the engine's order, so the error is the one eager code raises: the whole forward
-    pass first, then the partials from the output back (``backward`` walks that way).
+    pass first, in the order the traced function made the nodes, then the partials from
+    the output back (``backward`` walks that way).
     """
     data = dict(zip(tape.inputs, inputs, strict=True))
     data.update(zip(tape.parameters, params, strict=True))
     where = "" if sample is None else f" (in compiled replay, sample {sample})"
-    for node in tape.nodes:
+    for node in tape.as_made:
         op = node.op
         if op is None:
             data.setdefault(node, node.data)

@@ -44,6 +44,7 @@ class Tape:
         self.inputs = inputs
         self.single = single  # fn returned one Value, not a list
         self.branches: tuple[bool, ...] = ()  # outcomes of comparisons of Values while traced
+        self.as_made: list[Value] = order  # the nodes in the order fn made them (order_as_made)
         if parameters is None:  # by default, every leaf marked as a parameter
             parameters = [n for n in order if n.op is None and n.is_parameter]
         placeholders = set(inputs)
@@ -56,6 +57,15 @@ class Tape:
         for i, node in enumerate(order):
             if node.op is not None:
                 self.names[node] = f"v{i}"
+
+    def order_as_made(self, made: list[Value]) -> None:
+        """Keep the nodes also in the order the traced function made them (``made``).
+
+        That order is topological too (a node is made after its parents); nodes made before
+        the trace (constants the function closed over) come first, in the tape's order.
+        """
+        position = {node: i for i, node in enumerate(made)}
+        self.as_made = sorted(self.nodes, key=lambda node: position.get(node, -1))
 
     def expr(self, node: Value | float) -> Expr | float:
         """A node's name in the generated code; a constant leaf's value as a literal."""

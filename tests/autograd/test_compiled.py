@@ -238,3 +238,25 @@ def test_kinks_follow_the_engines_convention_in_both_dialects(name, point):
     assert f.grad(*point, wrt_inputs=True).inputs == expected
     batch = f.grad(*(np.array([x]) for x in point), wrt_inputs=True)
     assert [g[0] for g in batch.inputs] == expected
+
+
+def test_a_replay_raises_the_error_eager_code_raises_first():
+    # Two ops fail at y = -inf: the division, made first, and the log, which a walk from
+    # the output reaches first. Every path names the division, as eager code does.
+    def fn(x, y):
+        t = y.exp()
+        q = (t + 3.0) / t
+        return x + t.log() + q
+
+    compiled = compile(fn)
+    compiled(0.0, 0.0)
+    errors = []
+    for call in (
+        lambda: fn(Value(0.0), Value(-math.inf)),
+        lambda: compiled(0.0, -math.inf),
+        lambda: compiled(np.zeros(2), np.array([0.0, -math.inf])),
+    ):
+        with pytest.raises(ZeroDivisionError, match=r"^div: input outside the domain") as info:
+            call()
+        errors.append(str(info.value).split(" (in compiled replay")[0])
+    assert len(set(errors)) == 1
