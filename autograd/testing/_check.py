@@ -234,6 +234,7 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
     domains: Sequence[Interval | tuple[float, float] | None] | None = None,
     order: int = 2,
     shapes: bool = True,
+    numbers: Sequence[int] = (),
     max_examples: int = 300,
     time_budget: float = 10.0,
     seed: int = 0,
@@ -261,6 +262,9 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
             (all reals); an op's own domains by default.
         order: 2 also checks second derivatives where a node supports them.
         shapes: also try the graph shapes above, where ``fn`` accepts them.
+        numbers: positions of inputs that ``fn`` takes as plain numbers only (a
+            Function's ``factor`` whose backward returns None for it): drawn from their
+            domain, passed as floats, never differentiated.
         max_examples: at most this many examples.
         time_budget: seconds after which no new example is started (a failure found
             is still shrunk).
@@ -308,7 +312,24 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
     if max_examples < 1:
         raise ValueError(f"check_gradients: max_examples must be at least 1, got {max_examples!r}")
     call, names, domains_, kinks = _target(fn, domains)
+    fixed = frozenset(numbers)
+    if not fixed <= set(range(len(names))):
+        raise ValueError(
+            f"check_gradients: numbers must be input positions 0..{len(names) - 1}, "
+            f"got {tuple(numbers)!r}"
+        )
+    if fixed:
+        inner = call
+
+        def call(*xs: Any) -> Any:
+            return inner(*[x.data if i in fixed and isinstance(x, Value) else x
+                           for i, x in enumerate(xs)])  # fmt: skip
+
+        call.__name__ = inner.__name__
     options = _shapes(len(names)) if shapes else _shapes(len(names))[:1]
+    if fixed:  # a shape that feeds a Value into a number slot would differentiate it
+        unsafe = ("one value",) + (("fan-out", "chain") if 0 in fixed else ())
+        options = [o for o in options if not o.name.startswith(unsafe)]
     start = time.monotonic()
     state = {"count": 0, "found": None}
 

@@ -204,11 +204,13 @@ class _FloatSpace:
 _FLOATS = _FloatSpace()
 
 
-def regular(node: Value) -> bool:
-    """Whether an op node's operands lie inside its domain and off its kinks.
+def regular(node: Value, *, kinks: bool = False) -> bool:
+    """Whether an op node's operands lie inside its domain (and, unless ``kinks``, off its kinks).
 
-    At a kink the engine follows a convention and the one-sided slopes differ; on an
-    open domain border only one side exists: no finite difference judges those points.
+    On an open domain border only one side exists: no finite difference judges it. At a
+    kink the engine follows a convention and the one-sided slopes differ: a first
+    derivative there is judged against each side (any of them, or their mean, passes),
+    but not a second derivative, nor conventions composed through a whole graph.
     """
     op = node.op
     if not isinstance(op, Op):
@@ -218,9 +220,9 @@ def regular(node: Value) -> bool:
     for slot, v in enumerate(values):
         x = v.data if isinstance(v, Value) else v
         group = slot % base.arity
-        if x not in base.domain[group] or x in base.kinks[group]:
+        if x not in base.domain[group] or (not kinks and x in base.kinks[group]):
             return False
-    if base.kink_where_equal:
+    if base.kink_where_equal and not kinks:
         data = [v.data if isinstance(v, Value) else v for v in values]
         if len(set(data)) < len(data):
             return False
@@ -277,7 +279,7 @@ def check_node(  # noqa: PLR0911 - one return per way a node is cleared or found
                 "accumulation under reuse",
             )
     build = factory(node)
-    if build is None or not regular(node):
+    if build is None or not regular(node, kinks=True):
         return None
     points = [p.data for p in distinct]
     for i, parent in enumerate(distinct):
@@ -291,7 +293,7 @@ def check_node(  # noqa: PLR0911 - one return per way a node is cleared or found
         estimate = judge(along, points[i], analytic, atol, rtol)
         if estimate.usable and not estimate.supported:
             return Finding(node, _slot(node, parent), analytic, estimate.numeric, "first order")
-    if order >= 2:
+    if order >= 2 and regular(node):
         return _second_order(node, build, distinct, points, atol, rtol)
     return None
 

@@ -110,6 +110,26 @@ def test_wrong_only_when_an_input_is_a_number():
     assert report.guilty == f"Function {bug.guilty!r}"
 
 
+class ScaleBy(Function):
+    """Takes its factor as a plain number: backward returns None for it."""
+
+    @staticmethod
+    def forward(ctx, x, factor):
+        ctx.factor = factor
+        return x.data * factor
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * ctx.factor, None
+
+
+def test_numbers_marks_inputs_taken_as_plain_numbers():
+    assert check_gradients(ScaleBy, numbers=[1], max_examples=40) > 0
+    report = mismatch(ScaleBy).report  # as a Value, the factor's gradient is missing
+    assert report.inputs["factor"] != 0.0 or report.finding.numeric != 0.0
+    assert report.finding.analytic == 0.0
+
+
 def test_the_same_seed_gives_the_same_report():
     first, second = str(mismatch(cube_closure, seed=3)), str(mismatch(cube_closure, seed=3))
     assert first == second
@@ -128,6 +148,7 @@ def test_time_budget_stops_new_examples():
         ({"domains": [(1.0, 1.0)]}, "domains[0]: empty domain (1.0, 1.0)"),
         ({"time_budget": 0}, "time_budget must be positive, got 0"),
         ({"max_examples": 0}, "max_examples must be at least 1, got 0"),
+        ({"numbers": [1]}, "numbers must be input positions 0..0, got (1,)"),
     ],
 )
 def test_bad_options_are_named(options, words):
