@@ -30,6 +30,7 @@ from autograd.testing._numeric import judge
 
 SEED_GRAD = 0.7310585786300049  # not 1: a backward that drops grad_output is visible
 START_GRAD = 0.3183098861837907  # what a parent's .grad holds before an accumulation run
+SCALING = "first order: scaling with out.grad"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Finding:
         slot: the index of the parent (in ``node.parents``) whose partial is wrong.
         analytic: what the node's backward gives for d node / d parent.
         numeric: what finite differences of the node's forward give.
-        prop: "first order", "second order", "accumulation under reuse" or "end to end".
+        prop: "first order", "second order", "accumulation under reuse", "end to end",
+            or :data:`SCALING` (the backward does not multiply by ``out.grad``).
         second_slot: for second order, the parent of the second differentiation.
     """
 
@@ -229,7 +231,7 @@ def regular(node: Value, *, kinks: bool = False) -> bool:
     return True
 
 
-def _run_backward(node: Value, start: float) -> list[float]:
+def _run_backward(node: Value, start: float, seed: float = SEED_GRAD) -> list[float]:
     """What the node's backward adds to each distinct parent, from ``.grad = start``."""
     distinct = list(dict.fromkeys(node.parents))
     saved = [(p, p.grad) for p in distinct]
@@ -237,7 +239,7 @@ def _run_backward(node: Value, start: float) -> list[float]:
     try:
         for p in distinct:
             p.grad = start
-        node.grad = SEED_GRAD
+        node.grad = seed
         with no_grad():
             node._backward()
         return [float(p.grad) - start for p in distinct]
@@ -261,8 +263,16 @@ def check_node(  # noqa: PLR0911 - one return per way a node is cleared or found
     try:
         first = _run_backward(node, 0.0)
         again = _run_backward(node, START_GRAD)
+        doubled = _run_backward(node, 0.0, 2.0 * SEED_GRAD)
     except (ArithmeticError, ValueError):
         return None  # the backward is undefined here (sqrt at 0): not a wrong number
+    for parent, once, twice in zip(distinct, first, doubled, strict=True):
+        # the chain rule is linear in out.grad: twice the upstream, twice the contribution
+        if not isinstance(node.op, Op) and not math.isclose(
+            twice, 2.0 * once, rel_tol=1e-9, abs_tol=1e-12
+        ):
+            slot = _slot(node, parent)
+            return Finding(node, slot, twice / (2.0 * SEED_GRAD), once / SEED_GRAD, SCALING)
     for parent, once, other in zip(distinct, first, again, strict=True):
         if isinstance(node.op, Op) or abs(once) > 1e12:
             break  # the engine adds for table ops; huge sums hide START_GRAD in rounding

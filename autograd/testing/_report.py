@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import topological_order, write_atomically
-from autograd.testing._nodes import Finding, name_of
+from autograd.testing._nodes import SCALING, SEED_GRAD, Finding, name_of
 
 WRONG = "#d62728"  # the guilty edge
 SAVE_TYPES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png"}
@@ -78,6 +78,12 @@ class Report:
         if f.prop == "accumulation under reuse":
             lines.insert(2, "  the backward replaces the parent's .grad instead of adding "
                             "to it (= where += belongs)")  # fmt: skip
+        if f.prop == SCALING:
+            lines[2] = (
+                f"  {what} per unit of out.grad: {_number(f.analytic)} at out.grad = "
+                f"{_number(2 * SEED_GRAD)}, {_number(f.numeric)} at out.grad = "
+                f"{_number(SEED_GRAD)}: the backward must multiply by out.grad"
+            )
         if f.prop == "end to end":
             lines.insert(2, "  every node with a forward passed alone; this node has no "
                             "forward to re-run, so it is the one left")  # fmt: skip
@@ -116,8 +122,14 @@ class Report:
             graph.node(ids[id(n)], graphviz.escape(text).replace("\\|", "|"), color=colour)
             for k, p in enumerate(n.parents):
                 if n is node and p is guilty_parent and k == self.finding.slot:
-                    parts = [self.finding.prop, f"analytic {_number(self.finding.analytic)}",
-                             f"numeric {_number(self.finding.numeric)}"]  # fmt: skip
+                    f = self.finding
+                    parts = [f.prop, f"analytic {_number(f.analytic)}",
+                             f"numeric {_number(f.numeric)}"]  # fmt: skip
+                    if f.prop == SCALING:  # two readings of the backward, no numeric
+                        parts[1:] = [
+                            f"{_number(f.analytic)} at out.grad {_number(2 * SEED_GRAD)}",
+                            f"{_number(f.numeric)} at out.grad {_number(SEED_GRAD)}",
+                        ]
                     label = "\\n".join(graphviz.escape(part) for part in parts)
                     graph.edge(ids[id(p)], ids[id(n)], label=label,
                                color=WRONG, fontcolor=WRONG, penwidth="2.5")  # fmt: skip

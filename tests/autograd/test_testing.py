@@ -39,6 +39,18 @@ class Square(Function):
         return 2.0 * x  # forgets grad_output
 
 
+class Cube(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.data**3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_values
+        return grad_output * 3.0 * x  # wrong: 3 x**2
+
+
 def mismatch(fn, **options):
     with pytest.raises(GradientMismatch) as caught:
         check_gradients(fn, **options)
@@ -66,13 +78,16 @@ def test_a_function_that_forgets_grad_output_is_found_locally():
     error = mismatch(Square)
     report = error.report
     assert report.guilty == "Function 'Square'"
-    assert report.finding.prop == "first order"
+    # the backward does not scale with out.grad: per unit of out.grad, it gives 2x / g
+    # at out.grad = g and 2x / 2g at twice that
+    assert report.finding.prop == "first order: scaling with out.grad"
     x = report.finding.node.parents[report.finding.slot].data
     seeded = 0.7310585786300049  # the checker's upstream gradient
-    assert report.finding.analytic == pytest.approx(2 * x / seeded)
-    assert report.finding.numeric == pytest.approx(2 * x, rel=1e-6)
+    assert x != 0.0
+    assert report.finding.numeric == pytest.approx(2 * x / seeded)
+    assert report.finding.analytic == pytest.approx(2 * x / (2 * seeded))
+    assert "the backward must multiply by out.grad" in str(error)
     assert "wrong derivative in Function 'Square'" in str(error)
-    assert "analytic" in str(error)
     assert isinstance(error, AssertionError)
 
 
@@ -203,7 +218,8 @@ def test_no_false_alarm_on_correct_closures(closure):
 
 # --- the drawing --------------------------------------------------------------------------
 def test_the_report_draws_the_guilty_edge_in_red(tmp_path):
-    report = mismatch(Square).report
+    report = mismatch(Cube).report
+    assert report.finding.prop == "first order"
     source = report.dot_source()
     red = [line for line in source.splitlines() if "#d62728" in line and "->" in line]
     assert len(red) == 2  # the guilty edge and its legend entry
@@ -212,7 +228,7 @@ def test_the_report_draws_the_guilty_edge_in_red(tmp_path):
     assert "legend" in source
     svg = report._repr_svg_()
     assert "<svg" in svg
-    assert "Square" in report._repr_html_()
+    assert "Cube" in report._repr_html_()
     written = report.save(tmp_path / "guilty.svg")
     assert "<svg" in written.read_text()
     assert report.save(tmp_path / "guilty.dot").read_text() == source
