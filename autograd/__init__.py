@@ -14,7 +14,8 @@ Example:
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from autograd.compiled import CompiledFunction, Gradients, TraceError, compile
+from autograd.compiler import CompiledFunction, Gradients, TraceError, compile
+from autograd.context import Scope, is_grad_enabled, no_grad, scope
 from autograd.custom import CustomOp
 from autograd.engine import grad, local_partials, operands, topological_order
 from autograd.files import write_atomically
@@ -23,7 +24,7 @@ from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import OPS, TABLE, Interval, Op
 from autograd.parse import Parsed, ParseError, parse
-from autograd.value import Scope, Value, apply, is_grad_enabled, no_grad, scope
+from autograd.value import Value, apply
 
 try:  # the installed distribution's version: one number, in pyproject.toml
     __version__: str = _version("chainrule")

@@ -1,7 +1,7 @@
-"""Walking the graph: topological order, backward, and gradients of any order.
+"""Gradients of any order (``grad``), and a node's local partials and operands.
 
-Nothing here recurses over the graph: the sort keeps its own stack, so a chain of a
-million operations needs no more Python stack than a chain of three.
+The topological order (:mod:`autograd.graph`) and ``backward`` (:mod:`autograd.backward`)
+live a floor below ``Value``, which calls them; they are exported here too.
 """
 
 from __future__ import annotations
@@ -10,146 +10,22 @@ import math
 from collections.abc import Sequence
 from typing import Any, overload
 
+from autograd.backward import backward, backward_step, derivative_error
 from autograd.custom import CustomOp
-from autograd.ops import OPS, Op
-from autograd.value import Value, _as_number, _unary, apply
+from autograd.elementary import FUNCTIONS
+from autograd.graph import topological_order, walk
+from autograd.ops import OPS, function_op
+from autograd.value import Value, apply, apply_unary
 
-
-def topological_order(root: Value) -> list[Value]:
-    """Every node that reaches ``root`` (``root`` included), inputs before outputs.
-
-    The order is deterministic: a depth-first walk over ``parents`` in operand order.
-
-    Example:
-        >>> x = Value(2.0, "x")
-        >>> y = x * x + x
-        >>> [n.label or n.op.name for n in topological_order(y)]
-        ['x', 'mul', 'add']
-    """
-    return _walk(root, with_leaves=True)
-
-
-def _walk(root: Value, with_leaves: bool) -> list[Value]:
-    """The topological order, with or without the leaves.
-
-    Without leaves it is what backward needs (a leaf only receives, it never passes a
-    gradient on), and much shorter for a graph with many inputs.
-    """
-    order: list[Value] = []
-    if root._operation is None:
-        return [root] if with_leaves else order
-    visited: set[Value] = set()
-    # An explicit stack, not recursion. A node is pushed, then a None marker, then its
-    # parents still to visit; popping the marker means all its parents are done: emit it.
-    stack: list[Value | None] = [root]
-    pop, push, emit, mark = stack.pop, stack.append, order.append, visited.add
-    while stack:
-        node = pop()
-        if node is None:
-            emit(pop())  # type: ignore[arg-type]
-            continue
-        if node in visited:
-            continue
-        mark(node)
-        if node._operation is None:  # a leaf: nothing to walk
-            emit(node)
-            continue
-        push(node)
-        push(None)
-        first = node._first  # never None for a node with an op
-        if first.__class__ is tuple:  # a variadic node (dot, sum): many parents
-            for parent in reversed(first):
-                if (with_leaves or parent._operation is not None) and parent not in visited:
-                    push(parent)
-            continue
-        # Second before first, so that the first operand's subgraph comes first in order.
-        second = node._second
-        if (
-            second is not None
-            and (with_leaves or second._operation is not None)
-            and second not in visited
-        ):
-            push(second)
-        if (with_leaves or first._operation is not None) and first not in visited:
-            push(first)
-    return order
-
-
-def _derivative_error(op: Op, node: Value, error: Exception) -> Exception:
-    values = tuple(p.data for p in node.parents)
-    return op.input_error(error, values, derivative=True)
-
-
-def backward(root: Value, gradient: float = 1.0) -> None:
-    """Set ``.grad`` of every node reaching ``root`` to d root / d node (see ``Value.backward``).
-
-    Intermediate (non-leaf) gradients are reset first, so a repeated call recomputes them;
-    leaves accumulate, as in PyTorch.
-    """
-    if type(gradient) is not float:
-        number = None if isinstance(gradient, bool) else _as_number(gradient)
-        if number is None:
-            raise TypeError(
-                f"backward: gradient must be a real number, "
-                f"got {type(gradient).__name__}: {gradient!r:.40}"
-            )
-        gradient = number
-    order = _walk(root, with_leaves=False)
-    for node in order:
-        node.grad = 0.0
-    root.grad += gradient
-    node = root
-    try:
-        for node in reversed(order):
-            op = node._operation
-            first, second = node._first, node._second
-            if second is None:
-                if first.__class__ is tuple:  # a variadic node: one kernel call for all
-                    contributions = op.vjp(node.grad, *[p.data for p in first], node.data)
-                    for parent, contribution in zip(first, contributions):  # noqa: B905
-                        parent.grad += contribution
-                else:
-                    first.grad += op.vjp(node.grad, first.data, node.data)
-            else:
-                d_first, d_second = op.vjp(node.grad, first.data, second.data, node.data)
-                first.grad += d_first
-                second.grad += d_second
-    except (ArithmeticError, ValueError) as error:
-        raise _derivative_error(node._operation, node, error) from None  # type: ignore[arg-type]
-
-
-def backward_step(node: Value) -> None:
-    """One step of :func:`backward`: add ``node.grad x local partial`` to each parent's grad.
-
-    ``Value._backward()`` calls it, so the lecture's hand-stepped backward works; a leaf's
-    step does nothing. It does not reset or set any gradient first.
-
-    Example:
-        >>> a, b = Value(2.0), Value(-3.0)
-        >>> c = a * b
-        >>> c.grad = 1.0
-        >>> backward_step(c)
-        >>> a.grad, b.grad
-        (-3.0, 2.0)
-    """
-    op = node._operation
-    if op is None:
-        return
-    first, second = node._first, node._second
-    try:
-        if second is None:
-            if first.__class__ is tuple:
-                contributions = op.vjp(node.grad, *[p.data for p in first], node.data)
-                for parent, contribution in zip(first, contributions):  # noqa: B905
-                    parent.grad += contribution
-            else:
-                first.grad += op.vjp(node.grad, first.data, node.data)  # type: ignore[union-attr]
-        else:
-            d_first, d_second = op.vjp(node.grad, first.data, second.data, node.data)  # type: ignore[union-attr]
-            first.grad += d_first  # type: ignore[union-attr]
-            second.grad += d_second
-    except (ArithmeticError, ValueError) as error:
-        raise _derivative_error(op, node, error) from None  # type: ignore[arg-type]
+__all__ = [
+    "VALUE_SPACE",
+    "backward",
+    "backward_step",
+    "grad",
+    "local_partials",
+    "operands",
+    "topological_order",
+]
 
 
 def local_partials(node: Value) -> tuple[float, ...]:
@@ -170,7 +46,7 @@ def local_partials(node: Value) -> tuple[float, ...]:
             return op.partials(node)
         return op.local_partials(*(p.data for p in node.parents), node.data)
     except (ArithmeticError, ValueError) as error:
-        raise _derivative_error(op, node, error) from None
+        raise derivative_error(op, node, error) from None
 
 
 def operands(node: Value) -> tuple[Value | float, ...]:
@@ -190,39 +66,42 @@ class _ValueSpace:
     """The math space over Values: table formulas evaluated here build differentiable graphs.
 
     Numbers stay numbers (a constant partial such as d(x + y)/dx = 1 creates no node).
+    A function resolves through the op of its name, else through its registry row
+    (:mod:`autograd.elementary`): a piecewise constant one gives a number, any other
+    gets an op made from its registered derivative (:func:`autograd.ops.function_op`).
     """
 
     def __getattr__(self, name: str) -> Any:
         op = OPS.get(name)
-        if op is None or op.arity != 1:
-            raise AttributeError(f"the math space has no function {name!r}")
+        row = FUNCTIONS.get(name)
+        if op is None or op.arity != 1 or op.variadic:
+            if row is None:
+                raise AttributeError(f"the math space has no function {name!r}")
+            if row.constant:
+                floats = row.floats
 
-        def apply(x: Value | float) -> Value | float:
-            return _unary(op, x) if isinstance(x, Value) else op.fwd(float(x))
+                def constant(*args: Value | float) -> float:
+                    return floats(*[self._data(a) for a in args])
 
-        setattr(self, name, apply)
-        return apply
+                setattr(self, name, constant)
+                return constant
+            op = function_op(name)
+        fwd = op.fwd
 
-    def expm1(self, x: Value | float) -> Value | float:
-        return self.exp(x) - 1.0
+        def function(x: Value | float) -> Value | float:
+            return apply_unary(op, x) if isinstance(x, Value) else fwd(float(x))
+
+        setattr(self, name, function)
+        return function
 
     @staticmethod
     def _data(x: Value | float) -> float:
         return x.data if isinstance(x, Value) else float(x)
 
-    def sign(self, x: Value | float) -> float:
-        data = self._data(x)
-        return 1.0 if data > 0.0 else -1.0 if data < 0.0 else 0.0 if data == 0.0 else data
-
     def maximum(self, x: Value | float, y: Value | float) -> Value | float:
         if isinstance(x, Value) or isinstance(y, Value):
             return apply(OPS["max"], x, y)
         return OPS["max"].fwd(float(x), float(y))
-
-    def compare(self, x: Value | float, y: Value | float) -> float:
-        # A number, like sign: the partials of max are piecewise constant.
-        a, b = self._data(x), self._data(y)
-        return 1.0 if a > b else -1.0 if a < b else 0.0 if a == b else math.nan
 
     def select(self, x: Value | float, positive: Any, otherwise: Any) -> Any:
         data = self._data(x)
@@ -294,7 +173,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
     single = isinstance(inputs, Value)
     wanted = _checked_inputs(inputs)
-    order = _walk(output, with_leaves=False)
+    order = walk(output, with_leaves=False)
     grads: dict[Value, Any] = {output: 1.0}
     for node in reversed(order):
         op = node._operation
@@ -311,7 +190,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
                 if len(parents) == 1 and not op.variadic:
                     contributions = (contributions,)
         except (ArithmeticError, ValueError) as error:
-            raise _derivative_error(op, node, error) from None
+            raise derivative_error(op, node, error) from None
         for parent, contribution in zip(parents, contributions, strict=True):
             previous = grads.get(parent)
             grads[parent] = contribution if previous is None else previous + contribution

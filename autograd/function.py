@@ -43,8 +43,10 @@ from __future__ import annotations
 import weakref
 from typing import Any, ClassVar
 
+from autograd.coercion import as_number
+from autograd.context import is_grad_enabled, no_grad
 from autograd.custom import CustomOp
-from autograd.value import Value, _as_number, _record, is_grad_enabled, no_grad
+from autograd.value import Value, record
 
 
 class _Output:
@@ -113,7 +115,7 @@ class FunctionOp(CustomOp):
             if g is None:
                 g = 0.0
             elif not isinstance(g, Value):
-                number = _as_number(g)
+                number = as_number(g)
                 if number is None:
                     raise TypeError(
                         f"{name}.backward: the gradient of input {slot} must be a number, a "
@@ -201,7 +203,7 @@ class Function:
         recording = is_grad_enabled()
         with no_grad():
             result = cls.forward(ctx, *inputs)
-        data = result.data if isinstance(result, Value) else _as_number(result)
+        data = result.data if isinstance(result, Value) else as_number(result)
         if data is None:
             raise TypeError(
                 f"{cls.__name__}.forward: must return a number or a Value, "
@@ -212,7 +214,7 @@ class Function:
             return Value(data)
         op = FunctionOp(cls, ctx, slots)
         parents = tuple(inputs[i] for i in slots)
-        out = _record(op, parents, None, data)  # type: ignore[arg-type]
+        out = record(op, parents, None, data)  # type: ignore[arg-type]
         if isinstance(result, Value) and any(item is result for item in ctx._saved):
             # backward gets the output node itself; a weak reference keeps the graph
             # free of cycles (node -> op -> ctx -/-> node).

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from autograd.coercion import as_number
+from autograd.context import scope
 from autograd.ops import DOT, SUM
-from autograd.value import Value, _as_number, apply, scope
+from autograd.value import Value, apply
 
 
 def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
@@ -17,7 +19,7 @@ def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
     items = []
     for index, v in enumerate(values):
         if not isinstance(v, Value):
-            number = None if isinstance(v, bool) else _as_number(v)
+            number = None if isinstance(v, bool) else as_number(v)
             if number is None:
                 raise TypeError(
                     f"{name}: item {index} must be a Value or a number, "

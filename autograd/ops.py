@@ -18,31 +18,34 @@ alpha <= 0. A branch may be a thunk (a function of no arguments), which spaces t
 a branch never call. The arithmetic operators ``+ - * / **`` and unary ``-`` act on the
 inputs directly.
 
-Conventions at kinks follow PyTorch: every ``select`` takes the ``otherwise`` branch at
-x = 0, so relu'(0) = 0, abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope.
+At kinks every ``select`` takes the ``otherwise`` branch at x = 0, so relu'(0) = 0,
+abs'(0) = 0 (through sign(0) = 0) and leaky_relu'(0) = slope, as in PyTorch; at every
+order, so elu''(0) = alpha, where PyTorch's double backward takes the other side (0).
 At a tie x = y, max splits the gradient evenly (1/2 each), as ``torch.maximum`` does: the
 mean of the one-sided derivatives, which is also what central differences measure there.
 
-NaN propagates as in PyTorch: because ``select`` and ``sign`` give NaN for a NaN input in
-every space (floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan),
-leaky_relu'(nan) and (x ** 2)' at nan are all NaN, in the engine, in higher-order graphs
-and in compiled replays. A formula that does not read an input (d(x * y)/dx = y) is not
-made NaN by it.
+NaN propagates: because ``select`` and ``sign`` give NaN for a NaN input in every space
+(floats, Values, numpy, sympy), relu(nan), relu'(nan), abs'(nan), leaky_relu'(nan) and
+(x ** 2)' at nan are all NaN, in the engine, in higher-order graphs and in compiled
+replays (unlike PyTorch, whose relu'(nan) is 1 and abs'(nan) 0: tests/reference states
+each difference). A formula that does not read an input (d(x * y)/dx = y) is not made NaN
+by it.
 
-Adding a primitive is one :class:`Op` entry here plus a one-line ``Value`` method.
+Adding a primitive is one :class:`Op` entry here (with ``doc``, its README row) plus a
+one-line ``Value`` method, and a row of :mod:`autograd.elementary` for a new function.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from autograd.source import SOURCE_SPACE, Expr, compile_function, source
+from autograd.elementary import FUNCTIONS
+from autograd.source import Kernels, kernels, variadic_kernels
 
 SELU_LAMBDA = 1.0507009873554805
 SELU_ALPHA = 1.6732632423543772
@@ -93,12 +96,15 @@ class Op:
             partials of that group, so they must not use ``out`` (checked). Variadic ops
             take only ``Value`` operands. One node then replaces a whole chain of
             additions: a neuron's weighted sum is one node, not 2n.
+        doc: the op's row in the README's op table: how it is written, its local
+            partials, its domain and kinks, in words (the README is generated from it).
     """
 
     __slots__ = (
         "_folds",
         "base",
         "constants",
+        "doc",
         "domain",
         "domain_text",
         "forward",
@@ -130,6 +136,7 @@ class Op:
         notation: str = "call",
         variadic: bool = False,
         kink_where_equal: bool = False,
+        doc: tuple[str, str, str] = ("", "", ""),
     ) -> None:
         if len(partials) != len(inputs):
             raise ValueError(f"op {name!r}: one partial per input is required")
@@ -144,10 +151,11 @@ class Op:
         self.notation = notation
         self.variadic = variadic
         self.kink_where_equal = kink_where_equal
+        self.doc = doc
         self.constants: Mapping[int, float] = MappingProxyType({})
         self.base = self
         self._folds: tuple[dict[float, Op], ...] = tuple({} for _ in inputs)
-        make = _variadic_kernels if variadic else _kernels
+        make = variadic_kernels if variadic else kernels
         self.fwd, self.local_partials, self.vjp, self.kernel_source = make(self, None)
 
     @property
@@ -203,6 +211,8 @@ class Op:
         An op holds generated kernels, which pickle cannot store; the copy is the table's
         own entry (or its fold), so a copied graph still reads the one table.
         """
+        if self.base is _FUNCTION_OPS.get(self.name):
+            return (function_op, (self.name,))
         if OPS.get(self.base.name) is not self.base:
             raise TypeError(f"cannot pickle {self!r}: only ops of the table pickle")
         if not self.constants:
@@ -238,16 +248,16 @@ class Op:
         return self._folds[slot]
 
     def _make_folded(self, slot: int, value: float) -> Op:
-        kernels = _FOLDED_KERNELS.get((self, slot))
-        if kernels is None:
-            kernels = _FOLDED_KERNELS[(self, slot)] = _kernels(self, slot)
+        made = _FOLDED_KERNELS.get((self, slot))
+        if made is None:
+            made = _FOLDED_KERNELS[(self, slot)] = kernels(self, slot)
         folded = object.__new__(Op)
         for attribute in Op.__slots__:
             setattr(folded, attribute, getattr(self, attribute))
         folded._folds = ()
         folded.constants = MappingProxyType({slot: value})
         folded.base = self
-        fwd, loc, vjp, folded.kernel_source = kernels
+        fwd, loc, vjp, folded.kernel_source = made
         folded.fwd = functools.partial(fwd, value)
         folded.local_partials = functools.partial(loc, value)
         folded.vjp = functools.partial(vjp, value)
@@ -278,93 +288,37 @@ class Op:
         return type(error)(f"{self.name}: input outside the domain{rule}: got {shown}")
 
 
-Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], str]
 _FOLDED_KERNELS: dict[tuple[Op, int], Kernels] = {}
-
-
-def _tuple_source(items: list[str]) -> str:
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-
-
-def _kernels(op: Op, constant_slot: int | None) -> Kernels:
-    """Generate an op's float kernels: forward, local partials, vector-Jacobian product.
-
-    Parameters are the op's input names, plus ``out`` (the op's output) and ``g`` (the
-    upstream gradient). A folded constant becomes the kernels' first parameter, bound
-    with ``functools.partial``, so all numbers folded into one slot share one kernel.
-    """
-    names = list(op.inputs)
-    args = [Expr(n) for n in names]
-    out = Expr("out")
-    forward = source(op.forward(SOURCE_SPACE, *args))
-    partial_exprs = [p(SOURCE_SPACE, *args, out) for p in op.partials]
-    partials = [source(p) for p in partial_exprs]
-    live = [i for i in range(len(names)) if i != constant_slot]
-    lead = [] if constant_slot is None else [names[constant_slot]]
-    values = [names[i] for i in live]
-    tag = "" if constant_slot is None else f"_c{constant_slot}"
-    products = [source(Expr("g") * partial_exprs[i]) for i in live]
-    vjp_body = products[0] if len(products) == 1 else _tuple_source(products)
-    fwd, fwd_text = compile_function(f"{op.name}_forward{tag}", lead + values, forward)
-    loc, loc_text = compile_function(
-        f"{op.name}_partials{tag}",
-        [*lead, *values, "out"],
-        _tuple_source([partials[i] for i in live]),
-    )
-    vjp, vjp_text = compile_function(f"{op.name}_vjp{tag}", [*lead, "g", *values, "out"], vjp_body)
-    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
-
-
-def _variadic_kernels(op: Op, constant_slot: None) -> Kernels:
-    """Float kernels of a variadic op: loops over the groups of a flat operand tuple.
-
-    Signatures match the fixed-arity kernels: ``fwd(*operands)``,
-    ``local_partials(*operands, out)`` and ``vjp(g, *operands, out)``.
-    """
-    names = list(op.inputs)
-    args = [Expr(n) for n in names]
-    term = source(op.forward(SOURCE_SPACE, *args))
-    partial_exprs = [p(SOURCE_SPACE, *args, Expr("out")) for p in op.partials]
-    partials = [source(p) for p in partial_exprs]
-    if any(re.search(r"\bout\b", text) for text in partials):
-        raise ValueError(f"op {op.name!r}: a variadic op's partials must not use out")
-    products = [source(Expr("g") * p) for p in partial_exprs]
-    # zip(it, it) walks a flat tuple two at a time: the groups (w0, x0), (w1, x1), ...
-    group = ", ".join(names) + ("," if len(names) == 1 else "")
-    loop = f"for {group} in zip({', '.join(['it'] * len(names))})"
-    fwd, fwd_text = compile_function(
-        f"{op.name}_forward", ["*v"], f"sum([{term} {loop}])", setup="it = iter(v)"
-    )
-    setup = "it = iter(v[:-1])"
-    each = _tuple_source(partials)
-    loc, loc_text = compile_function(
-        f"{op.name}_partials", ["*v"], f"tuple([c {loop} for c in {each}])", setup
-    )
-    vjp, vjp_text = compile_function(
-        f"{op.name}_vjp", ["g", "*v"], f"[c {loop} for c in {_tuple_source(products)}]", setup
-    )
-    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
 
 
 # fmt: off
 # The formulas. `out` is the op's own output: exp' = out, tanh' = 1 - out**2.
 ADD = Op("add", "+", ("x", "y"), lambda m, x, y: x + y,
-         (lambda m, x, y, out: 1.0, lambda m, x, y, out: 1.0), notation="infix")
+         (lambda m, x, y, out: 1.0, lambda m, x, y, out: 1.0), notation="infix",
+         doc=("x + y", "1, 1", ""))
 SUB = Op("sub", "-", ("x", "y"), lambda m, x, y: x - y,
-         (lambda m, x, y, out: 1.0, lambda m, x, y, out: -1.0), notation="infix")
+         (lambda m, x, y, out: 1.0, lambda m, x, y, out: -1.0), notation="infix",
+         doc=("x - y", "1, -1", ""))
 MUL = Op("mul", "*", ("x", "y"), lambda m, x, y: x * y,
-         (lambda m, x, y, out: y, lambda m, x, y, out: x), notation="infix")
+         (lambda m, x, y, out: y, lambda m, x, y, out: x), notation="infix",
+         doc=("x * y", "y, x", ""))
 DIV = Op(
     "div", "/", ("x", "y"), lambda m, x, y: x / y,
     (lambda m, x, y, out: 1.0 / y, lambda m, x, y, out: -out / y),
     kinks=((), (0.0,)), domain_text="y != 0", notation="infix",
+    doc=("x / y", "1/y, -out/y", "y != 0"),
 )
 POW = Op(
     "pow", "**", ("x", "y"), lambda m, x, y: x**y,
     # At x = 0 the formulas meet 0 * inf (y = 0) and 0 * log(0) (y > 0), where x ** y is
     # flat: the partials are 0 there, as in PyTorch. The branches are thunks, so that no
     # space evaluates 0 ** -1 or log(0) for the branch it does not take.
-    (lambda m, x, y, out: m.select(m.abs(x) + m.abs(y), lambda: y * x ** (y - 1.0), 0.0),
+    # At y = 0 the x-partial is y / x: 0 for every x but NaN, where y * x ** (y - 1) is
+    # 0 * inf for a tiny x (5e-324 ** -1 overflows), and with the same y-derivative, 1 / x.
+    (lambda m, x, y, out: m.select(
+        m.abs(x) + m.abs(y),
+        lambda: m.select(m.abs(y), lambda: y * x ** (y - 1.0), lambda: y / x),
+        0.0),
      # At x = 0 the y-partial is 0, or NaN for a NaN y (select(y, 0, 0) passes NaN on).
      lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x),
                                    lambda: m.select(y, 0.0, 0.0))),
@@ -372,26 +326,41 @@ POW = Op(
     domain_text="x > 0; x < 0 only with an integer y, and y then has no derivative; "
                 "x = 0 only with y >= 0",
     notation="infix",
+    doc=("x ** y", "y x^(y-1), out log x", "x > 0 (x < 0 with an integer number y)"),
 )
-NEG = Op("neg", "-", ("x",), lambda m, x: -x, (lambda m, x, out: -1.0,), notation="prefix")
+NEG = Op("neg", "-", ("x",), lambda m, x: -x, (lambda m, x, out: -1.0,), notation="prefix",
+         doc=("-x", "-1", ""))
 ABS = Op("abs", "abs", ("x",), lambda m, x: m.abs(x), (lambda m, x, out: m.sign(x),),
-         kinks=((0.0,),))
-EXP = Op("exp", "exp", ("x",), lambda m, x: m.exp(x), (lambda m, x, out: out,))
+         kinks=((0.0,),),
+         doc=("abs(x)", "sign(x)", "kink at 0"))
+EXP = Op("exp", "exp", ("x",), lambda m, x: m.exp(x), (lambda m, x, out: out,),
+         doc=("x.exp()", "out", ""))
 LOG = Op("log", "log", ("x",), lambda m, x: m.log(x), (lambda m, x, out: 1.0 / x,),
-         domain=(POSITIVE,), domain_text="x > 0")
+         domain=(POSITIVE,), domain_text="x > 0",
+         doc=("x.log()", "1/x", "x > 0"))
 SQRT = Op("sqrt", "sqrt", ("x",), lambda m, x: m.sqrt(x), (lambda m, x, out: 0.5 / out,),
-          domain=(POSITIVE,), domain_text="x >= 0, and x > 0 for the derivative")
-TANH = Op("tanh", "tanh", ("x",), lambda m, x: m.tanh(x), (lambda m, x, out: 1.0 - out * out,))
+          domain=(POSITIVE,), domain_text="x >= 0, and x > 0 for the derivative",
+          doc=("x.sqrt()", "0.5/out", "x >= 0, derivative for x > 0"))
+SIN = Op("sin", "sin", ("x",), lambda m, x: m.sin(x), (lambda m, x, out: m.cos(x),),
+         doc=("x.sin()", "cos(x)", "NaN at ±inf, as torch.sin"))
+COS = Op("cos", "cos", ("x",), lambda m, x: m.cos(x), (lambda m, x, out: -m.sin(x),),
+         doc=("x.cos()", "-sin(x)", "NaN at ±inf, as torch.cos"))
+TANH = Op("tanh", "tanh", ("x",), lambda m, x: m.tanh(x), (lambda m, x, out: 1.0 - out * out,),
+          doc=("x.tanh()", "1 - out²", ""))
 SIGMOID = Op("sigmoid", "sigmoid", ("x",), lambda m, x: m.sigmoid(x),
-             (lambda m, x, out: out * (1.0 - out),))
+             (lambda m, x, out: out * (1.0 - out),),
+             doc=("x.sigmoid()", "out (1 - out)", ""))
 SOFTPLUS = Op("softplus", "softplus", ("x",), lambda m, x: m.softplus(x),
-              (lambda m, x, out: m.sigmoid(x),))
+              (lambda m, x, out: m.sigmoid(x),),
+              doc=("x.softplus()", "sigmoid(x)", ""))
 RELU = Op("relu", "ReLU", ("x",), lambda m, x: m.select(x, x, 0.0),
-          (lambda m, x, out: m.select(x, 1.0, 0.0),), kinks=((0.0,),))
+          (lambda m, x, out: m.select(x, 1.0, 0.0),), kinks=((0.0,),),
+          doc=("x.relu()", "1 if x > 0 else 0", "kink at 0"))
 LEAKY_RELU = Op(
     "leaky_relu", "LeakyReLU", ("x", "slope"), lambda m, x, a: m.select(x, x, a * x),
     (lambda m, x, a, out: m.select(x, 1.0, a), lambda m, x, a, out: m.select(x, 0.0, x)),
     kinks=((0.0,), ()),
+    doc=("x.leaky_relu(slope=0.01)", "1 if x > 0 else slope; 0 if x > 0 else x", "kink at 0"),
 )
 ELU = Op(
     # alpha <= 0 is a domain error for any x (the positive branch would hide it).
@@ -401,12 +370,17 @@ ELU = Op(
     (lambda m, x, a, out: m.select(x, 1.0, a * m.exp(x)),
      lambda m, x, a, out: m.select(x, 0.0, m.expm1(x))),
     domain=(REALS, POSITIVE), kinks=((0.0,), ()), domain_text="alpha > 0",
+    doc=("x.elu(alpha=1.0)",
+         "1 if x > 0 else alpha e^x; 0 if x > 0 else e^x - 1",
+         "alpha > 0 (else a domain error, for any x), kink at 0"),
 )
 SELU = Op(
     "selu", "SELU", ("x",),
     lambda m, x: SELU_LAMBDA * m.select(x, x, SELU_ALPHA * m.expm1(x)),
-    (lambda m, x, out: m.select(x, SELU_LAMBDA, out + SELU_LAMBDA * SELU_ALPHA),),
+    # lambda * alpha * e^x, not out + lambda * alpha: that cancels to 0.0 far left (x = -40).
+    (lambda m, x, out: m.select(x, SELU_LAMBDA, SELU_LAMBDA * SELU_ALPHA * m.exp(x)),),
     kinks=((0.0,),),
+    doc=("x.selu()", "λ if x > 0 else out + λα", "kink at 0"),
 )
 MAX = Op(
     # compare, not select(x - y, ...): x - y is NaN at equal infinities (max(-inf, -inf)),
@@ -416,16 +390,23 @@ MAX = Op(
     (lambda m, x, y, out: (1.0 + m.compare(x, y)) * 0.5,
      lambda m, x, y, out: (1.0 - m.compare(x, y)) * 0.5),
     kink_where_equal=True,
+    doc=("x.maximum(y)",
+         "1 if x > y, 0 if x < y, 1/2 at a tie (torch.maximum's split); mirrored for y",
+         "kink at x = y"),
 )
 
 # Variadic: one node for a whole sum. A neuron's weighted sum is one `dot` node (and a
 # loss averaged over a batch one `sum` node) instead of a chain of 2n binary nodes.
-SUM = Op("sum", "Σ", ("x",), lambda m, x: x, (lambda m, x, out: 1.0,), variadic=True)
+SUM = Op("sum", "Σ", ("x",), lambda m, x: x, (lambda m, x, out: 1.0,), variadic=True,
+         doc=("autograd.total([x0, x1, ...])", "1 for each", "any number of operands"))
 DOT = Op("dot", "dot", ("w", "x"), lambda m, w, x: w * x,
-         (lambda m, w, x, out: x, lambda m, w, x, out: w), variadic=True)
+         (lambda m, w, x, out: x, lambda m, w, x, out: w), variadic=True,
+         doc=("autograd.dot([w0, w1, ...], [x0, x1, ...])",
+              "x_i for w_i, w_i for x_i",
+              "parents w0, x0, w1, x1, ..."))
 
 TABLE: tuple[Op, ...] = (
-    ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT,
+    ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, SIN, COS,
     TANH, SIGMOID, SOFTPLUS, RELU, LEAKY_RELU, ELU, SELU, MAX, SUM, DOT,
 )
 """Every primitive, in a fixed order (tests, strategies and docs iterate over it)."""
@@ -443,3 +424,35 @@ def _table_op(name: str) -> Op:
 def _folded_op(name: str, slot: int, value: float) -> Op:
     """The table entry ``name`` with ``value`` folded into ``slot`` (an unpickled fold)."""
     return OPS[name].fold(slot, value)
+
+
+_FUNCTION_OPS: dict[str, Op] = {}
+
+
+def function_op(name: str) -> Op:
+    """The op of a registry function that has no entry in the table (cached).
+
+    A second-order ``grad`` differentiates the partials, and a partial may call a function
+    that is no op (``expm1`` in ELU's): its node gets this op, built from the function's
+    registry row (its derivative), so the table needs no entry for it.
+
+    Example:
+        >>> op = function_op("expm1")
+        >>> op.fwd(1e-10), op.local_partials(0.0, 0.0)
+        (1.00000000005e-10, (1.0,))
+    """
+    op = _FUNCTION_OPS.get(name)
+    if op is None:
+        row = FUNCTIONS[name]
+        derivative = row.derivative
+        if row.arity != 1 or derivative is None:
+            raise ValueError(f"function_op: {name!r} has no derivative in the registry")
+        op = Op(
+            name,
+            name,
+            ("x",),
+            lambda m, x: getattr(m, name)(x),
+            (lambda m, x, out: derivative(m, x),),
+        )
+        _FUNCTION_OPS[name] = op
+    return op

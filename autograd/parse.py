@@ -28,8 +28,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from autograd.coercion import as_number
 from autograd.ops import OPS, Op
-from autograd.value import Value, _as_number, apply
+from autograd.value import Value, apply
 
 MAX_LENGTH = 1000
 """The longest expression :func:`parse` accepts, in characters."""
@@ -337,7 +338,7 @@ def _inputs(variables: Mapping[str, Any]) -> dict[str, Value]:
         if isinstance(value, Value):
             inputs[name] = value
             continue
-        number = None if isinstance(value, bool) else _as_number(value)
+        number = None if isinstance(value, bool) else as_number(value)
         if number is None:
             raise TypeError(
                 f"parse: the value of {name} must be a number or a Value, "

@@ -10,9 +10,13 @@ oracle read. A future graph compiler can use the same writer with another dialec
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+import re
+from collections.abc import Callable
+from typing import Any
+
+from autograd.elementary import FUNCTIONS, ROWS
 
 Number = int | float
 Branch = "Expr | Number | Callable[[], Expr | Number]"
@@ -102,34 +106,21 @@ def _binary(symbol: str, left: Expr | Number, right: Expr | Number) -> Expr:
 class SourceSpace:
     """The math space whose functions write Python source for float kernels.
 
-    ``m.exp(x)`` returns the expression ``_exp(x)``; the helpers it names are defined in
-    :data:`FLOAT_GLOBALS`.
+    ``m.exp(x)`` returns the expression ``_exp(x)``: every function of the registry
+    (:mod:`autograd.elementary`) by its helper name, bound in :data:`FLOAT_GLOBALS`.
     """
 
-    FUNCTIONS: ClassVar[Mapping[str, str]] = {
-        "exp": "_exp",
-        "expm1": "_expm1",
-        "log": "_log",
-        "sqrt": "_sqrt",
-        "tanh": "_tanh",
-        "sigmoid": "_sigmoid",
-        "softplus": "_softplus",
-        "abs": "abs",
-        "sign": "_sign",
-    }
-
-    def __getattr__(self, name: str) -> Callable[[Expr | Number], Expr]:
-        try:
-            target = self.FUNCTIONS[name]
-        except KeyError:
-            raise AttributeError(f"the math space has no function {name!r}") from None
-        return lambda x: Expr(f"{target}({source(x)})")
+    def __getattr__(self, name: str) -> Callable[..., Expr]:
+        row = FUNCTIONS.get(name)
+        if row is None:
+            raise AttributeError(f"the math space has no function {name!r}")
+        return lambda *args: Expr(f"{row.helper}({', '.join(source(a) for a in args)})")
 
     def select(self, x: Expr, positive: Branch, otherwise: Branch) -> Expr:
         """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN.
 
         A branch may be a thunk. NaN is neither > 0 nor <= 0: it takes neither branch
-        and the result is NaN, so relu(nan) and relu'(nan) are NaN, as in PyTorch.
+        and the result is NaN, so relu(nan) and relu'(nan) are NaN (PyTorch: relu'(nan) = 1).
         """
         # A conditional expression evaluates only the branch it takes, so the branch for
         # x <= 0 (say expm1(x) in ELU) never runs, and never overflows, for a large x.
@@ -137,14 +128,6 @@ class SourceSpace:
         yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
         condition = source(x)
         return Expr(f"({yes} if {condition} > 0.0 else {no} if {condition} <= 0.0 else nan)")
-
-    def maximum(self, x: Expr | Number, y: Expr | Number) -> Expr:
-        """The larger of x and y; NaN if either is NaN."""
-        return Expr(f"_maximum({source(x)}, {source(y)})")
-
-    def compare(self, x: Expr | Number, y: Expr | Number) -> Expr:
-        """1.0 where x > y, -1.0 where x < y, 0.0 where x == y, NaN if either is NaN."""
-        return Expr(f"_compare({source(x)}, {source(y)})")
 
     def positive(self, alpha: Expr, value: Expr | Number) -> Expr:
         """``value``, and a domain error (``ValueError``) where alpha <= 0.
@@ -177,65 +160,10 @@ class NumpySourceSpace(SourceSpace):
 NUMPY_SOURCE_SPACE = NumpySourceSpace()
 
 
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:  # past the float range: inf, as numpy and PyTorch give
-        return math.inf
-
-
-def _expm1(x: float) -> float:
-    try:
-        return math.expm1(x)
-    except OverflowError:
-        return math.inf
-
-
-def _sigmoid(x: float) -> float:
-    # Two branches so that exp never sees a large positive argument.
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _softplus(x: float) -> float:
-    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, full precision in both tails.
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-def _sign(x: float) -> float:
-    # sign(0) = 0: the convention abs'(0) = 0 comes from here. sign(nan) is nan (x itself).
-    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x
-
-
-def _maximum(x: float, y: float) -> float:
-    # Python's max(1.0, nan) is 1.0 (the comparison is False): NaN must win, either side.
-    return x if x > y else y if x <= y else math.nan
-
-
-def _compare(x: float, y: float) -> float:
-    # Comparisons, not sign(x - y): inf - inf is NaN, yet inf == inf is a tie.
-    return 1.0 if x > y else -1.0 if x < y else 0.0 if x == y else math.nan
-
-
 def _positive(alpha: float, value: float) -> float:
     if alpha <= 0.0:  # not for nan: a NaN alpha reaches the result only through value
         raise ValueError("alpha must be > 0")
     return value
-
-
-def _pow(x: float, y: float) -> float:
-    if x == 0.0 and y < 0.0:  # 0 ** -inf as 0 ** -1 (Python gives inf only for -inf)
-        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
-    try:
-        result = x**y
-    except OverflowError:
-        negative = x < 0.0 and float(y).is_integer() and int(y) % 2 == 1
-        return -math.inf if negative else math.inf
-    if isinstance(result, complex):
-        raise ValueError("a negative base needs an integer exponent")
-    return float(result)
 
 
 FLOAT_GLOBALS: dict[str, Any] = {
@@ -243,17 +171,7 @@ FLOAT_GLOBALS: dict[str, Any] = {
     "__builtins__": {"abs": abs, "iter": iter, "zip": zip, "sum": sum, "tuple": tuple},
     "inf": math.inf,
     "nan": math.nan,
-    "_exp": _exp,
-    "_expm1": _expm1,
-    "_log": math.log,
-    "_sqrt": math.sqrt,
-    "_tanh": math.tanh,
-    "_sigmoid": _sigmoid,
-    "_softplus": _softplus,
-    "_sign": _sign,
-    "_pow": _pow,
-    "_maximum": _maximum,
-    "_compare": _compare,
+    **{row.helper: row.floats for row in ROWS},
     "_positive": _positive,
 }
 
@@ -261,10 +179,6 @@ FLOAT_GLOBALS: dict[str, Any] = {
 def numpy_globals() -> dict[str, Any]:
     """The helpers of :class:`NumpySourceSpace` source, bound to numpy (imported here)."""
     import numpy as np  # noqa: PLC0415 - the engine itself needs only the standard library
-
-    def sigmoid(x: Any) -> Any:
-        # sigmoid(x) = exp(-softplus(-x)): no overflow, full relative precision in both tails.
-        return np.exp(-np.logaddexp(0.0, -x))
 
     def select(x: Any, positive: Any, otherwise: Any) -> Any:
         # NaN is neither > 0 nor <= 0: the third case keeps it (x itself), as in the float
@@ -276,27 +190,12 @@ def numpy_globals() -> dict[str, Any]:
         # kernels raise the domain error for it.
         return np.where(alpha <= 0.0, math.nan, value)
 
-    def compare(x: Any, y: Any) -> Any:
-        # Comparisons, not sign(x - y): inf - inf is NaN, yet inf == inf is a tie.
-        equal = np.where(x == y, 0.0, math.nan)
-        return np.where(x > y, 1.0, np.where(x < y, -1.0, equal))
-
     return {
         "__builtins__": {"abs": abs},
         "inf": math.inf,
         "nan": math.nan,
-        "_exp": np.exp,
-        "_expm1": np.expm1,
-        "_log": np.log,
-        "_sqrt": np.sqrt,
-        "_tanh": np.tanh,
-        "_sigmoid": sigmoid,
-        "_softplus": lambda x: np.logaddexp(0.0, x),
-        "_sign": np.sign,
-        "_pow": np.power,
+        **{row.helper: functools.partial(row.numpy, np) for row in ROWS},
         "_select": select,
-        "_maximum": np.maximum,  # NaN if either is NaN
-        "_compare": compare,
         "_positive": positive,
     }
 
@@ -313,3 +212,70 @@ def compile_function(
     namespace: dict[str, Any] = {}
     exec(compile(text, f"<chainrule kernel {name}>", "exec"), FLOAT_GLOBALS, namespace)  # noqa: S102
     return namespace[name], text
+
+
+Kernels = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], str]
+
+
+def _tuple_source(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def kernels(op: Any, constant_slot: int | None) -> Kernels:
+    """Generate an op's float kernels: forward, local partials, vector-Jacobian product.
+
+    Parameters are the op's input names, plus ``out`` (the op's output) and ``g`` (the
+    upstream gradient). A folded constant becomes the kernels' first parameter, bound
+    with ``functools.partial``, so all numbers folded into one slot share one kernel.
+    """
+    names = list(op.inputs)
+    args = [Expr(n) for n in names]
+    out = Expr("out")
+    forward = source(op.forward(SOURCE_SPACE, *args))
+    partial_exprs = [p(SOURCE_SPACE, *args, out) for p in op.partials]
+    partials = [source(p) for p in partial_exprs]
+    live = [i for i in range(len(names)) if i != constant_slot]
+    lead = [] if constant_slot is None else [names[constant_slot]]
+    values = [names[i] for i in live]
+    tag = "" if constant_slot is None else f"_c{constant_slot}"
+    products = [source(Expr("g") * partial_exprs[i]) for i in live]
+    vjp_body = products[0] if len(products) == 1 else _tuple_source(products)
+    fwd, fwd_text = compile_function(f"{op.name}_forward{tag}", lead + values, forward)
+    loc, loc_text = compile_function(
+        f"{op.name}_partials{tag}",
+        [*lead, *values, "out"],
+        _tuple_source([partials[i] for i in live]),
+    )
+    vjp, vjp_text = compile_function(f"{op.name}_vjp{tag}", [*lead, "g", *values, "out"], vjp_body)
+    return fwd, loc, vjp, fwd_text + loc_text + vjp_text
+
+
+def variadic_kernels(op: Any, constant_slot: None) -> Kernels:
+    """Float kernels of a variadic op: loops over the groups of a flat operand tuple.
+
+    Signatures match the fixed-arity kernels: ``fwd(*operands)``,
+    ``local_partials(*operands, out)`` and ``vjp(g, *operands, out)``.
+    """
+    names = list(op.inputs)
+    args = [Expr(n) for n in names]
+    term = source(op.forward(SOURCE_SPACE, *args))
+    partial_exprs = [p(SOURCE_SPACE, *args, Expr("out")) for p in op.partials]
+    partials = [source(p) for p in partial_exprs]
+    if any(re.search(r"\bout\b", text) for text in partials):
+        raise ValueError(f"op {op.name!r}: a variadic op's partials must not use out")
+    products = [source(Expr("g") * p) for p in partial_exprs]
+    # zip(it, it) walks a flat tuple two at a time: the groups (w0, x0), (w1, x1), ...
+    group = ", ".join(names) + ("," if len(names) == 1 else "")
+    loop = f"for {group} in zip({', '.join(['it'] * len(names))})"
+    fwd, fwd_text = compile_function(
+        f"{op.name}_forward", ["*v"], f"sum([{term} {loop}])", setup="it = iter(v)"
+    )
+    setup = "it = iter(v[:-1])"
+    each = _tuple_source(partials)
+    loc, loc_text = compile_function(
+        f"{op.name}_partials", ["*v"], f"tuple([c {loop} for c in {each}])", setup
+    )
+    vjp, vjp_text = compile_function(
+        f"{op.name}_vjp", ["g", "*v"], f"[c {loop} for c in {_tuple_source(products)}]", setup
+    )
+    return fwd, loc, vjp, fwd_text + loc_text + vjp_text

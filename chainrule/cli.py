@@ -7,9 +7,13 @@ ever evaluated by Python), runs backward, prints the gradients and draws the gra
 Every failure is one line on stderr and exit status 2, never a traceback: bad input, a
 math domain error, a renderer that fails or runs out of memory, a full disk, a NUL byte in
 a path. A closed pipe (``chainrule graph ... | head -1``) ends the command quietly, as
-Unix tools do (status 2, no message). The output folder is checked before anything slow
-runs, and files are written into a hidden folder beside their destination and moved into
-place only when everything has succeeded: a failed command leaves nothing written.
+Unix tools do (status 2, no message). The output folder and every file the command will
+replace are checked before anything slow runs (only a regular file, or a symlink to one,
+is replaced: see :func:`autograd.files.destination`), and files are written into a hidden
+folder beside their destination and moved into place only when everything has succeeded:
+a failed or interrupted command leaves nothing written. SIGTERM and SIGHUP clean up as
+Ctrl-C does, then end the process by that same signal (so a shell reports 143 for
+SIGTERM, and a parent process sees it killed by the signal).
 """
 
 from __future__ import annotations
@@ -19,22 +23,95 @@ import contextlib
 import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from autograd import Value, __version__, topological_order
+from autograd.files import destination, move_atomically
 from autograd.parse import FUNCTIONS, ParseError, check_name, parse
 from chainrule.examples import demo, number, train_moons, write_demo_files
 
 FILE_TYPES = (".svg", ".dot", ".gv", ".png", ".pdf")
 DEFAULT_OUTPUT = "graph.svg"
+DEMO_FILES = ("z.svg", "z_steps.html", "moons.png")  # what demo writes (moons.png if it trains)
 
 
 class CommandError(Exception):
     """A failure of a command: the message is the one line the command line prints."""
+
+
+class _Terminated(BaseException):  # a BaseException, like KeyboardInterrupt: not an error
+    """SIGTERM or SIGHUP arrived: clean up, then end by the same signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Signals that end the command: it cleans up first. Not SIGINT: Python already raises
+# KeyboardInterrupt for it.
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    # Further signals are ignored while the command cleans up (a second SIGTERM must not
+    # interrupt the removal of the staging folder); main re-sends the signal at the end.
+    for ending in _ENDING:
+        signal.signal(ending, signal.SIG_IGN)
+    raise _Terminated(signum)
+
+
+@contextlib.contextmanager
+def _ending_signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`_Terminated` in the block (main thread only).
+
+    A signal whose handler is SIG_IGN when the command starts (``nohup``) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for ending in _ENDING:
+        handler = signal.getsignal(ending)
+        if handler is not signal.SIG_IGN:
+            previous[ending] = handler
+            signal.signal(ending, _raise_terminated)
+    try:
+        yield
+    finally:
+        for ending, handler in previous.items():
+            signal.signal(ending, handler)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back SIGINT, SIGTERM and SIGHUP in the block: its steps happen all or none.
+
+    A signal that arrives meanwhile is delivered when the block ends.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, *_ENDING}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _end_by_signal(signum: int) -> int:
+    """End this process by ``signum``, as if it had not been caught: the caller sees it."""
+    signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    os.kill(os.getpid(), signum)
+    return 128 + signum  # only if the signal did not end the process
 
 
 class _ClosedPipe(Exception):  # noqa: N818 - not an error for the user: the reader left
@@ -94,6 +171,16 @@ def _check_path(text: str, what: str) -> Path:
     return Path(text)
 
 
+def _replaceable(path: Path, shown: str, option: str) -> None:
+    """Fail now unless ``path`` is a regular file, a symlink to one, or nothing yet."""
+    try:
+        destination(path, option, "")
+    except OSError as error:
+        if error.errno is None:  # a directory, FIFO, device or socket: the message says so
+            _fail(str(error))
+        _fail(f"cannot write {shown!r}: {os.strerror(error.errno)}")
+
+
 def _writable_folder(folder: Path, shown: str) -> None:
     """Fail now (before anything slow) unless files can be created in ``folder``.
 
@@ -119,8 +206,9 @@ class _Staging:
     the destination folders it created, so a failed command leaves nothing written.
     """
 
-    def __init__(self, destination: Path) -> None:
+    def __init__(self, destination: Path, option: str) -> None:
         self.destination = destination
+        self.option = option
         self.created: list[Path] = []
         missing = []
         folder = destination
@@ -135,8 +223,8 @@ class _Staging:
     def commit(self, names: Sequence[str]) -> list[Path]:
         moved = []
         for name in names:
-            target = self.destination / name
-            os.replace(self.folder / name, target)
+            # A rename, but through a symlink and never over a FIFO, device or directory.
+            target = move_atomically(self.folder / name, self.destination / name, self.option, "")
             moved.append(target)
         shutil.rmtree(self.folder, ignore_errors=True)
         return moved
@@ -151,24 +239,32 @@ class _Staging:
 
 
 @contextlib.contextmanager
-def _staged(destination: Path, failure: str) -> Iterator[_Staging]:
-    """A :class:`_Staging` folder in ``destination``, removed again if the block fails.
+def _staged(folder: Path, failure: str, option: str) -> Iterator[_Staging]:
+    """A :class:`_Staging` folder in ``folder``, removed again if the block fails.
 
     An ``OSError`` (creating the folder, writing, moving into place) ends the command in
     one line: ``failure``, which names the user's path, not the hidden staging folder.
+    Any other exit (Ctrl-C, SIGTERM, an error) removes the staging folder too. Creating
+    and removing it hold signals back, so no signal can come between the folder's
+    creation and the code that removes it.
     """
+    staging = None
     try:
-        staging = _Staging(destination)
-    except OSError as error:
-        _fail(f"{failure}: {error.strerror or error}")
-    try:
+        with _signals_deferred():
+            staging = _Staging(folder, option)
         yield staging
     except OSError as error:
-        staging.abort()
+        _abort(staging)
         _fail(f"{failure}: {error.strerror or error}")
     except BaseException:
-        staging.abort()
+        _abort(staging)
         raise
+
+
+def _abort(staging: _Staging | None) -> None:
+    if staging is not None:
+        with _signals_deferred():
+            staging.abort()
 
 
 def parse_variables(assignments: Sequence[str]) -> dict[str, float]:
@@ -259,14 +355,16 @@ def _graph_command(args: argparse.Namespace) -> int:
         _fail(f"cannot write {args.output!r}: Is a directory")
     if not os.access(folder, os.W_OK | os.X_OK):
         _fail(f"cannot write {args.output!r}: Permission denied")
+    _replaceable(output, args.output, "--output")
     root, inputs = build(args.expression, parse_variables(args.variables))
     import viz  # noqa: PLC0415 - drawing needs graphviz; only this command pays for it
 
-    with _staged(folder, f"cannot write {args.output!r}") as staging:
+    with _staged(folder, f"cannot write {args.output!r}", "--output") as staging:
         viz.save(root, staging.folder / output.name, rankdir=args.rankdir,
                  show_partials=args.partials)  # fmt: skip
         _emit(_table(root, inputs))
-        staging.commit([output.name])
+        with _signals_deferred():
+            staging.commit([output.name])
     _note(f"wrote {output}")
     return 0
 
@@ -276,15 +374,18 @@ def _demo_command(args: argparse.Namespace) -> int:
         _fail(f"--steps must be 0 or more, got {args.steps}")
     folder = _check_path(args.output_dir, "folder")
     _writable_folder(folder, args.output_dir)
+    for name in DEMO_FILES[: 3 if args.steps else 2]:
+        _replaceable(folder / name, os.path.join(args.output_dir, name), "--output-dir")
     _emit(demo() + "\n")
-    with _staged(folder, f"cannot write to {args.output_dir!r}") as staging:
+    with _staged(folder, f"cannot write to {args.output_dir!r}", "--output-dir") as staging:
         names = [path.name for path in write_demo_files(staging.folder)]
         if args.steps:
             _emit("\n")
             summary, plot = train_moons(staging.folder, args.steps)
             names.append(plot.name)
             _emit(summary + "\n")
-        written = staging.commit(names)
+        with _signals_deferred():
+            written = staging.commit(names)
     for path in written:
         _note(f"wrote {path}")
     return 0
@@ -371,7 +472,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _note("chainrule: error: a command is required (try: chainrule demo)")
         return 2
     try:
-        return commands[args.command](args)
+        with _ending_signals_raise():
+            return commands[args.command](args)
+    except _Terminated as ended:  # cleaned up: now end as the signal would have
+        return _end_by_signal(ended.signum)
     except _ClosedPipe:
         return 2
     except (Exception, KeyboardInterrupt) as error:  # every failure is one line

@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 from collections.abc import Iterable
 
+from viz.embed import script_json
 from viz.engines import first_line, render_svg, svg_size, svg_to_png
 
 CSS_PX_PER_PT = 96 / 72
@@ -90,8 +90,8 @@ def picture_html(live_html: str, svg: str, alt: str, caption: str = "") -> str:
     data, metadata = png_display(svg)
     key = hashlib.sha256(live_html.encode("utf-8")).hexdigest()[:16]
     width = f' width="{metadata["width"]}"' if "width" in metadata else ""
-    # As a JS string: "<" escaped, so no "</script>" inside can end the script early.
-    live = json.dumps(live_html).replace("<", "\\u003c")
+    # As a JS string that nothing inside can end or bend the script with (see viz.embed).
+    live = script_json(live_html)
     text = f'<p class="chainrule-picture-caption">{html.escape(caption)}</p>' if caption else ""
     return (
         f'<div class="chainrule-picture" data-chainrule-picture="{key}">'

@@ -19,9 +19,17 @@ function chainruleExplorer(ident) {
   var SVGNS = "http://www.w3.org/2000/svg";
 
   function end(tag) { return "<" + "/" + tag + ">"; }
+  // Text into markup. A control character (NUL, tab, newline, ...) is shown as its
+  // Unicode control picture (U+2400 + its code; DEL as U+2421), and half of a surrogate
+  // pair alone as U+FFFD: the HTML parser would drop or replace them, or the reader would
+  // not see them at all.
   function esc(text) {
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+      .replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+      .replace(/[\u0000-\u001f\u007f]/g, function (c) {
+        return c === "\u007f" ? "\u2421" : String.fromCharCode(0x2400 + c.charCodeAt(0));
+      })
+      .replace(/\p{Cs}/gu, "\ufffd");
   }
 
   // --- what never changes: scope chains, consumers, paths -------------------------
@@ -37,8 +45,9 @@ function chainruleExplorer(ident) {
     var ps = values[i].parents;
     for (var k = 0; k < ps.length; k++) consumers[ps[k]].push([i, k]);
   }
-  var byPath = {};
-  for (s = 0; s < S; s++) byPath[scopes[s].path] = s;
+  // A Map, not an object: a scope may be named "__proto__", "constructor" or "n0".
+  var byPath = new Map();
+  for (s = 0; s < S; s++) byPath.set(scopes[s].path, s);
   var nested = new Array(S);  // child scopes in creation order
   for (s = 0; s < S; s++) nested[s] = [];
   var topScopes = [];
@@ -60,7 +69,7 @@ function chainruleExplorer(ident) {
       open[t] = group ? (data.depth >= data.height ? 1 : 0) : (scopes[t].level < data.depth ? 1 : 0);
     }
     data.expand.forEach(function (path) {
-      for (var p = byPath[path]; p >= 0; p = scopes[p].parent) open[p] = 1;
+      for (var p = byPath.get(path); p >= 0; p = scopes[p].parent) open[p] = 1;
     });
   }
   defaultOpen();
@@ -310,14 +319,17 @@ function chainruleExplorer(ident) {
   }
 
   // --- drawing ----------------------------------------------------------------------
+  // Values are "n<i>" and folded boxes their scope's path in what the API returns; on the
+  // page each element carries its unit number (data-unit) and its frame its scope number
+  // (data-scope), so no scope name, however spelled, is mistaken for a value or a key.
   function unitId(u) { return u >= N ? scopes[u - N].path : "n" + u; }
   function render() {
     var renderStart = performance.now();
     var out = [];
     frames.forEach(function (f) {
       var sc = scopes[f.s];
-      out.push('<g class="cr-frame' + (sc.level % 2 ? " cr-odd" : "") + '" data-path="' +
-        esc(sc.path) + '"><title>' + esc(sc.path) + ": click the frame to fold it" + end("title") +
+      out.push('<g class="cr-frame' + (sc.level % 2 ? " cr-odd" : "") + '" data-scope="' + f.s +
+        '" data-path="' + esc(sc.path) + '"><title>' + esc(sc.path) + ": click the frame to fold it" + end("title") +
         '<rect rx="6" x="' + f.x + '" y="' + f.y + '" width="' + f.w + '" height="' + f.h + '"/>' +
         '<text x="' + (f.x + 6) + '" y="' + (f.y + 12) + '">' + esc(sc.name) +
         "  (click to fold)" + end("text") + end("g"));
@@ -349,7 +361,8 @@ function chainruleExplorer(ident) {
         return '<text x="' + (p.w / 2) + '" y="' + (15 + n * ROW) + '" text-anchor="middle"' +
           (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line, p.w)) + end("text");
       }).join("");
-      out.push('<g class="' + cls + '" data-id="' + esc(unitId(u)) + '" transform="translate(' +
+      out.push('<g class="' + cls + '" data-unit="' + u + '" ' + (u >= N ? "data-path" : "data-id") +
+        '="' + esc(unitId(u)) + '" transform="translate(' +
         p.x + "," + p.y + ')"><rect rx="' +
         (u >= N ? 2 : 8) + '" width="' + p.w + '" height="' + p.h + '"/>' + text + end("g"));
     });
@@ -362,7 +375,9 @@ function chainruleExplorer(ident) {
   }
   function fit(line, width) {  // about 6.5 px a character at 11 px Verdana
     var most = Math.floor((width - 8) / 6.5);
-    return line.length > most ? line.slice(0, most - 1) + "\u2026" : line;
+    // By code point, not UTF-16 unit: a cut never splits an emoji into half a surrogate pair.
+    var chars = Array.from(line);
+    return chars.length > most ? chars.slice(0, most - 1).join("") + "\u2026" : line;
   }
 
   // Classes that mark the selection, search matches, focus and the backward step.
@@ -374,7 +389,7 @@ function chainruleExplorer(ident) {
     if (current >= 0) values[current].parents.forEach(function (p) { updated.add(unitOf[p]); });
     var matchUnits = matches ? unitsOf(matches) : null;
     for (var n = 0; n < nodes.length; n++) {
-      var node = nodes[n], u = unitFromId(node.getAttribute("data-id"));
+      var node = nodes[n], u = unitOfElement(node);
       node.classList.toggle("cr-selected", selected >= 0 && unitOf[selected] === u);
       node.classList.toggle("cr-match", !!(matchUnits && matchUnits.has(u)));
       node.classList.toggle("cr-dim", !!(lit && !lit.has(u)));
@@ -399,10 +414,7 @@ function chainruleExplorer(ident) {
     set.forEach(function (i) { found.add(unitOf[i]); });
     return found;
   }
-  function unitFromId(id) {
-    if (/^n\d+$/.test(id)) return +id.slice(1);
-    return byPath[id] === undefined ? -1 : N + byPath[id];
-  }
+  function unitOfElement(element) { return +element.getAttribute("data-unit"); }
 
   // --- the details panel: a value and the chain rule on each of its edges ----------
   function name(i) {
@@ -533,7 +545,7 @@ function chainruleExplorer(ident) {
     chains[i].forEach(function (t) { open[t] = 1; });
   }
   function checkPath(path, what) {
-    var t = byPath[path];
+    var t = byPath.get(path);
     if (t === undefined) throw new Error("chainrule." + what + ": no scope " + JSON.stringify(path));
     return t;
   }
@@ -587,7 +599,7 @@ function chainruleExplorer(ident) {
     },
     highlighted: function (cls) {
       var found = view.querySelectorAll(".cr-node." + (cls || "cr-match"));
-      return Array.prototype.map.call(found, function (n) { return n.getAttribute("data-id"); });
+      return Array.prototype.map.call(found, function (n) { return unitId(unitOfElement(n)); });
     },
     focus: function (id) {
       var start = valueIndex(id, "focus"), lit = new Set([start]);
@@ -642,14 +654,14 @@ function chainruleExplorer(ident) {
     if (drag && drag.moved) return;
     var node = target.closest(".cr-node");
     if (node) {
-      var u = unitFromId(node.getAttribute("data-id"));
+      var u = unitOfElement(node);
       stepIndex = -1;
       if (u >= N) { showBox(u - N); api.expand(scopes[u - N].path); }
       else api.select(u);
       return;
     }
     var frame = target.closest(".cr-frame");
-    if (frame) api.collapse(frame.getAttribute("data-path"));
+    if (frame) api.collapse(scopes[+frame.getAttribute("data-scope")].path);
   });
   search.addEventListener("input", function () { api.search(search.value); });
   search.addEventListener("keydown", function (event) {
@@ -658,7 +670,7 @@ function chainruleExplorer(ident) {
   view.addEventListener("mouseover", function (event) {
     var node = event.target.closest && event.target.closest(".cr-node");
     if (!node || selected >= 0) return;
-    var u = unitFromId(node.getAttribute("data-id"));
+    var u = unitOfElement(node);
     if (u >= N) showBox(u - N); else showValue(u);
   });
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
-import json
 import os
 from collections.abc import Iterable
 from importlib import resources
@@ -29,6 +28,7 @@ from typing import Any
 from autograd import Value, local_partials, topological_order
 from viz.display import png_display
 from viz.dot import draw
+from viz.embed import script_json
 from viz.engines import RenderError, render_svg
 from viz.labels import box_lines, chain_text, format_number, node_kind, op_text
 from viz.options import check_root as _check_root
@@ -173,17 +173,16 @@ class Explorer:
             "fields": fields,
             "values": [[value[name] for name in fields] for value in self.data["values"]],
         }
-        payload = json.dumps(packed, separators=(",", ":"), ensure_ascii=False)
+        # Nothing user-written can end or bend the data script (see viz.embed).
+        payload = script_json(packed)
         digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
         ident = f"chainrule-{digest}{suffix}"
-        # "</" inside a script would end it early; JSON allows "<\/".
-        payload = payload.replace("</", "<\\/")
         return (
             f'<div class="chainrule-explorer" id="{ident}">'
             f"<style>{_asset('explore.css')}</style>"
             f'<div class="cr-fallback">{fallback}</div>'
             f'<script type="application/json" class="cr-data">{payload}</script>'
-            f"<script>{_asset('explore.js')}\nchainruleExplorer({json.dumps(ident)});</script>"
+            f"<script>{_asset('explore.js')}\nchainruleExplorer({script_json(ident)});</script>"
             "</div>"
         )
 
@@ -202,7 +201,7 @@ class Explorer:
         Returns:
             The path written.
         """
-        return write_atomic(path, self.page().encode("utf-8"))
+        return write_atomic(path, self.page().encode("utf-8"), "save_html")
 
     def _fallback(self) -> str:
         """A picture of the starting view, for displays that do not run the script."""

@@ -216,7 +216,7 @@ def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
     existed = source.exists()
     saved = Path(graph.save(filename, directory=directory))
     try:
-        write_atomic(result, data)
+        write_atomic(result, data, "render", "outfile")
     except BaseException:
         if not existed:
             saved.unlink(missing_ok=True)

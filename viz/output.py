@@ -93,4 +93,4 @@ def save(
     check_engine("save", engine)
     source = graph_of(root, options, "save").source
     data = source.encode("utf-8") if fmt == "dot" else render(source, fmt, engine)
-    return write_atomic(path, data)
+    return write_atomic(path, data, "save")

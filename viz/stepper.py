@@ -329,7 +329,7 @@ class BackwardSteps:
             >>> backward_steps(Value(2.0) * 3).save_html(folder / "steps.html").name
             'steps.html'
         """
-        return write_atomic(path, self.to_html(engine).encode("utf-8"))
+        return write_atomic(path, self.to_html(engine).encode("utf-8"), "save_html")
 
     def save_frames(self, directory: str | os.PathLike[str], engine: str = "auto") -> list[Path]:
         """Write one SVG per frame, ``frame_000.svg``, ``frame_001.svg``, ... into ``directory``.
@@ -347,7 +347,12 @@ class BackwardSteps:
         folder.mkdir(parents=True, exist_ok=True)
         digits = max(3, len(str(len(self.frames) - 1)))
         return [
-            write_atomic(folder / f"frame_{frame.step:0{digits}d}.svg", svg.encode("utf-8"))
+            write_atomic(
+                folder / f"frame_{frame.step:0{digits}d}.svg",
+                svg.encode("utf-8"),
+                "save_frames",
+                "directory",
+            )
             for frame, svg in zip(self.frames, self.svgs(engine), strict=True)
         ]
 

@@ -1,40 +1,25 @@
 """The op table's math space over sympy: the independent symbolic oracle.
 
-The same table formulas evaluated here give sympy expressions; sympy differentiates the
-forward formula itself, and the tests compare that with the table's partials.
+Every function is the sympy definition of its row in the registry
+(:mod:`autograd.elementary`); sympy differentiates the forward formula itself, and the tests
+compare that with the table's partials. Only the two control-flow helpers are written here.
 """
+
+import functools
 
 import sympy
 
+from autograd.elementary import FUNCTIONS
+
 
 class SympySpace:
-    """exp/log/... as sympy functions; ``select`` is a Piecewise taking ``otherwise`` at 0."""
+    """The registry's functions as sympy; ``select`` is a Piecewise taking ``otherwise`` at 0."""
 
-    exp = staticmethod(sympy.exp)
-    log = staticmethod(sympy.log)
-    sqrt = staticmethod(sympy.sqrt)
-    tanh = staticmethod(sympy.tanh)
-    abs = staticmethod(sympy.Abs)
-    sign = staticmethod(sympy.sign)
-
-    # d/dx Max(x, y) is Heaviside(x - y), 1/2 at a tie: the engine's convention.
-    maximum = staticmethod(sympy.Max)
-
-    @staticmethod
-    def compare(x, y):
-        return sympy.sign(x - y)
-
-    @staticmethod
-    def expm1(x):
-        return sympy.exp(x) - 1
-
-    @staticmethod
-    def sigmoid(x):
-        return 1 / (1 + sympy.exp(-x))
-
-    @staticmethod
-    def softplus(x):
-        return sympy.log(1 + sympy.exp(x))
+    def __getattr__(self, name):
+        row = FUNCTIONS.get(name)
+        if row is None:
+            raise AttributeError(f"the sympy space has no function {name!r}")
+        return functools.partial(row.sympy, sympy)
 
     @staticmethod
     def positive(alpha, value):

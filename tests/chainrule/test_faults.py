@@ -11,9 +11,13 @@ import contextlib
 import errno
 import io
 import os
+import re
 import resource
+import signal
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -262,3 +266,121 @@ def test_wrote_lines_name_the_final_paths_not_the_staging_folder(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["z.svg", "z_steps.html"]
     assert not any(name.startswith(".") for name in os.listdir(tmp_path))
     assert all(Path(tmp_path / n).stat().st_size > 0 for n in os.listdir(tmp_path))
+
+
+# --- signals, and files that are no regular file -------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_training_cleans_up_and_ends_by_that_signal(tmp_path, signum):
+    # The rule: clean up, then end by the signal itself (its default action), as if it had
+    # not been caught. A parent then sees returncode -15 for SIGTERM (a shell reports
+    # 128 + 15 = 143) and tells "terminated" from "failed" (status 2).
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        command("demo", "--steps", "100000", "--output-dir", str(out)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Wait until it trains: the worked example's files are staged, moons.png is not.
+        staged: list[Path] = []
+        for _ in range(1200):
+            staged = list(out.glob(".chainrule-*/z_steps.html")) if out.exists() else []
+            if staged or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert staged, "the demo never reached its training"
+        time.sleep(0.5)  # inside the 100,000 steps
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signum
+    assert "Traceback" not in err
+    assert not out.exists()  # no staging folder, no file, not even the folder it created
+
+
+@pytest.mark.parametrize("which", ["graph", "demo"])
+def test_a_fifo_destination_is_refused_before_anything_runs(tmp_path, monkeypatch, which):
+    rendered = []
+    monkeypatch.setattr(viz, "save", lambda *a, **k: rendered.append(a))
+    monkeypatch.setattr(chainrule.cli, "write_demo_files", lambda *a: rendered.append(a))
+    fifo = tmp_path / ("g.svg" if which == "graph" else "z_steps.html")
+    os.mkfifo(fifo)
+    argv = (
+        [*GRAPH, "-o", str(fifo)]
+        if which == "graph"
+        else ["demo", "--steps", "0", "--output-dir", str(tmp_path)]
+    )
+    code, out, err = run(argv)
+    assert (code, out, rendered) == (2, "", [])
+    option = "--output" if which == "graph" else "--output-dir"
+    assert one_line_error(err) == (
+        f"chainrule: error: {option}: cannot replace {str(fifo)!r}: "
+        "it is a FIFO (named pipe), not a regular file\n"
+    )
+    assert os.listdir(tmp_path) == [fifo.name]
+
+
+def test_a_symlink_loop_is_one_line(tmp_path):
+    loop = tmp_path / "g.svg"
+    loop.symlink_to("g.svg")
+    code, out, err = run([*GRAPH, "-o", str(loop)])
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        f"chainrule: error: cannot write {str(loop)!r}: Too many levels of symbolic links\n"
+    )
+
+
+def test_demo_writes_through_a_symlink_and_keeps_the_mode(tmp_path):
+    elsewhere = tmp_path / "elsewhere.svg"
+    elsewhere.write_text("old")
+    elsewhere.chmod(0o600)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "z.svg").symlink_to(elsewhere)
+    code, _, err = run(["demo", "--steps", "0", "--output-dir", str(out)])
+    assert code == 0, err
+    assert (out / "z.svg").is_symlink()
+    assert elsewhere.read_text().startswith("<?xml")
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o600
+    assert sorted(os.listdir(out)) == ["z.svg", "z_steps.html"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["graph"],
+        ["graph", "x +", "x=1"],
+        ["graph", "x", "x=nan"],
+        ["graph", "x", "x"],
+        ["graph", "y", "x=1"],
+        ["graph", "exp(x)", "x=1000"],
+        ["graph", "log(x)", "x=0"],
+        ["graph", "x", "x=1", "-o", "g.jpg"],
+        ["graph", "x", "x=1", "-o", "missing/g.svg"],
+        ["graph", "x", "x=1", "-o", "file/g.svg"],
+        ["graph", "x", "x=1", "--rankdir", "XX"],
+        ["demo", "--steps", "-1"],
+        ["demo", "--steps", "many"],
+        ["demo", "--output-dir", "file/sub"],
+        ["demo", "--output-dir", "file"],
+        ["nonsense"],
+        ["--bogus"],
+        [],
+    ],
+)
+def test_every_error_is_one_line_and_exit_2(tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("")
+    code, _, err = run(argv)
+    assert code == 2
+    assert err.count("\n") == 1, err
+    assert re.match(r"chainrule( demo| graph)?: error: ", err), err  # usage: "chainrule graph"
+    assert "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == ["file"]

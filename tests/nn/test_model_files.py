@@ -339,7 +339,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(OSError, match=r"save: No space left on device: .*m\.json"):
+    with pytest.raises(OSError, match=r"save\(path\): No space left on device: .*m\.json"):
         MLP(2, [3, 1], activation="prelu", seed=1).save(path)
     assert path.read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]

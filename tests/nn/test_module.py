@@ -51,7 +51,7 @@ def test_save_leaves_no_temporary_file_and_replaces_atomically(tmp_path, monkeyp
 
     monkeypatch.setattr(os, "replace", crash)
     model.reset_parameters(1)
-    with pytest.raises(OSError, match=r"save: cannot write .*m\.json: disk full"):
+    with pytest.raises(OSError, match=r"save\(path\): cannot write .*m\.json: disk full"):
         model.save(path)
     assert path.read_text() == original
     assert os.listdir(tmp_path) == ["m.json"]

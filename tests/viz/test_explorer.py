@@ -2,16 +2,20 @@
 
 import base64
 import fnmatch
+import json
 import os
 import re
 import stat
+import tempfile
 import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import viz
-from autograd import Value, topological_order
+from autograd import Value, scope, topological_order
 from tests.viz.test_hierarchy import digits_loss, moons_loss
 from viz.explorer import Explorer, explore, graph_data
 from viz.scopes import ScopeTree
@@ -219,7 +223,7 @@ def test_expand_and_collapse_by_the_api(opened, digits):
 @pytest.mark.browser
 def test_clicking_a_box_opens_it_and_clicking_its_frame_folds_it(opened, digits):
     neuron = "Layer 1/Neuron 0"
-    opened.locator(f'.cr-node[data-id="{neuron}"]').click()
+    opened.locator(f'.cr-node[data-path="{neuron}"]').click()
     assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
     opened.click('[data-act="fit"]')
     frame = opened.locator(f'.cr-frame[data-path="{neuron}"] rect')
@@ -356,3 +360,181 @@ def test_wheel_zooms_and_dragging_pans(opened):
     assert panned[0] == pytest.approx(zoomed[0] + 120, abs=1)
     assert panned[1] == pytest.approx(zoomed[1] + 80, abs=1)
     assert panned[2] == zoomed[2]
+
+
+# --- hostile text and scope names ---------------------------------------------------
+# Labels and scope names are user text: none may end or bend the page's scripts (the data
+# script once swallowed the page's own script after "<!--<script "), and none may be read
+# as a value id ("n0") or an object key ("__proto__").
+
+HOSTILE = [
+    "</script>",
+    "</SCRIPT ",
+    "<!--<script ",
+    "<!--",
+    "-->",
+    "<script>",
+    "]]>",
+    "<![CDATA[",
+    '"',
+    "'",
+    "\\",
+    "\\u003c",
+    "&amp;",
+    "\u2028",
+    "\u2029",
+    "\U0001f600",
+    "\0",
+    "\n",
+    "\udc80",  # a lone surrogate: no UTF-8 for it
+    "n0",
+    "__proto__",
+    "x",
+]
+
+
+def shown(text: str) -> str:
+    """The page's rule for showing text: control characters as their control pictures
+    (U+2400 + code, DEL as U+2421), a lone surrogate as U+FFFD, everything else as typed."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def hostile_graph(labels: list[str], outer: str, inner: str) -> Value:
+    x = Value(1.5, labels[0])
+    with scope(outer):
+        with scope(inner):
+            w = Value(-2.0, labels[1], parameter=True)
+            product = x * w
+            product.label = labels[2]
+        total = product + 1
+    out = total.tanh()
+    out.label = labels[3]
+    out.backward()
+    return out
+
+
+def open_page(page, path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_function("window.chainrule !== undefined")
+
+
+hostile_text = st.lists(st.sampled_from(HOSTILE), min_size=0, max_size=3).map("".join)
+
+
+def test_no_user_text_reaches_a_script_unescaped():
+    labels = ["<!--<script ", "</script>", "\u2028]]>", "&\udc80"]
+    page = explore(hostile_graph(labels, "<!--<script>", "</script ")).page()
+    data = re.search(r'class="cr-data">(.*?)</script>', page, re.DOTALL).group(1)
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in data
+    assert page.lower().count("</script") == page.lower().count("<script") == 2
+    page.encode("utf-8")  # a lone surrogate travels as an escape, so the page can be written
+    assert json.loads(data)["values"][0][0] == labels[0]
+
+
+@pytest.mark.browser
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(labels=st.lists(hostile_text, min_size=4, max_size=4), outer=hostile_text,
+       inner=hostile_text)  # fmt: skip
+@example(labels=["<!--<script ", "</script>", "\0\u2028", "n1"], outer="n0", inner="__proto__")
+def test_hostile_labels_and_scope_names_are_shown_as_typed(page, page_log, labels, outer, inner):
+    root = hostile_graph(labels, outer, inner)
+    with tempfile.TemporaryDirectory() as folder:
+        path = explore(root, depth=2).save_html(Path(folder) / "hostile.html")
+        open_page(page, path)
+    page_log.assert_clean()
+    data = graph_data(root, depth=2)
+    count = len(data["values"])
+    # Everything open: every value is drawn, as a box of its own.
+    assert sorted(page.evaluate("chainrule.visible()")) == sorted(f"n{i}" for i in range(count))
+    assert page.locator(".cr-node").count() == count
+    for i, value in enumerate(data["values"]):
+        page.evaluate(f"chainrule.select({i})")
+        row = page.locator(".cr-panel tr", has_text="label").first
+        assert row.locator("td").nth(1).text_content() == (shown(value["label"]) or "(none)")
+    assert len(data["scopes"]) == 2
+    for k, info in enumerate(data["scopes"]):
+        text = page.locator(f'.cr-frame[data-scope="{k}"] text').text_content()
+        assert text == shown(info["name"]) + "  (click to fold)"
+    # Folded, each scope is one box that opens again by its path.
+    outer_path = data["scopes"][0]["path"]
+    assert sorted(page.evaluate("chainrule.collapseAll()")) == unit_list(root, set())
+    opened = page.evaluate("p => chainrule.expand(p)", outer_path)
+    assert sorted(opened) == unit_list(root, {outer_path})
+    page_log.assert_clean()
+
+
+OBJECT_AND_ID_NAMES = ["n0", "n1", "__proto__", "constructor", "toString", "hasOwnProperty"]
+
+
+def unit_list(root: Value, open_paths: set[str]) -> list[str]:
+    """What the page shows with ``open_paths`` open, sorted, repeats kept (a scope "n0"
+    folded and the value n0 are two units with one spelling)."""
+    tree = ScopeTree(topological_order(root))
+    values, boxes = [], set()
+    for i in range(len(tree.order)):
+        closed = [s for s in tree.chain(i) if s.path not in open_paths]
+        if closed:
+            boxes.add(closed[0].path)
+        else:
+            values.append(f"n{i}")
+    return sorted(values + list(boxes))
+
+
+@pytest.fixture
+def named_scopes(page, tmp_path):
+    x = Value(2.0, "x")
+    parts = []
+    for k, name in enumerate(OBJECT_AND_ID_NAMES):
+        with scope(name):
+            parts.append(x * (k + 1))
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    total.backward()
+    open_page(page, explore(total).save_html(tmp_path / "names.html"))
+    page.evaluate("chainrule.collapseAll()")
+    return page, total
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", OBJECT_AND_ID_NAMES)
+def test_scopes_named_like_ids_or_object_keys_open_and_fold(named_scopes, name):
+    page, root = named_scopes
+    assert page.evaluate("chainrule.open()") == []
+    assert sorted(page.evaluate("chainrule.visible()")) == unit_list(root, set())
+    page.locator(f'.cr-node[data-path="{name}"]').click()
+    assert page.evaluate("chainrule.open()") == [name]
+    assert sorted(page.evaluate("chainrule.visible()")) == unit_list(root, {name})
+    assert page.locator(f'.cr-node[data-path="{name}"]').count() == 0
+    assert page.locator(".cr-panel h3").text_content() == name
+    page.click('[data-act="fit"]')
+    page.locator(f'.cr-frame[data-path="{name}"] rect').click(position={"x": 3, "y": 3})
+    assert page.evaluate("chainrule.open()") == []
+    assert sorted(page.evaluate("chainrule.visible()")) == unit_list(root, set())
+    assert sorted(page.evaluate("n => chainrule.expand(n)", name)) == unit_list(root, {name})
+    assert page.evaluate("chainrule.open()") == [name]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["valueOf", "__defineGetter__", "isPrototypeOf", "n2", ""])
+def test_names_that_are_no_scope_are_refused_even_if_objects_have_them(named_scopes, name):
+    page, _ = named_scopes
+    with pytest.raises(Exception, match=r"chainrule\.expand: no scope"):
+        page.evaluate("n => chainrule.expand(n)", name)
+    assert page.evaluate("chainrule.open()") == []

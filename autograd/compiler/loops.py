@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from autograd.source import Expr, source
 
 if TYPE_CHECKING:
-    from autograd.compiled import _Tape
+    from autograd.compiler.tape import Tape
     from autograd.ops import Op
     from autograd.value import Value
 
@@ -73,7 +73,7 @@ class Run:
         return sorted(self.initial)
 
 
-def find_runs(tape: _Tape, needs: set[Value], parents_of: list[tuple[Value, ...]]) -> list[Run]:
+def find_runs(tape: Tape, needs: set[Value], parents_of: list[tuple[Value, ...]]) -> list[Run]:
     """The runs of ``tape`` (none in a small graph).
 
     ``needs``: the nodes with an adjoint; ``parents_of``: each node's parents, in
@@ -125,7 +125,7 @@ def find_runs(tape: _Tape, needs: set[Value], parents_of: list[tuple[Value, ...]
 
 
 def _backward_flags(
-    tape: _Tape, needs: set[Value], parents_of: list[tuple[Value, ...]]
+    tape: Tape, needs: set[Value], parents_of: list[tuple[Value, ...]]
 ) -> set[Value]:
     """The nodes the backward visits: they carry an adjoint and reach the first output."""
     reach = {tape.outputs[0]}
@@ -209,7 +209,7 @@ def _references(
 class LoopWriter:
     """Writes a run's forward loop and backward loop for the float program."""
 
-    def __init__(self, tape: _Tape, space: Any, forward_text: Any) -> None:
+    def __init__(self, tape: Tape, space: Any, forward_text: Any) -> None:
         self.tape = tape
         self.space = space
         self.forward_text = forward_text  # (op, operand expressions) -> source text

@@ -29,7 +29,7 @@ from autograd.ops import DOT, Op
 from autograd.source import NUMPY_SOURCE_SPACE, Expr, source
 
 if TYPE_CHECKING:
-    from autograd.compiled import _Tape
+    from autograd.compiler.tape import Tape
     from autograd.value import Value
 
 SPACE = NUMPY_SOURCE_SPACE
@@ -80,7 +80,7 @@ def _op_key(op: Op) -> tuple[Any, ...]:
 class BatchPlan:
     """What the batch program computes how: varying or hoisted nodes, fused layers."""
 
-    def __init__(self, tape: _Tape, fuse: bool) -> None:
+    def __init__(self, tape: Tape, fuse: bool) -> None:
         self.tape = tape
         self.param_index = {p: i for i, p in enumerate(tape.parameters)}
         placeholders = set(tape.inputs)

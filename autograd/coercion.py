@@ -1,0 +1,111 @@
+"""Numbers in and out: what counts as a real number, and a Value where Python wants one.
+
+:func:`as_number` turns a user's number into a float; :class:`NumberLike` makes a Value
+act as a number (``float(v)``, ``f"{v:.3f}"``, ``v < 0``, ``math.exp(v)``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from autograd.branches import branch
+
+
+def as_number(x: Any) -> float | None:
+    """``x`` as a float if it is a real number (int, bool, fraction, numpy scalar), else None.
+
+    A number too large for a float (a huge int, a numpy longdouble past the range) is a
+    ``ValueError``: it would otherwise become inf, or raise deep inside an op. An infinite
+    ``x`` itself is fine.
+
+    Example:
+        >>> as_number(3), as_number("3"), as_number(float("inf"))
+        (3.0, None, inf)
+    """
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real):  # int, bool, fractions, numpy integer and float scalars
+        try:
+            number = float(x)
+        except OverflowError:
+            number = math.inf
+        if number in (math.inf, -math.inf) and abs(x) != math.inf:
+            raise ValueError(f"{type(x).__name__} {x!r:.40} is too large for a float")
+        return number
+    return None
+
+
+def _comparison(name: str, compare: Callable[[float, float], bool]) -> Callable[..., Any]:
+    def method(self: NumberLike, other: Any) -> Any:
+        if isinstance(other, NumberLike):  # a Value
+            number: float | None = other.data
+        else:
+            number = other if type(other) is float else as_number(other)
+            if number is None:
+                return NotImplemented
+        return branch(compare(self.data, number))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (
+        f"Compare ``.data`` with a Value's or a number's (``{name}``): a plain ``bool``."
+    )
+    return method
+
+
+class NumberLike:
+    """A Value where Python expects a number: comparisons, ``bool``, ``float``, rounding.
+
+    Every method reads ``.data``; a comparison gives a plain ``bool`` (a branch has no
+    gradient) and is recorded while ``compile`` traces (:mod:`autograd.branches`).
+    """
+
+    __slots__ = ()
+    data: float
+
+    # Comparisons give a bool from .data (a branch has no gradient); == and hash stay by
+    # identity, since Values are dict keys and set members all through the engine.
+    __lt__ = _comparison("__lt__", operator.lt)
+    __le__ = _comparison("__le__", operator.le)
+    __gt__ = _comparison("__gt__", operator.gt)
+    __ge__ = _comparison("__ge__", operator.ge)
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        """``data != 0``, as a 0-dim tensor (recorded as a branch while ``compile`` traces)."""
+        return branch(self.data != 0.0)
+
+    def __float__(self) -> float:
+        """``.data``: ``float(v)``, and ``math.exp(v)``, ``math.isfinite(v)`` and friends."""
+        return self.data
+
+    def __int__(self) -> int:
+        """``int(.data)``, truncated towards 0."""
+        return int(self.data)
+
+    def __trunc__(self) -> int:
+        return math.trunc(self.data)
+
+    def __floor__(self) -> int:
+        return math.floor(self.data)
+
+    def __ceil__(self) -> int:
+        return math.ceil(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(.data, ndigits)``: an int without ``ndigits``, a float with it."""
+        return round(self.data) if ndigits is None else round(self.data, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.4f}"`` formats ``.data``; an empty spec gives ``str(v)``.
+
+        Example:
+            >>> from autograd import Value
+            >>> v = Value(0.70710678, "o")
+            >>> f"{v:.4f}", round(v, 2), float(v), v > 0.5
+            ('0.7071', 0.71, 0.70710678, True)
+        """
+        return str(self) if not spec else format(self.data, spec)

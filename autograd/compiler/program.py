@@ -1,0 +1,229 @@
+"""The float program of a compiled function: straight-line Python written from the tape.
+
+One line per node computes the forward pass from the op table's formulas; the backward
+pass adds ``adjoint x local partial`` into each parent's adjoint, in reverse. Repeated
+patterns become loops (:mod:`autograd.compiler.loops`); the numpy dialect's body is
+written by :mod:`autograd.compiler.batch`, with the same signature around it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.compiler.batch import BatchPlan, BatchWriter, batch_globals
+from autograd.compiler.loops import LoopWriter, Run, find_runs
+from autograd.compiler.tape import Tape, collector_paused
+from autograd.ops import Op
+from autograd.source import (
+    FLOAT_GLOBALS,
+    SOURCE_SPACE,
+    Expr,
+    SourceSpace,
+    numpy_globals,
+    source,
+)
+from autograd.value import Value
+
+
+def _forward_text(space: SourceSpace, op: Op, operands: tuple[Expr | float, ...]) -> str:
+    if op.variadic:
+        # Written flat (a + b + c), not nested: a 100-term dot must not nest 100 deep.
+        size = op.arity
+        groups = [operands[i : i + size] for i in range(0, len(operands), size)]
+        return "(" + " + ".join(source(op.forward(space, *g)) for g in groups) + ")"
+    return source(op.forward(space, *operands))
+
+
+def _forward_lines(
+    tape: Tape, space: SourceSpace, runs: list[Run] | None = None, store: bool = False
+) -> list[str]:
+    """One line per node, and one loop per run of repeated nodes (``store``: keep values)."""
+    starts = {run.nodes[0]: run for run in runs or []}
+    writer = LoopWriter(tape, space, functools.partial(_forward_text, space))
+    lines = []
+    end = None  # inside a run: its last node (a run's nodes are consecutive op nodes)
+    for node in tape.nodes:
+        if end is not None:
+            if node is end:
+                end = None
+            continue
+        op = node.op
+        if op is None:
+            continue
+        run = starts.get(node)
+        if run is not None:
+            lines.extend(writer.forward(run, store))
+            end = run.nodes[-1]
+            continue
+        lines.append(f"{tape.names[node]} = {_forward_text(space, op, tape.operands(node))}")
+    return lines
+
+
+def _needs(
+    tape: Tape, wanted: set[Value], parents_of: list[tuple[Value, ...]] | None = None
+) -> set[Value]:
+    """The nodes that depend on a wanted leaf: only they carry an adjoint."""
+    if parents_of is None:
+        parents_of = [node.parents for node in tape.nodes]
+    needs: set[Value] = set(wanted)
+    add, disjoint = needs.add, needs.isdisjoint
+    for node, parents in zip(tape.nodes, parents_of, strict=True):
+        if not disjoint(parents):  # a leaf has no parents: it is in needs if wanted
+            add(node)
+    return needs
+
+
+def _backward_lines(
+    tape: Tape, space: SourceSpace, needs: set[Value], runs: list[Run] | None = None
+) -> list[str]:
+    """Reverse mode: each node adds ``its adjoint x local partial`` into its parents'.
+
+    ``needs``: the nodes that carry an adjoint (see :func:`_needs`).
+    """
+    ends = {run.nodes[-1]: run for run in runs or []}
+    writer = LoopWriter(tape, space, functools.partial(_forward_text, space))
+    output = tape.outputs[0]
+    adjoint = {output: "g_" + tape.names[output]} if output in needs else {}
+    lines = [f"{adjoint[output]} = seed"] if adjoint else []
+    start = None  # inside a run, walking back: its first node
+    for node in reversed(tape.nodes):
+        if start is not None:
+            if node is start:
+                start = None
+            continue
+        run = ends.get(node)
+        if run is not None:
+            lines.extend(writer.backward(run, needs, adjoint))
+            start = run.nodes[0]
+            continue
+        op = node.op
+        if op is None or node not in adjoint:
+            continue
+        partials = op.slot_partials(space, tape.operands(node), Expr(tape.names[node]))
+        upstream = Expr(adjoint[node])
+        for parent, partial in zip(node.parents, partials, strict=True):
+            if parent not in needs:
+                continue
+            contribution = source(upstream * partial)
+            name = adjoint.get(parent)
+            if name is None:
+                name = adjoint[parent] = "g_" + tape.names[parent]
+                lines.append(f"{name} = {contribution}")
+            else:
+                # Never `+=`: an adjoint may be the very array of another one (g * 1 is g).
+                lines.append(f"{name} = {name} + {contribution}")
+    return [*lines, _returned(tape, adjoint)]
+
+
+def _tuple(names: Sequence[str]) -> str:
+    return f"({', '.join(names)}{',' if names else ''})"
+
+
+def _returned(tape: Tape, adjoint: dict[Value, str] | None, batch: bool = False) -> str:
+    """``return outputs, parameter adjoints, input adjoints, guarded values``.
+
+    Guarded values are those of the ops with a domain rule (log, sqrt, div, pow, elu): a
+    batch replay checks them, since a nan there can be hidden from the output (nan ** 0).
+    A batch program returns its parameters' adjoints as one flat array, ``GP``.
+    """
+    outputs = [tape.names[o] for o in tape.outputs]
+    if batch:
+        grads = "None" if adjoint is None or not tape.parameters else "GP"
+        inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
+        guarded = [tape.names[n] for n in tape.nodes if n.op is not None and n.op.domain_text]
+        return f"return {_tuple(outputs)}, {grads}, {_tuple(inputs)}, {_tuple(guarded)}"
+    # Floats raise at the op itself: no guarded values to return (and a loop's inner
+    # nodes have no variables of their own).
+    params = [] if adjoint is None else [adjoint.get(p, "None") for p in tape.parameters]
+    inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
+    return f"return {_tuple(outputs)}, {_tuple(params)}, {_tuple(inputs)}, ()"
+
+
+def _function(name: str, tape: Tape, body: list[str], extra: str = "") -> str:
+    args = [*(f"x{i}" for i in range(len(tape.inputs))), "params", *([extra] if extra else [])]
+    lines = [f"def {name}({', '.join(args)}):"]
+    if tape.parameters:
+        unpack = ", ".join(f"p{i}" for i in range(len(tape.parameters)))
+        lines.append(f"    {unpack}, = params")
+    lines.extend(f"    {line}" for line in body)
+    return "\n".join(lines) + "\n"
+
+
+class Program:
+    """The generated source and compiled functions of one dialect.
+
+    Each source is written, and each function compiled, the first time it is asked for: a
+    call that only needs the backward program never pays for the forward one.
+    """
+
+    def __init__(
+        self,
+        tape: Tape,
+        dialect: str,
+        wrt_inputs: bool,
+        fuse: bool = True,
+    ) -> None:
+        self.tape = tape
+        self.tag = dialect
+        self.wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
+        self.functions: dict[str, Callable[..., Any]] = {}
+        if dialect == "float":
+            builtins_ = {**FLOAT_GLOBALS["__builtins__"], "range": range, "reversed": reversed}
+            self.namespace = {**FLOAT_GLOBALS, "__builtins__": builtins_}  # loops need both
+            parents_of = [node.parents for node in tape.nodes]
+            self.needs = _needs(tape, self.wanted, parents_of)
+            self.runs = find_runs(tape, self.needs, parents_of)
+        else:
+            self.namespace = batch_globals(numpy_globals())
+            self.plan = BatchPlan(tape, fuse)
+
+    @functools.cached_property
+    def forward_source(self) -> str:
+        """``def forward(...)``: the outputs only."""
+        tape = self.tape
+        if self.tag == "float":
+            forward = _forward_lines(tape, SOURCE_SPACE, self.runs)
+            return _function("forward", tape, [*forward, _returned(tape, None)])
+        writer = BatchWriter(self.plan, self.namespace)
+        body = [*writer.forward(), _returned(tape, None, batch=True)]
+        return _batch_function("forward", tape, body, writer.uses_params)
+
+    @functools.cached_property
+    def backward_source(self) -> str:
+        """``def forward_backward(...)``: the outputs and the wanted gradients."""
+        tape = self.tape
+        if self.tag == "float":
+            forward = _forward_lines(tape, SOURCE_SPACE, self.runs, store=True)
+            backward = _backward_lines(tape, SOURCE_SPACE, self.needs, self.runs)
+            return _function("forward_backward", tape, forward + backward, "seed")
+        writer = BatchWriter(self.plan, self.namespace)
+        forward = writer.forward()
+        backward, adjoint = writer.backward(self.wanted)
+        body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
+        return _batch_function("forward_backward", tape, body, writer.uses_params, "seed")
+
+    def function(self, name: str) -> Callable[..., Any]:
+        """The compiled function ``forward`` or ``forward_backward``."""
+        found = self.functions.get(name)
+        if found is None:
+            with collector_paused():
+                text = self.forward_source if name == "forward" else self.backward_source
+            code = builtins.compile(text, f"<chainrule compiled {self.tag}>", "exec")
+            exec(code, self.namespace, self.functions)  # noqa: S102 - source generated from the op table
+            found = self.functions[name]
+        return found
+
+
+def _batch_function(
+    name: str, tape: Tape, body: list[str], uses_params: bool, extra: str = ""
+) -> str:
+    args = [*(f"x{i}" for i in range(len(tape.inputs))), "params", "P", "count"]
+    lines = [f"def {name}({', '.join([*args, *([extra] if extra else [])])}):"]
+    if tape.parameters and uses_params:
+        unpack = ", ".join(f"p{i}" for i in range(len(tape.parameters)))
+        lines.append(f"    {unpack}, = params")
+    lines.extend(f"    {line}" for line in body)
+    return "\n".join(lines) + "\n"
