@@ -135,7 +135,7 @@ def factory(node: Value) -> Callable[[list[Any]], Any] | None:
             bound = dict(zip(map(id, distinct), args, strict=True))
             filled = [bound.get(id(s), s) if isinstance(s, Value) else s for s in slots]
             if not any(isinstance(a, Value) for a in filled):
-                return base.evaluate(_FLOATS, tuple(filled))
+                return base.fwd(*filled)  # the entry's own float kernel, all slots
             return apply(base, *filled)
 
         return build
@@ -158,52 +158,6 @@ def factory(node: Value) -> Callable[[list[Any]], Any] | None:
         return cls.apply(*filled)
 
     return rebuild
-
-
-class _FloatSpace:
-    """The op table's math space over floats (the kernels' own rules, for forwards)."""
-
-    exp = staticmethod(math.exp)
-    expm1 = staticmethod(math.expm1)
-    log = staticmethod(math.log)
-    sqrt = staticmethod(math.sqrt)
-    tanh = staticmethod(math.tanh)
-
-    @staticmethod
-    def sigmoid(x: float) -> float:
-        return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-
-    @staticmethod
-    def softplus(x: float) -> float:
-        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-    abs = staticmethod(abs)
-
-    @staticmethod
-    def sign(x: float) -> float:
-        return (x > 0) - (x < 0) + 0.0
-
-    @staticmethod
-    def maximum(x: float, y: float) -> float:
-        return max(x, y)
-
-    @staticmethod
-    def compare(x: float, y: float) -> float:
-        return (x > y) - (x < y) + 0.0
-
-    @staticmethod
-    def select(x: float, positive: Any, otherwise: Any) -> Any:
-        chosen = positive if x > 0 else otherwise
-        return chosen() if callable(chosen) else chosen
-
-    @staticmethod
-    def positive(alpha: float, value: Any) -> Any:
-        if alpha <= 0:
-            raise ValueError("alpha must be positive")
-        return value
-
-
-_FLOATS = _FloatSpace()
 
 
 def regular(node: Value, *, kinks: bool = False) -> bool:

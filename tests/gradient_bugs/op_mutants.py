@@ -36,11 +36,13 @@ LOCAL: dict[str, Mutation] = {
 # at the kink x = 0 only: sign(0) = 0 there; 2 is outside every one-sided slope in the table
 KINK: Mutation = lambda p, m, x, xs: p + 2.0 * (1.0 - m.abs(m.sign(x)))  # noqa: E731
 
-UNARY = ("neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "relu", "selu")
+UNARY = (
+    "neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "relu", "selu", "sin", "cos",
+)  # fmt: skip
 BINARY = ("add", "sub", "mul", "div", "pow", "max", "leaky_relu", "elu")
 KINKED = {"abs": 0, "relu": 0, "selu": 0, "leaky_relu": 0, "elu": 0}
 # a second derivative that is not 0 everywhere: a float backward is wrong there
-CURVED = ("exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "mul", "div", "pow")
+CURVED = ("exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "sin", "cos", "mul", "div", "pow")
 
 
 def mutant_op(op: Op, slot: int, mutation: Mutation, tag: str) -> Op:
