@@ -55,7 +55,9 @@ def _jumps(f: Callable[[float], float], x: float, centre: float) -> bool:
 
 def _steps(x: float) -> list[float]:
     scale = abs(x)
-    steps = [1e-6 * max(scale, 1.0), 1e-4 * max(scale, 1.0)]
+    # relative steps, and a much smaller one for functions that oscillate at large |x|
+    # (sin at 1e6 turns within a relative step of 1e-6)
+    steps = [1e-6 * max(scale, 1.0), 1e-4 * max(scale, 1.0), 1e-10 * max(scale, 1.0)]
     if 0.0 < scale < 1.0:
         steps.append(1e-6 * scale)  # tiny inputs next to a border (log near 0)
     return [h for h in steps if x + h != x and x - h != x]  # no step below the float grid
