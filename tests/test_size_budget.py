@@ -5,6 +5,8 @@ package under its own ceiling of lines (comments, docstrings and blank lines cou
 they are read too). tinygrad checks its line count in CI the same way.
 """
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,28 @@ def test_no_module_is_over_the_limit(path):
 def test_each_package_is_under_its_ceiling(package):
     total = sum(lines(path) for path in modules(package))
     assert total <= CEILINGS[package], f"{package}: {total} lines"
+
+
+DUPLICATE_PAIRS_BEFORE = 17  # `duplicates` over the four packages at b24f535 (issue 18)
+
+
+def test_the_library_repeats_itself_less_than_before_the_renovation(tmp_path):
+    # The workplace's `duplicates` tool (on PATH on the project's machines, CI included)
+    # pairs places that share six or more lines; it reads a folder of just the library.
+    tool = shutil.which("duplicates")
+    if tool is None:
+        pytest.skip("the duplicates tool is not on PATH (it comes with the project's machines)")
+    for package in CEILINGS:
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    found = subprocess.run(
+        [tool, "--repo", str(tmp_path), "--seconds", "60"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "incomplete" not in found, found
+    first = found.splitlines()[0]
+    pairs = 0 if first.startswith("no duplicates") else int(first.split()[0])
+    assert pairs < DUPLICATE_PAIRS_BEFORE, found
