@@ -681,3 +681,42 @@ def test_no_edge_runs_through_a_box_that_is_not_its_own(page, tmp_path, model):
     check_geometry(page, root, set())
     page.evaluate("chainrule.expandAll()")
     check_geometry(page, root, {s["path"] for s in graph_data(root)["scopes"]})
+
+
+READABLE = """() => {
+  const texts = [...document.querySelectorAll('.cr-view text')]
+    .map(t => t.getBoundingClientRect().height);
+  const canvas = document.querySelector('.cr-canvas').getBoundingClientRect();
+  const inView = id => {
+    const r = document.querySelector(`.cr-node[data-id="${id}"], .cr-node[data-path="${id}"]`)
+      .getBoundingClientRect();
+    return r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top &&
+      r.bottom <= canvas.bottom;
+  };
+  const hint = document.querySelector('.cr-hint');
+  return {texts, canvas: [canvas.width, canvas.height], inView: window.ids.map(inView),
+    hint: hint.getBoundingClientRect().height > 0 ? hint.textContent : ''};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("model", ["moons", "digits", "seed"])
+def test_the_page_opens_readable_at_the_output(page, tmp_path, model):
+    from tests.viz.helpers import seed_graph  # noqa: PLC0415
+
+    root = {"moons": moons_loss, "digits": digits_loss, "seed": seed_graph}[model]()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, explore(root).save_html(tmp_path / f"{model}.html"))
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    opened = set() if model == "seed" else neuron_default(model)
+    # The output and the values (or boxes) it is computed from.
+    ids = {unit_of(root, len(order) - 1, opened)}
+    ids |= {unit_of(root, index[p], opened) for p in order[-1].parents}
+    page.evaluate(f"window.ids = {json.dumps(sorted(ids))}")
+    seen = page.evaluate(READABLE)
+    assert seen["texts"]
+    assert min(seen["texts"]) >= 11  # every label drawn, in CSS px
+    assert all(seen["inView"]), sorted(ids)
+    assert seen["canvas"][1] >= 800 - 60  # the page's canvas fills the window below the bar
+    assert seen["hint"] == "scroll to zoom, drag to pan"
