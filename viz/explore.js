@@ -531,7 +531,8 @@ function chainruleExplorer(ident) {
   function showBox(t) {
     var sc = scopes[t];
     panel.innerHTML = "<h3>" + esc(sc.path) + end("h3") + "<p>" + sc.lines.map(esc).join("<br>") +
-      end("p") + "<p>Click the box to open it; click an open scope's frame to fold it." + end("p") +
+      end("p") + "<p>" + (open[t] && isShown(t) ? "Open: click its frame to fold it."
+        : "Click the box to open it; click an open scope's frame to fold it.") + end("p") +
       legend();
   }
   function showHelp() {
@@ -751,7 +752,7 @@ function chainruleExplorer(ident) {
     if (node) {
       var u = unitOfElement(node);
       stepIndex = -1;
-      if (u >= N) { showBox(u - N); api.expand(scopes[u - N].path); }
+      if (u >= N) { api.expand(scopes[u - N].path); showBox(u - N); }  // says it is open
       else api.select(u);
       return;
     }

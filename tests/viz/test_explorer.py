@@ -227,6 +227,14 @@ def test_clicking_a_box_opens_it_and_clicking_its_frame_folds_it(opened, digits)
     opened.click('[data-act="fit"]')  # the whole graph (it starts at full size, at the output)
     opened.locator(f'.cr-node[data-path="{neuron}"]').click()
     assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    opened.evaluate("chainrule.collapse('Layer 1/Neuron 0')")
+    opened.mouse.move(1, 1)  # off the canvas
+    # A click without moving the pointer (hovering over what opened shows that instead).
+    opened.locator(f'.cr-node[data-path="{neuron}"]').dispatch_event("click")
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    panel = opened.inner_text(".cr-panel")
+    assert "Open: click its frame to fold it." in panel
+    assert "Click the box to open it" not in panel
     opened.click('[data-act="fit"]')
     frame = opened.locator(f'.cr-frame[data-path="{neuron}"] rect')
     frame.click(position={"x": 3, "y": 3})
