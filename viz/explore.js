@@ -90,7 +90,9 @@ function chainruleExplorer(ident) {
     '<button data-act="next">step &#9654;' + end("button") +
     '<button data-act="clear">clear focus' + end("button") +
     '<span class="cr-status">' + end("span") + end("div") +
-    '<div class="cr-main"><div class="cr-canvas"><svg xmlns="' + SVGNS + '">' +
+    '<div class="cr-main"><div class="cr-canvas">' +
+    '<div class="cr-hint">scroll to zoom, drag to pan' + end("div") +
+    '<svg xmlns="' + SVGNS + '">' +
     '<defs><marker id="' + ident + '-arrow" viewBox="0 0 10 10" refX="10" refY="5" ' +
     'markerWidth="7" markerHeight="7" orient="auto-start-reverse">' +
     '<path d="M0,0L10,5L0,10z" fill="#868e96"/>' + end("marker") + end("defs") +
@@ -111,6 +113,9 @@ function chainruleExplorer(ident) {
   var edges = [];  // {t, h, n}
   var colX = [], colW = [];  // each column's left edge and width
   var currentUnits = [], currentRank = new Map();  // what layout() found, for place()
+  var waypoints = [];  // {c: scope, col, prev}: where long edges cross a column
+  var FIRST_WAYPOINT = N + S;  // waypoint k is unit FIRST_WAYPOINT + k, never drawn
+  var LANE = 2, LANE_GAP = 5;  // a lane's height and the room under it
 
   function layout() {
     var u, t, i, k;
@@ -196,6 +201,53 @@ function chainruleExplorer(ident) {
     // Blocks: the items of each open scope (and of the top), packed on a skyline. Then
     // three more passes, each ordering a column's single values by the mean height of
     // their operands (or their users) in the pass before: most edge crossings go.
+    // Waypoints: an edge that spans columns passes each column between its ends at a
+    // waypoint, a thin item packed like a box, so no box is ever drawn on an edge that is
+    // not its own (the dot -> + edge once ran behind the bias). Edges from one tail share
+    // their waypoints (one lane per tail and column): their number stays linear in the
+    // edges' lengths even where one value feeds every later column.
+    var container = new Map(), spanLo = new Map(), spanHi = new Map();
+    units.forEach(function (v) {
+      var c = containerOf(v);
+      container.set(v, c);
+      for (; c >= 0; c = scopes[c].parent) {
+        var r = rank.get(v);
+        spanLo.set(c, Math.min(spanLo.has(c) ? spanLo.get(c) : r, r));
+        spanHi.set(c, Math.max(spanHi.has(c) ? spanHi.get(c) : r, r));
+      }
+    });
+    function holds(c, col) { return c < 0 || (spanLo.get(c) <= col && col <= spanHi.get(c)); }
+    function level(c) { return c < 0 ? -1 : scopes[c].level; }
+    // The deepest open scope around tail or head that spans the column holds the
+    // waypoint: the edge stays inside the frames it starts or ends in where it can.
+    function laneScope(t, h, col, nearTail) {
+      var best = -1;
+      [[t, nearTail], [h, !nearTail]].forEach(function (pair) {
+        for (var c = container.get(pair[0]); c >= 0; c = scopes[c].parent) {
+          if (holds(c, col) && (level(c) > level(best) || (level(c) === level(best) && pair[1]))) {
+            best = c;
+          }
+        }
+      });
+      return best;
+    }
+    waypoints = [];
+    var lanes = new Map();
+    edges.forEach(function (e) {
+      var a = rank.get(e.t), b = rank.get(e.h), previous = e.t;
+      e.via = [];
+      for (var col = a + 1; col < b; col++) {
+        var c = laneScope(e.t, e.h, col, col - a <= b - col);
+        var key = e.t + "/" + col + "/" + c, w = lanes.get(key);
+        if (w === undefined) {
+          w = FIRST_WAYPOINT + waypoints.length;
+          lanes.set(key, w);
+          waypoints.push({ c: c, col: col, prev: previous });
+        }
+        e.via.push(w);
+        previous = w;
+      }
+    });
     currentUnits = units; currentRank = rank;
     place(null);
     for (var sweep = 0; sweep < 3; sweep++) {
@@ -205,6 +257,9 @@ function chainruleExplorer(ident) {
         var around = preds.get(v).length ? preds.get(v) : succs.get(v), sum = 0;
         around.forEach(function (w) { sum += pos[w].y + pos[w].h / 2; });
         bary.set(v, around.length ? sum / around.length : pos[v].y);
+      });
+      waypoints.forEach(function (w, k) {  // a lane follows the item before it
+        bary.set(FIRST_WAYPOINT + k, pos[w.prev].y + pos[w.prev].h / 2);
       });
       place(bary);
     }
@@ -217,12 +272,15 @@ function chainruleExplorer(ident) {
     function itemsOf(c) { if (!items.has(c)) items.set(c, []); return items.get(c); }
     var valueItems = new Map();  // container -> its single values
     units.forEach(function (v) {
-      var c;
-      if (v >= N) c = scopes[v - N].parent;
-      else { var ch = chains[v]; c = ch.length ? ch[ch.length - 1] : -1; }
-      var item = { unit: v, c0: rank.get(v), c1: rank.get(v), h: unitHeight(v) };
+      var c = containerOf(v);
+      var item = { unit: v, c0: rank.get(v), c1: rank.get(v), h: unitHeight(v), gap: GAP };
       if (v >= N) itemsOf(c).push(item);
       else { if (!valueItems.has(c)) valueItems.set(c, []); valueItems.get(c).push(item); }
+    });
+    waypoints.forEach(function (w, k) {  // packed with the single values of their scope
+      if (!valueItems.has(w.c)) valueItems.set(w.c, []);
+      valueItems.get(w.c).push({ unit: FIRST_WAYPOINT + k, c0: w.col, c1: w.col,
+        h: LANE, gap: LANE_GAP });
     });
     // Open scopes, deepest first, so a block's size is known before its parent packs it.
     var openList = [];
@@ -231,7 +289,7 @@ function chainruleExplorer(ident) {
     var blocks = new Map();
     var nestDepth = new Map();
     function orderKey(item) {
-      if (item.unit >= N) return scopes[item.unit - N].order;
+      if (item.unit >= N && item.unit < FIRST_WAYPOINT) return scopes[item.unit - N].order;
       if (item.block !== undefined) return scopes[item.block].order;
       // Single values after the scopes: in topological order, then by barycentre.
       return 1e9 + (bary ? bary.get(item.unit) : item.unit);
@@ -244,7 +302,7 @@ function chainruleExplorer(ident) {
         var y = 0, col;
         for (col = item.c0; col <= item.c1; col++) y = Math.max(y, top.get(col) || 0);
         item.y = y;
-        for (col = item.c0; col <= item.c1; col++) top.set(col, y + item.h + GAP);
+        for (col = item.c0; col <= item.c1; col++) top.set(col, y + item.h + (item.gap || GAP));
         c0 = Math.min(c0, item.c0); c1 = Math.max(c1, item.c1);
         height = Math.max(height, y + item.h);
         if (item.block !== undefined) depthBelow = Math.max(depthBelow, nestDepth.get(item.block) + 1);
@@ -275,7 +333,7 @@ function chainruleExplorer(ident) {
           stack.push([inner, y0 + item.y + HEADER + inner.pad]);
         } else {
           pos[item.unit] = { x: colX[item.c0], y: y0 + item.y, w: colW[item.c0], h: item.h };
-          shown.push(item.unit);
+          if (item.unit < FIRST_WAYPOINT) shown.push(item.unit);
         }
       });
     }
@@ -293,12 +351,21 @@ function chainruleExplorer(ident) {
       if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
       else merged.push([r[0], r[1], 0]);
     });
-    function runOf(item) {
-      for (var m = 0; m < merged.length; m++) if (item.c0 >= merged[m][0] && item.c0 <= merged[m][1]) return merged[m];
-      return null;
+    function runOf(item) {  // the run holding column item.c0: runs are sorted and disjoint
+      var lo = 0, hi = merged.length - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (merged[mid][0] <= item.c0) lo = mid; else hi = mid - 1;
+      }
+      return merged[lo];
     }
     list.forEach(function (item) { var r = runOf(item); r[2] = Math.max(r[2], item.y + item.h); });
     list.forEach(function (item) { item.y += Math.floor((height - runOf(item)[2]) / 2); });
+  }
+  function containerOf(v) {  // the open scope a shown unit is drawn in (-1: none)
+    if (v >= N) return scopes[v - N].parent;
+    var ch = chains[v];
+    return ch.length ? ch[ch.length - 1] : -1;
   }
   function padOf(depthBelow) { return 8 + 8 * depthBelow; }
   function isShown(t) {  // an open scope whose enclosing scopes are all open
@@ -337,10 +404,21 @@ function chainruleExplorer(ident) {
     edges.forEach(function (e, n) {
       var a = pos[e.t], b = pos[e.h];
       var x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2;
-      var dx = Math.max(30, Math.abs(x2 - x1) / 2);
-      out.push('<path class="cr-edge" data-edge="' + n + '" marker-end="url(#' + ident +
-        '-arrow)" d="M' + x1 + "," + y1 + "C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," +
-        y2 + " " + x2 + "," + y2 + '"/>');
+      // Through the gaps between columns as curves (no box is ever in a gap), across each
+      // column it spans along its lane.
+      var d = "M" + x1 + "," + y1;
+      function curve(xa, ya, xb, yb) {
+        var dx = xb > xa ? (xb - xa) / 2 : Math.max(30, Math.abs(xb - xa) / 2);
+        return "C" + (xa + dx) + "," + ya + " " + (xb - dx) + "," + yb + " " + xb + "," + yb;
+      }
+      e.via.forEach(function (w) {
+        var p = pos[w], y = p.y + p.h / 2;
+        d += curve(x1, y1, p.x, y) + "L" + (p.x + p.w) + "," + y;
+        x1 = p.x + p.w; y1 = y;
+      });
+      d += curve(x1, y1, x2, y2);
+      out.push('<path class="cr-edge" data-edge="' + n + '" data-tail="' + e.t + '" data-head="' +
+        e.h + '" marker-end="url(#' + ident + '-arrow)" d="' + d + '"/>');
       if (e.n > 1) {
         out.push('<text class="cr-count" x="' + (x2 - 26) + '" y="' + (y2 - 3) + '">\u00d7' +
           e.n + end("text"));
@@ -453,7 +531,8 @@ function chainruleExplorer(ident) {
   function showBox(t) {
     var sc = scopes[t];
     panel.innerHTML = "<h3>" + esc(sc.path) + end("h3") + "<p>" + sc.lines.map(esc).join("<br>") +
-      end("p") + "<p>Click the box to open it; click an open scope's frame to fold it." + end("p") +
+      end("p") + "<p>" + (open[t] && isShown(t) ? "Open: click its frame to fold it."
+        : "Click the box to open it; click an open scope's frame to fold it.") + end("p") +
       legend();
   }
   function showHelp() {
@@ -480,7 +559,7 @@ function chainruleExplorer(ident) {
     // Too small to read: no text, which spares the browser laying out thousands of lines.
     view.classList.toggle("cr-far", zoom.k < 0.25);
   }
-  function fitView() {
+  function extent() {
     var width = 0, height = 0;
     shown.forEach(function (u) {
       width = Math.max(width, pos[u].x + pos[u].w); height = Math.max(height, pos[u].y + pos[u].h);
@@ -488,15 +567,32 @@ function chainruleExplorer(ident) {
     frames.forEach(function (f) {
       width = Math.max(width, f.x + f.w); height = Math.max(height, f.y + f.h);
     });
-    if (!sized) {  // a small graph gets a shorter page, not a tall empty canvas
+    return { width: width + MARGIN, height: height + MARGIN };
+  }
+  // The whole graph, however small that makes it (the "fit" button).
+  function fitView() {
+    var size = extent(), box = svg.getBoundingClientRect();
+    var k = Math.min(1, (box.width || 800) / size.width, (box.height || 600) / size.height);
+    zoom = { k: k, x: 0, y: 0 };
+    applyZoom();
+  }
+  // The starting view: readable (scale 1, every label its full size), with the output at
+  // the right and the values next to it; the whole graph, centred, where it fits.
+  function startView() {
+    var size = extent();
+    // A notebook's explorer is no taller than the graph needs (the page fills the window).
+    if (!sized && !host.classList.contains("cr-page")) {
       sized = true;
       var bar = host.querySelector(".cr-bar").offsetHeight;
-      var wanted = Math.max(320, Math.min(640, height + MARGIN + bar + 12));
+      var wanted = Math.max(320, size.height + bar + 12);
       if (wanted < host.offsetHeight) host.style.height = wanted + "px";
     }
-    var box = svg.getBoundingClientRect();
-    var k = Math.min(1, (box.width || 800) / (width + MARGIN), (box.height || 600) / (height + MARGIN));
-    zoom = { k: k, x: 0, y: 0 };
+    var box = svg.getBoundingClientRect(), w = box.width || 800, h = box.height || 600;
+    var out = pos[unitOf[ROOT]];
+    zoom = { k: 1,
+      x: size.width <= w ? Math.floor((w - size.width) / 2) : w - (out.x + out.w + MARGIN),
+      y: size.height <= h ? Math.floor((h - size.height) / 2)
+        : Math.min(0, Math.max(h - size.height, h / 2 - (out.y + out.h / 2))) };
     applyZoom();
   }
   function centerOn(u, scale) {
@@ -536,8 +632,8 @@ function chainruleExplorer(ident) {
     var start = performance.now();
     layout();
     var laid = performance.now();
-    // Fit before drawing: the zoom decides whether text is drawn at all (see applyZoom).
-    if (!keepView) fitView();
+    // Place the view before drawing: the zoom decides whether text is drawn (see applyZoom).
+    if (!keepView) startView();
     render();
     timings.layout = laid - start; timings.render = performance.now() - laid;
   }
@@ -656,7 +752,7 @@ function chainruleExplorer(ident) {
     if (node) {
       var u = unitOfElement(node);
       stepIndex = -1;
-      if (u >= N) { showBox(u - N); api.expand(scopes[u - N].path); }
+      if (u >= N) { api.expand(scopes[u - N].path); showBox(u - N); }  // says it is open
       else api.select(u);
       return;
     }

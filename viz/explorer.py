@@ -158,13 +158,15 @@ class Explorer:
         self._root = root
         self._depth = depth
 
-    def html(self, fallback: str = "", suffix: str = "") -> str:
+    def html(self, fallback: str = "", suffix: str = "", *, whole_page: bool = False) -> str:
         """The explorer as one HTML fragment (styles, script and data inline).
 
         Args:
             fallback: HTML shown where scripts do not run (an untrusted notebook); the
                 script hides it.
             suffix: added to the element's id, so one notebook can show a graph twice.
+            whole_page: the explorer fills the window (a page of its own), rather than
+                being as tall as its graph needs up to most of the window (a notebook).
         """
         # Each value as a row under one list of field names: a third smaller than objects.
         fields = list(self.data["values"][0]) if self.data["values"] else []
@@ -178,7 +180,7 @@ class Explorer:
         digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
         ident = f"chainrule-{digest}{suffix}"
         return (
-            f'<div class="chainrule-explorer" id="{ident}">'
+            f'<div class="chainrule-explorer{" cr-page" if whole_page else ""}" id="{ident}">'
             f"<style>{_asset('explore.css')}</style>"
             f'<div class="cr-fallback">{fallback}</div>'
             f'<script type="application/json" class="cr-data">{payload}</script>'
@@ -192,7 +194,7 @@ class Explorer:
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>chainrule explorer</title></head>"
-            f"<body>{self.html()}</body></html>\n"
+            f'<body style="margin:0">{self.html(whole_page=True)}</body></html>\n'
         )
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:

@@ -10,6 +10,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -223,8 +224,17 @@ def test_expand_and_collapse_by_the_api(opened, digits):
 @pytest.mark.browser
 def test_clicking_a_box_opens_it_and_clicking_its_frame_folds_it(opened, digits):
     neuron = "Layer 1/Neuron 0"
+    opened.click('[data-act="fit"]')  # the whole graph (it starts at full size, at the output)
     opened.locator(f'.cr-node[data-path="{neuron}"]').click()
     assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    opened.evaluate("chainrule.collapse('Layer 1/Neuron 0')")
+    opened.mouse.move(1, 1)  # off the canvas
+    # A click without moving the pointer (hovering over what opened shows that instead).
+    opened.locator(f'.cr-node[data-path="{neuron}"]').dispatch_event("click")
+    assert set(opened.evaluate("chainrule.visible()")) == units(digits, DEFAULT_OPEN | {neuron})
+    panel = opened.inner_text(".cr-panel")
+    assert "Open: click its frame to fold it." in panel
+    assert "Click the box to open it" not in panel
     opened.click('[data-act="fit"]')
     frame = opened.locator(f'.cr-frame[data-path="{neuron}"] rect')
     frame.click(position={"x": 3, "y": 3})
@@ -518,6 +528,7 @@ def test_scopes_named_like_ids_or_object_keys_open_and_fold(named_scopes, name):
     page, root = named_scopes
     assert page.evaluate("chainrule.open()") == []
     assert sorted(page.evaluate("chainrule.visible()")) == unit_list(root, set())
+    page.click('[data-act="fit"]')  # the whole graph (it starts at full size, at the output)
     page.locator(f'.cr-node[data-path="{name}"]').click()
     assert page.evaluate("chainrule.open()") == [name]
     assert sorted(page.evaluate("chainrule.visible()")) == unit_list(root, {name})
@@ -538,3 +549,182 @@ def test_names_that_are_no_scope_are_refused_even_if_objects_have_them(named_sco
     with pytest.raises(Exception, match=r"chainrule\.expand: no scope"):
         page.evaluate("n => chainrule.expand(n)", name)
     assert page.evaluate("chainrule.open()") == []
+
+
+# --- truthful geometry: every edge drawn exists, and runs only into its own two boxes -----
+
+GEOMETRY = """() => {
+  const view = document.querySelector('.cr-view');
+  const ids = new Map(), boxes = {};
+  for (const g of view.querySelectorAll('.cr-node')) {
+    const unit = g.getAttribute('data-unit');
+    ids.set(unit, g.getAttribute('data-id') ?? g.getAttribute('data-path'));
+    const m = g.transform.baseVal.consolidate().matrix, r = g.querySelector('rect');
+    boxes[ids.get(unit)] = [m.e, m.f, r.width.baseVal.value, r.height.baseVal.value];
+  }
+  const edges = [...view.querySelectorAll('.cr-edge')].map(path => [
+    ids.get(path.getAttribute('data-tail')), ids.get(path.getAttribute('data-head')),
+    path.getAttribute('d')]);
+  return {edges, boxes};
+}"""
+
+
+def path_points(d: str, columns: np.ndarray) -> np.ndarray:
+    """Points along an SVG path of absolute M, L and C commands, at most 2 px apart across
+    and 12 px apart down (boxes are wider and taller), wherever the path may meet a box.
+
+    A piece of the path lies in the convex hull of its points (a curve's control points),
+    so a piece whose hull meets no box's x-range (``columns``: the (left, right) of each)
+    can meet no box and is not sampled.
+    """
+    assert re.fullmatch(r"M[-\d.e,]+(?:[LC][-\d.e, ]+)*", d), d
+    points = []
+    here = None
+    for command, numbers in re.findall(r"([MLC])([^MLC]+)", d):
+        xy = np.array([float(t) for t in re.split(r"[ ,]", numbers.strip())]).reshape(-1, 2)
+        if command == "M":
+            points.append(xy)
+            here = xy[-1]
+            continue
+        corners = np.vstack([here, xy])
+        here = xy[-1]
+        low, high = corners[:, 0].min(), corners[:, 0].max()
+        if not np.any((columns[:, 0] + 0.5 < high) & (columns[:, 1] - 0.5 > low)):
+            points.append(xy[-1:])
+            continue
+        steps = np.abs(np.diff(corners, axis=0)).sum(axis=0) / [2.0, 12.0]
+        t = np.linspace(0.0, 1.0, int(max(2, steps.max() + 1)))[:, None]
+        if command == "L":
+            points.append(corners[0] + t * (corners[1] - corners[0]))
+        else:
+            u = 1 - t
+            points.append(
+                u**3 * corners[0]
+                + 3 * u**2 * t * corners[1]
+                + 3 * u * t**2 * corners[2]
+                + t**3 * corners[3]
+            )
+    return np.vstack(points)
+
+
+def expected_edges(root: Value, open_paths: set[str]) -> set[tuple[str, str]]:
+    """The edges between what is shown: one per pair of units some operand edge joins."""
+    order = topological_order(root)
+    tree = ScopeTree(order)
+    index = {node: i for i, node in enumerate(order)}
+
+    def unit(i: int) -> str:
+        closed = [s for s in tree.chain(i) if s.path not in open_paths]
+        return closed[0].path if closed else f"n{i}"
+
+    pairs = set()
+    for i, node in enumerate(order):
+        for parent in node.parents:
+            pair = (unit(index[parent]), unit(i))
+            if pair[0] != pair[1]:
+                pairs.add(pair)
+    return pairs
+
+
+def check_geometry(page, root: Value, open_paths: set[str]) -> None:
+    """Every edge drawn joins two units an operand edge joins, from the right side of its
+    tail to the left side of its head, and no point of it lies inside any other box; no
+    two boxes overlap."""
+    drawn = page.evaluate(GEOMETRY)
+    boxes = drawn["boxes"]
+    assert {(tail, head) for tail, head, _ in drawn["edges"]} == expected_edges(root, open_paths)
+    names = sorted(boxes)
+    number = {name: k for k, name in enumerate(names)}
+    chunks, ends = [], []
+    columns = np.array(sorted({(x, x + w) for x, _, w, _ in boxes.values()}))
+    for tail, head, d in drawn["edges"]:
+        points = path_points(d, columns)
+        x, y, w, h = boxes[tail]
+        assert points[0][0] == pytest.approx(x + w, abs=0.5)
+        assert y <= points[0][1] <= y + h
+        x, y, w, h = boxes[head]
+        assert points[-1][0] == pytest.approx(x, abs=0.5)
+        assert y <= points[-1][1] <= y + h
+        chunks.append(points)
+        ends.append(np.tile([number[tail], number[head]], (len(points), 1)))
+    points, owners = np.vstack(chunks), np.vstack(ends)
+    by_x = np.argsort(points[:, 0])
+    points, owners = points[by_x], owners[by_x]
+    crossings = set()
+    for k, name in enumerate(names):
+        x, y, w, h = boxes[name]
+        lo, hi = np.searchsorted(points[:, 0], [x + 0.5, x + w - 0.5])
+        inside = (points[lo:hi, 1] > y + 0.5) & (points[lo:hi, 1] < y + h - 0.5)
+        inside &= (owners[lo:hi, 0] != k) & (owners[lo:hi, 1] != k)
+        for tail, head in owners[lo:hi][inside]:
+            crossings.add((names[tail], names[head], name))
+    assert sorted(crossings)[:10] == []
+    rects = sorted(boxes.values())
+    for k, (x, y, w, h) in enumerate(rects):  # no two boxes overlap
+        for x2, y2, w2, h2 in rects[k + 1 :]:
+            if x2 >= x + w:
+                break
+            assert y2 >= y + h or y >= y2 + h2, ((x, y, w, h), (x2, y2, w2, h2))
+
+
+def neuron_default(model: str) -> set[str]:
+    return {"Layer 0", "Layer 1", "Layer 2"} if model == "moons" else DEFAULT_OPEN
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("model", ["moons", "digits"])
+def test_no_edge_runs_through_a_box_that_is_not_its_own(page, tmp_path, model):
+    root = moons_loss() if model == "moons" else digits_loss()
+    open_page(page, explore(root).save_html(tmp_path / f"{model}.html"))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    default = neuron_default(model)
+    check_geometry(page, root, default)
+    tree = ScopeTree(topological_order(root))
+    neurons = [s.path for s in tree.scopes if s.path.count("/") == 1]
+    opened = {neurons[0], neurons[len(neurons) // 2], neurons[-1]}
+    for neuron in sorted(opened):
+        page.evaluate("p => chainrule.expand(p)", neuron)
+    check_geometry(page, root, default | opened)
+    page.evaluate("chainrule.collapseAll()")
+    check_geometry(page, root, set())
+    page.evaluate("chainrule.expandAll()")
+    check_geometry(page, root, {s["path"] for s in graph_data(root)["scopes"]})
+
+
+READABLE = """() => {
+  const texts = [...document.querySelectorAll('.cr-view text')]
+    .map(t => t.getBoundingClientRect().height);
+  const canvas = document.querySelector('.cr-canvas').getBoundingClientRect();
+  const inView = id => {
+    const r = document.querySelector(`.cr-node[data-id="${id}"], .cr-node[data-path="${id}"]`)
+      .getBoundingClientRect();
+    return r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top &&
+      r.bottom <= canvas.bottom;
+  };
+  const hint = document.querySelector('.cr-hint');
+  return {texts, canvas: [canvas.width, canvas.height], inView: window.ids.map(inView),
+    hint: hint.getBoundingClientRect().height > 0 ? hint.textContent : ''};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("model", ["moons", "digits", "seed"])
+def test_the_page_opens_readable_at_the_output(page, tmp_path, model):
+    from tests.viz.helpers import seed_graph  # noqa: PLC0415
+
+    root = {"moons": moons_loss, "digits": digits_loss, "seed": seed_graph}[model]()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, explore(root).save_html(tmp_path / f"{model}.html"))
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    opened = set() if model == "seed" else neuron_default(model)
+    # The output and the values (or boxes) it is computed from.
+    ids = {unit_of(root, len(order) - 1, opened)}
+    ids |= {unit_of(root, index[p], opened) for p in order[-1].parents}
+    page.evaluate(f"window.ids = {json.dumps(sorted(ids))}")
+    seen = page.evaluate(READABLE)
+    assert seen["texts"]
+    assert min(seen["texts"]) >= 11  # every label drawn, in CSS px
+    assert all(seen["inView"]), sorted(ids)
+    assert seen["canvas"][1] >= 800 - 60  # the page's canvas fills the window below the bar
+    assert seen["hint"] == "scroll to zoom, drag to pan"
