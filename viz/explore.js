@@ -240,42 +240,44 @@ function chainruleExplorer(ident) {
     // not its own (the dot -> + edge once ran behind the bias). Edges from one tail share
     // their waypoints (one lane per tail and column): their number stays linear in the
     // edges' lengths even where one value feeds every later column.
-    var container = new Map(), spanLo = new Map(), spanHi = new Map();
+    var container = new Int32Array(U), spanLo = new Int32Array(S).fill(2147483647);
+    var spanHi = new Int32Array(S).fill(-1);
     units.forEach(function (v) {
-      var c = containerOf(v);
-      container.set(v, c);
+      var c = containerOf(v), r = rank[v];
+      container[v] = c;
       for (; c >= 0; c = scopes[c].parent) {
-        var r = rank[v];
-        spanLo.set(c, Math.min(spanLo.has(c) ? spanLo.get(c) : r, r));
-        spanHi.set(c, Math.max(spanHi.has(c) ? spanHi.get(c) : r, r));
+        if (r < spanLo[c]) spanLo[c] = r;
+        if (r > spanHi[c]) spanHi[c] = r;
       }
     });
-    function holds(c, col) { return c < 0 || (spanLo.get(c) <= col && col <= spanHi.get(c)); }
+    function holds(c, col) { return c < 0 || (spanLo[c] <= col && col <= spanHi[c]); }
     function level(c) { return c < 0 ? -1 : scopes[c].level; }
     // The deepest open scope around tail or head that spans the column holds the
     // waypoint: the edge stays inside the frames it starts or ends in where it can.
     function laneScope(t, h, col, nearTail) {
       var best = -1;
-      [[t, nearTail], [h, !nearTail]].forEach(function (pair) {
-        for (var c = container.get(pair[0]); c >= 0; c = scopes[c].parent) {
-          if (holds(c, col) && (level(c) > level(best) || (level(c) === level(best) && pair[1]))) {
+      for (var side = 0; side < 2; side++) {
+        var preferred = side === 0 ? nearTail : !nearTail;
+        for (var c = container[side === 0 ? t : h]; c >= 0; c = scopes[c].parent) {
+          if (holds(c, col) && (level(c) > level(best) || (level(c) === level(best) && preferred))) {
             best = c;
           }
         }
-      });
+      }
       return best;
     }
     waypoints = [];
-    var lanes = new Map();
+    var lanes = new Map();  // tail -> (column, scope) -> its waypoint there
     edges.forEach(function (e) {
       var a = rank[e.t], b = rank[e.h], previous = e.t;
       e.via = [];
+      if (b - a > 1 && !lanes.has(e.t)) lanes.set(e.t, new Map());
       for (var col = a + 1; col < b; col++) {
         var c = laneScope(e.t, e.h, col, col - a <= b - col);
-        var key = e.t + "/" + col + "/" + c, w = lanes.get(key);
+        var key = col * (S + 1) + c + 1, w = lanes.get(e.t).get(key);
         if (w === undefined) {
           w = FIRST_WAYPOINT + waypoints.length;
-          lanes.set(key, w);
+          lanes.get(e.t).set(key, w);
           waypoints.push({ c: c, col: col, prev: previous });
         }
         e.via.push(w);
@@ -284,8 +286,9 @@ function chainruleExplorer(ident) {
     });
     currentUnits = units; currentRank = rank;
     place(null);
-    // Three sweeps; one on a big graph, where each costs a noticeable wait.
-    for (var sweep = 0; sweep < (units.length > 20000 ? 1 : 3); sweep++) {
+    // Three sweeps; one on a big graph and none on a huge one, where each costs seconds.
+    var sweeps = units.length + waypoints.length > 200000 ? 0 : units.length > 20000 ? 1 : 3;
+    for (var sweep = 0; sweep < sweeps; sweep++) {
       var bary = new Map();
       units.forEach(function (v) {
         if (v >= N) return;
@@ -316,10 +319,18 @@ function chainruleExplorer(ident) {
     }
     spread("h", "y2", function (e) { return pos[e.via.length ? e.via[e.via.length - 1] : e.t]; });
     spread("t", "y1", function (e) { return pos[e.via.length ? e.via[0] : e.h]; });
-    edges.forEach(function (e) {  // each edge's bounding box, to draw only those in view
-      var a = pos[e.t], b = pos[e.h], y0 = Math.min(a.y, b.y), y1 = Math.max(a.y + a.h, b.y + b.h);
-      e.via.forEach(function (w) { y0 = Math.min(y0, pos[w].y); y1 = Math.max(y1, pos[w].y + pos[w].h); });
-      e.box = [Math.min(a.x + a.w, b.x) - 40, y0, Math.max(a.x + a.w, b.x) + 40, y1];
+    // The boxes holding each piece of an edge (a curve, or a lane across a column), to
+    // draw only the edges that pass through the view: a long edge's overall box would
+    // meet every view it spans.
+    edges.forEach(function (e) {
+      var a = pos[e.t], x = a.x + a.w, y = e.y1, boxes = [];
+      e.via.concat([e.h]).forEach(function (w, j) {
+        var p = pos[w], end = j === e.via.length ? e.y2 : p.y + p.h / 2;
+        boxes.push(Math.min(x, p.x) - 40, Math.min(y, end), Math.max(x, p.x) + 40, Math.max(y, end));
+        if (j < e.via.length) boxes.push(p.x, end, p.x + p.w, end);
+        x = p.x + p.w; y = end;
+      });
+      e.boxes = boxes;
     });
     stale = true;
   }
@@ -475,7 +486,12 @@ function chainruleExplorer(ident) {
         var p = pos[u];
         return meets(region, p.x, p.y, p.x + p.w, p.y + p.h);
       });
-      lines = edges.filter(function (e) { return meets(region, e.box[0], e.box[1], e.box[2], e.box[3]); });
+      lines = edges.filter(function (e) {
+        for (var j = 0; j < e.boxes.length; j += 4) {
+          if (meets(region, e.boxes[j], e.boxes[j + 1], e.boxes[j + 2], e.boxes[j + 3])) return true;
+        }
+        return false;
+      });
       if (units.length > MOST_DRAWN) {
         bands = new Map();
         units.forEach(function (u) {
