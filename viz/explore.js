@@ -287,7 +287,7 @@ function chainruleExplorer(ident) {
     currentUnits = units; currentRank = rank;
     place(null);
     // Three sweeps; one on a big graph and none on a huge one, where each costs seconds.
-    var sweeps = units.length + waypoints.length > 200000 ? 0 : units.length > 20000 ? 1 : 3;
+    var sweeps = units.length + waypoints.length > 50000 ? 0 : units.length > 20000 ? 1 : 3;
     for (var sweep = 0; sweep < sweeps; sweep++) {
       var bary = new Map();
       units.forEach(function (v) {
