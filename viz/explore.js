@@ -58,14 +58,38 @@ function chainruleExplorer(ident) {
     (scopes[t].parent >= 0 ? nested[scopes[t].parent] : topScopes).push(t);
   });
   var ROOT = N - 1;
+  // What the panel calls each value: its label, else its op (or "input") in its scope;
+  // where several values of one scope share a name, "#k" numbers them in graph order.
+  var names = new Array(N);
+  (function () {
+    var count = new Map(), seen = new Map(), k, key;
+    for (k = 0; k < N; k++) {
+      var v = values[k];
+      names[k] = v.label || v.opName || (v.kind === "parameter" ? "parameter" : "input");
+      key = v.scope + "\u0000" + names[k];
+      count.set(key, (count.get(key) || 0) + 1);
+    }
+    for (k = 0; k < N; k++) {
+      key = values[k].scope + "\u0000" + names[k];
+      if (count.get(key) > 1) {
+        seen.set(key, (seen.get(key) || 0) + 1);
+        names[k] += " #" + seen.get(key);
+      }
+    }
+  })();
 
   // --- state ------------------------------------------------------------------------
   var open = new Uint8Array(S);
-  var selected = -1, focus = null, matches = null, stepIndex = -1, steps = [];
+  var selected = -1, focus = null, matches = null, stepIndex = -1;
+  // The backward walk visits every value, from the output back to the first input (the
+  // reverse of the topological order). It opens the scopes it enters and folds again
+  // those it opened when it leaves them; scopes the learner opened stay open.
+  var walkOpened = new Set(), searchText = null;
   function defaultOpen() {
     for (var t = 0; t < S; t++) {
-      // The inputs' group (level 0, no parent) opens only when everything is open.
-      var group = scopes[t].order < 0;
+      // The inputs' group (level 0, no parent) opens only when everything is open, as
+      // do the parameters shared by sample scopes.
+      var group = scopes[t].order < 0 || scopes[t].shared;
       open[t] = group ? (data.depth >= data.height ? 1 : 0) : (scopes[t].level < data.depth ? 1 : 0);
     }
     data.expand.forEach(function (path) {
@@ -85,7 +109,7 @@ function chainruleExplorer(ident) {
     '<button data-act="collapse-all">collapse all' + end("button") +
     '<button data-act="reset">default view' + end("button") +
     '<button data-act="fit">fit' + end("button") +
-    '<input type="search" placeholder="search labels" aria-label="search labels">' +
+    '<input type="search" placeholder="search: label, scope/op" aria-label="search values by label, or by scope and op">' +
     '<button data-act="back">&#9664; step' + end("button") +
     '<button data-act="next">step &#9654;' + end("button") +
     '<button data-act="clear">clear focus' + end("button") +
@@ -112,7 +136,7 @@ function chainruleExplorer(ident) {
   var frames = [];  // open scopes: {s, x, y, w, h}
   var edges = [];  // {t, h, n}
   var colX = [], colW = [];  // each column's left edge and width
-  var currentUnits = [], currentRank = new Map();  // what layout() found, for place()
+  var currentUnits = [], currentRank = new Int32Array(0);  // what layout() found, for place()
   var waypoints = [];  // {c: scope, col, prev}: where long edges cross a column
   var FIRST_WAYPOINT = N + S;  // waypoint k is unit FIRST_WAYPOINT + k, never drawn
   var LANE = 2, LANE_GAP = 5;  // a lane's height and the room under it
@@ -125,14 +149,15 @@ function chainruleExplorer(ident) {
       for (k = 0; k < ch.length; k++) if (!open[ch[k]]) { u = N + ch[k]; break; }
       unitOf[i] = u;
     }
-    // Bundled edges between units, in first-seen order.
-    var edgeIndex = new Map();
+    // Bundled edges between units, in first-seen order. Per-unit tables are typed arrays
+    // indexed by unit (a value's index, or N + a scope's): the layout stays linear.
+    var U = N + S, edgeIndex = new Map(), units = [], seen = new Uint8Array(U);
     edges = [];
-    var preds = new Map(), succs = new Map(), units = [], seen = new Set();
     for (i = 0; i < N; i++) {
       u = unitOf[i];
-      if (!seen.has(u)) { seen.add(u); units.push(u); preds.set(u, []); succs.set(u, []); }
+      if (!seen[u]) { seen[u] = 1; units.push(u); }
     }
+    var indegree = new Int32Array(U), outdegree = new Int32Array(U);
     for (i = 0; i < N; i++) {
       var head = unitOf[i], ps = values[i].parents;
       for (k = 0; k < ps.length; k++) {
@@ -142,54 +167,63 @@ function chainruleExplorer(ident) {
         var e = edgeIndex.get(key);
         if (e === undefined) {
           edgeIndex.set(key, edges.length);
-          edges.push({ t: tail, h: head, n: 1 });
-          preds.get(head).push(tail);
-          succs.get(tail).push(head);
+          edges.push({ t: tail, h: head, n: 1, k: edges.length });
+          indegree[head]++; outdegree[tail]++;
         } else {
           edges[e].n += 1;
         }
       }
+    }
+    // Successors and predecessors of each unit, packed (CSR): first[u] .. first[u + 1].
+    function packed(degree, from, to) {
+      var first = new Int32Array(U + 1), fill = new Int32Array(U), list = new Int32Array(edges.length);
+      for (var v = 0; v < U; v++) first[v + 1] = first[v] + degree[v];
+      edges.forEach(function (e) { list[first[e[from]] + fill[e[from]]++] = e[to]; });
+      return { first: first, list: list };
+    }
+    var succ = packed(outdegree, "t", "h"), pred = packed(indegree, "h", "t");
+    function each(adjacency, v, f) {
+      for (var j = adjacency.first[v]; j < adjacency.first[v + 1]; j++) f(adjacency.list[j]);
     }
     // Columns: longest path from the inputs (Kahn's order; a cycle made by folding a
     // scope that is not convex is broken at the unit seen first).
     // A unit fed by a leaf (a weight) keeps a column free before it for that leaf, so a
     // neuron's weights never share a column with the previous layer.
     function isLeaf(v) { return v < N && values[v].parents.length === 0; }
-    var leafFed = new Set();
-    edges.forEach(function (e) { if (isLeaf(e.t)) leafFed.add(e.h); });
-    var rank = new Map(), indegree = new Map(), queue = [], done = 0;
-    units.forEach(function (v) { indegree.set(v, preds.get(v).length); rank.set(v, 0); });
-    units.forEach(function (v) { if (indegree.get(v) === 0) queue.push(v); });
-    var placed = new Set();
+    var leafFed = new Uint8Array(U);
+    edges.forEach(function (e) { if (isLeaf(e.t)) leafFed[e.h] = 1; });
+    var rank = new Int32Array(U), queue = [], done = 0, next = 0, placed = new Uint8Array(U);
+    units.forEach(function (v) { if (indegree[v] === 0) queue.push(v); });
     for (;;) {
       while (queue.length) {
         var v = queue.pop();
-        if (placed.has(v)) continue;
-        placed.add(v); done++;
-        succs.get(v).forEach(function (w) {
-          var step = leafFed.has(w) && !isLeaf(v) ? 2 : 1;
-          rank.set(w, Math.max(rank.get(w), rank.get(v) + step));
-          indegree.set(w, indegree.get(w) - 1);
-          if (indegree.get(w) === 0) queue.push(w);
+        if (placed[v]) continue;
+        placed[v] = 1; done++;
+        var leafV = isLeaf(v);
+        each(succ, v, function (w) {
+          var step = leafFed[w] && !leafV ? 2 : 1;
+          if (rank[v] + step > rank[w]) rank[w] = rank[v] + step;
+          if (--indegree[w] === 0) queue.push(w);
         });
       }
       if (done >= units.length) break;
-      for (k = 0; k < units.length; k++) if (!placed.has(units[k])) { queue.push(units[k]); break; }
+      while (placed[units[next]]) next++;  // units before next are all placed
+      queue.push(units[next]);
     }
     // Leaves (weights, inputs) sit just before their first use, not all in column 0.
     units.forEach(function (v) {
-      if (v < N && values[v].parents.length === 0 && succs.get(v).length) {
+      if (isLeaf(v) && outdegree[v]) {
         var least = Infinity;
-        succs.get(v).forEach(function (w) { least = Math.min(least, rank.get(w)); });
-        rank.set(v, least - 1);
+        each(succ, v, function (w) { least = Math.min(least, rank[w]); });
+        rank[v] = least - 1;
       }
     });
     var low = Infinity;
-    units.forEach(function (v) { low = Math.min(low, rank.get(v)); });
-    units.forEach(function (v) { rank.set(v, rank.get(v) - low); });
+    units.forEach(function (v) { low = Math.min(low, rank[v]); });
+    units.forEach(function (v) { rank[v] -= low; });
     var widths = [];
     units.forEach(function (v) {
-      var c = rank.get(v);
+      var c = rank[v];
       while (widths.length <= c) widths.push(0);
       widths[c] = Math.max(widths[c], v >= N ? BOX_W : VALUE_W);
     });
@@ -206,42 +240,44 @@ function chainruleExplorer(ident) {
     // not its own (the dot -> + edge once ran behind the bias). Edges from one tail share
     // their waypoints (one lane per tail and column): their number stays linear in the
     // edges' lengths even where one value feeds every later column.
-    var container = new Map(), spanLo = new Map(), spanHi = new Map();
+    var container = new Int32Array(U), spanLo = new Int32Array(S).fill(2147483647);
+    var spanHi = new Int32Array(S).fill(-1);
     units.forEach(function (v) {
-      var c = containerOf(v);
-      container.set(v, c);
+      var c = containerOf(v), r = rank[v];
+      container[v] = c;
       for (; c >= 0; c = scopes[c].parent) {
-        var r = rank.get(v);
-        spanLo.set(c, Math.min(spanLo.has(c) ? spanLo.get(c) : r, r));
-        spanHi.set(c, Math.max(spanHi.has(c) ? spanHi.get(c) : r, r));
+        if (r < spanLo[c]) spanLo[c] = r;
+        if (r > spanHi[c]) spanHi[c] = r;
       }
     });
-    function holds(c, col) { return c < 0 || (spanLo.get(c) <= col && col <= spanHi.get(c)); }
+    function holds(c, col) { return c < 0 || (spanLo[c] <= col && col <= spanHi[c]); }
     function level(c) { return c < 0 ? -1 : scopes[c].level; }
     // The deepest open scope around tail or head that spans the column holds the
     // waypoint: the edge stays inside the frames it starts or ends in where it can.
     function laneScope(t, h, col, nearTail) {
       var best = -1;
-      [[t, nearTail], [h, !nearTail]].forEach(function (pair) {
-        for (var c = container.get(pair[0]); c >= 0; c = scopes[c].parent) {
-          if (holds(c, col) && (level(c) > level(best) || (level(c) === level(best) && pair[1]))) {
+      for (var side = 0; side < 2; side++) {
+        var preferred = side === 0 ? nearTail : !nearTail;
+        for (var c = container[side === 0 ? t : h]; c >= 0; c = scopes[c].parent) {
+          if (holds(c, col) && (level(c) > level(best) || (level(c) === level(best) && preferred))) {
             best = c;
           }
         }
-      });
+      }
       return best;
     }
     waypoints = [];
-    var lanes = new Map();
+    var lanes = new Map();  // tail -> (column, scope) -> its waypoint there
     edges.forEach(function (e) {
-      var a = rank.get(e.t), b = rank.get(e.h), previous = e.t;
+      var a = rank[e.t], b = rank[e.h], previous = e.t;
       e.via = [];
+      if (b - a > 1 && !lanes.has(e.t)) lanes.set(e.t, new Map());
       for (var col = a + 1; col < b; col++) {
         var c = laneScope(e.t, e.h, col, col - a <= b - col);
-        var key = e.t + "/" + col + "/" + c, w = lanes.get(key);
+        var key = col * (S + 1) + c + 1, w = lanes.get(e.t).get(key);
         if (w === undefined) {
           w = FIRST_WAYPOINT + waypoints.length;
-          lanes.set(key, w);
+          lanes.get(e.t).set(key, w);
           waypoints.push({ c: c, col: col, prev: previous });
         }
         e.via.push(w);
@@ -250,21 +286,53 @@ function chainruleExplorer(ident) {
     });
     currentUnits = units; currentRank = rank;
     place(null);
-    for (var sweep = 0; sweep < 3; sweep++) {
+    // Three sweeps; one on a big graph and none on a huge one, where each costs seconds.
+    var sweeps = units.length + waypoints.length > 50000 ? 0 : units.length > 20000 ? 1 : 3;
+    for (var sweep = 0; sweep < sweeps; sweep++) {
       var bary = new Map();
       units.forEach(function (v) {
         if (v >= N) return;
-        var around = preds.get(v).length ? preds.get(v) : succs.get(v), sum = 0;
-        around.forEach(function (w) { sum += pos[w].y + pos[w].h / 2; });
-        bary.set(v, around.length ? sum / around.length : pos[v].y);
+        var around = pred.first[v + 1] > pred.first[v] ? pred : succ, sum = 0, count = 0;
+        each(around, v, function (w) { sum += pos[w].y + pos[w].h / 2; count++; });
+        bary.set(v, count ? sum / count : pos[v].y);
       });
       waypoints.forEach(function (w, k) {  // a lane follows the item before it
         bary.set(FIRST_WAYPOINT + k, pos[w.prev].y + pos[w.prev].h / 2);
       });
       place(bary);
     }
-    steps = shown.filter(function (v) { return v < N && values[v].parents.length; })
-      .sort(function (a, b) { return b - a; });
+    // Ports: the edges entering a box end at points spread down its left side, in the
+    // order of where they come from (and leave its right side so), so edges that share
+    // an end, and their counts, stay apart.
+    function spread(end, side, other) {
+      var groups = new Map();
+      edges.forEach(function (e) {
+        if (!groups.has(e[end])) groups.set(e[end], []);
+        groups.get(e[end]).push(e);
+      });
+      groups.forEach(function (list, u) {
+        var p = pos[u];
+        list.forEach(function (e) { var q = other(e); e.sortY = q.y + q.h / 2; });
+        list.sort(function (a, b) { return a.sortY - b.sortY || a.k - b.k; });
+        list.forEach(function (e, j) { e[side] = p.y + p.h * (j + 1) / (list.length + 1); });
+      });
+    }
+    spread("h", "y2", function (e) { return pos[e.via.length ? e.via[e.via.length - 1] : e.t]; });
+    spread("t", "y1", function (e) { return pos[e.via.length ? e.via[0] : e.h]; });
+    // The boxes holding each piece of an edge (a curve, or a lane across a column), to
+    // draw only the edges that pass through the view: a long edge's overall box would
+    // meet every view it spans.
+    edges.forEach(function (e) {
+      var a = pos[e.t], x = a.x + a.w, y = e.y1, boxes = [];
+      e.via.concat([e.h]).forEach(function (w, j) {
+        var p = pos[w], end = j === e.via.length ? e.y2 : p.y + p.h / 2;
+        boxes.push(Math.min(x, p.x) - 40, Math.min(y, end), Math.max(x, p.x) + 40, Math.max(y, end));
+        if (j < e.via.length) boxes.push(p.x, end, p.x + p.w, end);
+        x = p.x + p.w; y = end;
+      });
+      e.boxes = boxes;
+    });
+    stale = true;
   }
   function place(bary) {
     var t, units = currentUnits, rank = currentRank;
@@ -273,7 +341,7 @@ function chainruleExplorer(ident) {
     var valueItems = new Map();  // container -> its single values
     units.forEach(function (v) {
       var c = containerOf(v);
-      var item = { unit: v, c0: rank.get(v), c1: rank.get(v), h: unitHeight(v), gap: GAP };
+      var item = { unit: v, c0: rank[v], c1: rank[v], h: unitHeight(v), gap: GAP };
       if (v >= N) itemsOf(c).push(item);
       else { if (!valueItems.has(c)) valueItems.set(c, []); valueItems.get(c).push(item); }
     });
@@ -296,7 +364,8 @@ function chainruleExplorer(ident) {
     }
     function pack(c) {
       var list = itemsOf(c).concat(valueItems.get(c) || []);
-      list.sort(function (a, b) { return orderKey(a) - orderKey(b); });
+      list.forEach(function (item) { item.key = orderKey(item); });  // once, not per comparison
+      list.sort(function (a, b) { return a.key - b.key; });
       var top = new Map(), c0 = Infinity, c1 = -Infinity, height = 0, depthBelow = 0;
       list.forEach(function (item) {
         var y = 0, col;
@@ -390,10 +459,52 @@ function chainruleExplorer(ident) {
   // page each element carries its unit number (data-unit) and its frame its scope number
   // (data-scope), so no scope name, however spelled, is mistaken for a value or a key.
   function unitId(u) { return u >= N ? scopes[u - N].path : "n" + u; }
+  // A big graph draws only what is near the view (and again as the view moves): the
+  // browser then holds a few thousand elements, not one per value. Far out, where more
+  // than MOST_DRAWN boxes would be in view, each column's boxes are drawn as one grey band.
+  var DRAW_ALL = 5000, MOST_DRAWN = 3000;
+  var stale = true, drawn = null, farOut = false;  // drawn: the region (graph coordinates) last drawn
+  function viewRegion(margin) {
+    var box = svg.getBoundingClientRect(), w = (box.width || 800) / zoom.k, h = (box.height || 600) / zoom.k;
+    var x = -zoom.x / zoom.k, y = -zoom.y / zoom.k;
+    return [x - margin * w, y - margin * h, x + (1 + margin) * w, y + (1 + margin) * h];
+  }
+  function meets(r, x0, y0, x1, y1) { return x1 >= r[0] && x0 <= r[2] && y1 >= r[1] && y0 <= r[3]; }
+  function ensureDrawn() {  // true if it drew
+    if (!stale && (drawn === null || (function (v, d) {
+      return v[0] >= d[0] && v[1] >= d[1] && v[2] <= d[2] && v[3] <= d[3];
+    })(viewRegion(0), drawn))) return false;
+    render();
+    return true;
+  }
   function render() {
     var renderStart = performance.now();
-    var out = [];
+    var out = [], region = null, units = shown, lines = edges, bands = null;
+    if (shown.length > DRAW_ALL) {
+      region = viewRegion(0.5);
+      units = shown.filter(function (u) {
+        var p = pos[u];
+        return meets(region, p.x, p.y, p.x + p.w, p.y + p.h);
+      });
+      lines = edges.filter(function (e) {
+        for (var j = 0; j < e.boxes.length; j += 4) {
+          if (meets(region, e.boxes[j], e.boxes[j + 1], e.boxes[j + 2], e.boxes[j + 3])) return true;
+        }
+        return false;
+      });
+      if (units.length > MOST_DRAWN) {
+        bands = new Map();
+        units.forEach(function (u) {
+          var p = pos[u], b = bands.get(p.x);
+          if (!b) bands.set(p.x, [p.x, p.y, p.w, p.y + p.h]);
+          else { b[1] = Math.min(b[1], p.y); b[3] = Math.max(b[3], p.y + p.h); }
+        });
+        units = []; lines = [];
+      }
+    }
+    drawn = region; stale = false; farOut = bands !== null;
     frames.forEach(function (f) {
+      if (region && !meets(region, f.x, f.y, f.x + f.w, f.y + f.h)) return;
       var sc = scopes[f.s];
       out.push('<g class="cr-frame' + (sc.level % 2 ? " cr-odd" : "") + '" data-scope="' + f.s +
         '" data-path="' + esc(sc.path) + '"><title>' + esc(sc.path) + ": click the frame to fold it" + end("title") +
@@ -401,9 +512,13 @@ function chainruleExplorer(ident) {
         '<text x="' + (f.x + 6) + '" y="' + (f.y + 12) + '">' + esc(sc.name) +
         "  (click to fold)" + end("text") + end("g"));
     });
-    edges.forEach(function (e, n) {
-      var a = pos[e.t], b = pos[e.h];
-      var x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2;
+    if (bands) bands.forEach(function (b) {
+      out.push('<rect class="cr-band" x="' + b[0] + '" y="' + b[1] + '" width="' + b[2] +
+        '" height="' + (b[3] - b[1]) + '"/>');
+    });
+    lines.forEach(function (e) {
+      var n = e.k, a = pos[e.t], b = pos[e.h];
+      var x1 = a.x + a.w, y1 = e.y1, x2 = b.x, y2 = e.y2;
       // Through the gaps between columns as curves (no box is ever in a gap), across each
       // column it spans along its lane.
       var d = "M" + x1 + "," + y1;
@@ -419,12 +534,12 @@ function chainruleExplorer(ident) {
       d += curve(x1, y1, x2, y2);
       out.push('<path class="cr-edge" data-edge="' + n + '" data-tail="' + e.t + '" data-head="' +
         e.h + '" marker-end="url(#' + ident + '-arrow)" d="' + d + '"/>');
-      if (e.n > 1) {
-        out.push('<text class="cr-count" x="' + (x2 - 26) + '" y="' + (y2 - 3) + '">\u00d7' +
-          e.n + end("text"));
+      if (e.n > 1) {  // the count, on the middle of the edge's last curve: in a gap
+        out.push('<text class="cr-count" text-anchor="middle" x="' + (x1 + x2) / 2 + '" y="' +
+          ((y1 + y2) / 2 + 4) + '">\u00d7' + e.n + end("text"));
       }
     });
-    shown.forEach(function (u) {
+    units.forEach(function (u) {
       // No <title> per node: hovering shows the details in the panel, and thousands of
       // extra elements would slow the page down.
       var p = pos[u], lines, cls;
@@ -462,9 +577,9 @@ function chainruleExplorer(ident) {
   function decorate() {
     var nodes = view.querySelectorAll(".cr-node");
     var lit = focus ? unitsOf(focus) : null;
-    var current = stepIndex >= 0 ? steps[stepIndex] : -1;
+    var current = stepIndex >= 0 ? unitOf[N - 1 - stepIndex] : -1;
     var updated = new Set();
-    if (current >= 0) values[current].parents.forEach(function (p) { updated.add(unitOf[p]); });
+    if (current >= 0) values[N - 1 - stepIndex].parents.forEach(function (p) { updated.add(unitOf[p]); });
     var matchUnits = matches ? unitsOf(matches) : null;
     for (var n = 0; n < nodes.length; n++) {
       var node = nodes[n], u = unitOfElement(node);
@@ -483,9 +598,8 @@ function chainruleExplorer(ident) {
     var boxes = shown.filter(function (u) { return u >= N; }).length;
     status.textContent = boxes + " boxes, " + (shown.length - boxes) + " values shown of " + N +
       (matches ? "; " + matches.size + " match" + (matches.size === 1 ? "" : "es") : "") +
-      (stepIndex >= 0 ? "; backward step " + (stepIndex + 1) + "/" + steps.length : "");
-    host.querySelector('[data-act="back"]').disabled = !steps.length;
-    host.querySelector('[data-act="next"]').disabled = !steps.length;
+      (stepIndex >= 0 ? "; backward step " + (stepIndex + 1) + "/" + N : "") +
+      (farOut ? "; zoom in to see the values" : "");
   }
   function unitsOf(set) {
     var found = new Set();
@@ -495,25 +609,35 @@ function chainruleExplorer(ident) {
   function unitOfElement(element) { return +element.getAttribute("data-unit"); }
 
   // --- the details panel: a value and the chain rule on each of its edges ----------
-  function name(i) {
-    var v = values[i];
-    return v.label || (v.opName ? v.opName + " n" + i : "n" + i);
-  }
-  function where(i) {  // a value hidden in a folded box says which
-    return unitOf[i] >= N ? " (in " + scopes[unitOf[i] - N].path + ")" : "";
+  function name(i) { return names[i]; }
+  function scopePath(i) { return values[i].scope >= 0 ? scopes[values[i].scope].path : ""; }
+  // Where a value named in a list lives, when not in the scope of the value shown: the
+  // panel names values as a learner reads them, never by internal id.
+  function where(i, here) {
+    var path = scopePath(i), folded = unitOf[i] >= N ? ", folded" : "";
+    return path && path !== here ? " (in " + path + folded + ")" : "";
   }
   function showValue(i) {
-    var v = values[i], sc = v.scope >= 0 ? scopes[v.scope].path : "(none)";
+    var v = values[i], sc = scopePath(i);
     var rows = [["label", v.label || "(none)"], ["id", "n" + i], ["data", v.dataFull],
       ["grad", v.gradFull], ["op", v.opName ? v.op + " (" + v.opName + ")" : "(a leaf)"],
-      ["kind", v.kind], ["scope", sc]];
-    var html = "<h3>" + esc(name(i)) + end("h3") + "<table>" + rows.map(function (r) {
+      ["kind", v.kind], ["scope", sc || "(none)"]];
+    var html = "";
+    if (stepIndex >= 0 && N - 1 - stepIndex === i) {
+      html += '<p class="cr-step">Backward step ' + (stepIndex + 1) + " of " + N + ": " +
+        (i === ROOT ? "the output starts with grad 1."
+          : "every use of this value has passed its gradient back, so its grad " +
+            esc(v.grad) + " is complete.") +
+        (v.parents.length ? " Now the chain rule passes it to its operands." : " A leaf: the walk ends here for it.") +
+        end("p");
+    }
+    html += "<h3>" + esc(name(i)) + end("h3") + "<table>" + rows.map(function (r) {
       return "<tr><td>" + r[0] + end("td") + "<td>" + esc(r[1]) + end("td") + end("tr");
     }).join("") + end("table");
     if (v.parents.length) {
       html += "<b>into its operands" + end("b") + " (local partial \u00b7 upstream grad " +
         "\u2192 contribution):<ul>" + v.parents.map(function (p, k) {
-          return '<li class="cr-chain">' + esc(name(p) + where(p)) + ": " + esc(v.chain[k]) +
+          return '<li class="cr-chain">' + esc(name(p) + where(p, sc)) + ": " + esc(v.chain[k]) +
             end("li");
         }).join("") + end("ul");
     }
@@ -521,7 +645,7 @@ function chainruleExplorer(ident) {
     if (got.length) {
       html += "<b>its grad " + esc(v.grad) + " adds up" + end("b") + ":<ul>" +
         got.map(function (pair) {
-          return '<li class="cr-received">from ' + esc(name(pair[0]) + where(pair[0])) + ": " +
+          return '<li class="cr-received">from ' + esc(name(pair[0]) + where(pair[0], sc)) + ": " +
             esc(values[pair[0]].chain[pair[1]]) + end("li");
         }).join("") + end("ul");
     }
@@ -539,7 +663,8 @@ function chainruleExplorer(ident) {
     panel.innerHTML = "<h3>chainrule explorer" + end("h3") +
       "<p>Click a box to open it, an open scope's frame to fold it. Drag to pan, " +
       "scroll to zoom. Click a value for its chain rule; step &#9664; &#9654; walks " +
-      "backward through the values shown." + end("p") + legend();
+      "backward through every value, from the output to the inputs, opening the boxes " +
+      "it enters. Search finds values by label, op or scope (Enter opens the first)." + end("p") + legend();
   }
   function legend() {
     return '<p class="cr-legend">' +
@@ -548,7 +673,10 @@ function chainruleExplorer(ident) {
       '<span style="background:#b7e4c7">' + end("span") + "output" +
       '<span style="background:#fff">' + end("span") + "computed" +
       '<span style="background:#e9ecef">' + end("span") + "folded scope" +
-      '<span style="border:2px solid #d6336c">' + end("span") + "step's node" + end("p") +
+      '<span style="border:2px solid #d6336c">' + end("span") + "step's node" +
+      '<span style="border:2px solid #f08c00">' + end("span") + "its operands, search match" +
+      '<span style="border:2px solid #1c7ed6">' + end("span") + "selected" +
+      '<span class="cr-key-focus">' + end("span") + "focus (its gradient's path)" + end("p") +
       "<p>Edge: \u2202=local partial \u00b7 g=upstream gradient \u2192 contribution." + end("p");
   }
 
@@ -558,6 +686,7 @@ function chainruleExplorer(ident) {
     view.setAttribute("transform", "translate(" + zoom.x + "," + zoom.y + ") scale(" + zoom.k + ")");
     // Too small to read: no text, which spares the browser laying out thousands of lines.
     view.classList.toggle("cr-far", zoom.k < 0.25);
+    ensureDrawn();
   }
   function extent() {
     var width = 0, height = 0;
@@ -633,9 +762,12 @@ function chainruleExplorer(ident) {
     layout();
     var laid = performance.now();
     // Place the view before drawing: the zoom decides whether text is drawn (see applyZoom).
-    if (!keepView) startView();
-    render();
+    if (!keepView) startView(); else applyZoom();
     timings.layout = laid - start; timings.render = performance.now() - laid;
+  }
+  function around() {  // centre the selection (else the output) at a readable zoom
+    if (selected >= 0) { centerOn(unitOf[selected], Math.max(1, zoom.k)); showValue(selected); }
+    else startView();
   }
   function reveal(i) {  // open every scope holding value i
     chains[i].forEach(function (t) { open[t] = 1; });
@@ -654,7 +786,8 @@ function chainruleExplorer(ident) {
   var api = {
     expand: function (path) {
       var t = checkPath(path, "expand");
-      for (var p = t; p >= 0; p = scopes[p].parent) open[p] = 1;
+      // The learner's now: the walk will not fold it again.
+      for (var p = t; p >= 0; p = scopes[p].parent) { open[p] = 1; walkOpened.delete(p); }
       refresh(true);
       return api.visible();
     },
@@ -663,10 +796,12 @@ function chainruleExplorer(ident) {
       refresh(true);
       return api.visible();
     },
-    expandAll: function () { open.fill(1); refresh(); return api.visible(); },
-    collapseAll: function () { open.fill(0); refresh(); return api.visible(); },
+    // Everything open is too big to see at once: the view stays readable (full size)
+    // around the selected value, or the output, and the learner pans from there.
+    expandAll: function () { open.fill(1); walkOpened.clear(); refresh(true); around(); return api.visible(); },
+    collapseAll: function () { open.fill(0); walkOpened.clear(); refresh(true); around(); return api.visible(); },
     reset: function () {
-      defaultOpen(); focus = null; matches = null; stepIndex = -1; selected = -1;
+      defaultOpen(); focus = null; matches = null; stepIndex = -1; selected = -1; walkOpened.clear();
       search.value = ""; showHelp(); refresh(); return api.visible();
     },
     visible: function () { return shown.map(unitId); },
@@ -686,8 +821,16 @@ function chainruleExplorer(ident) {
       matches = null;
       if (q) {
         matches = new Set();
+        // A value is found by its label or by where it is: "head 1/div" finds the
+        // divisions (a softmax's weights) in every scope named head 1.
+        if (!searchText) {
+          searchText = values.map(function (v, j) {
+            var path = scopePath(j);
+            return (v.label + "\u0000" + (path ? path + "/" : "") + names[j]).toLowerCase();
+          });
+        }
         for (var j = 0; j < N; j++) {
-          if (values[j].label.toLowerCase().indexOf(q) >= 0 || "n" + j === q) matches.add(j);
+          if (searchText[j].indexOf(q) >= 0 || "n" + j === q) matches.add(j);
         }
       }
       decorate();
@@ -719,12 +862,23 @@ function chainruleExplorer(ident) {
     },
     clearFocus: function () { focus = null; decorate(); },
     step: function (delta) {
-      if (!steps.length) return null;
-      stepIndex = stepIndex < 0 ? (delta > 0 ? 0 : steps.length - 1)
-        : Math.min(steps.length - 1, Math.max(0, stepIndex + delta));
-      selected = steps[stepIndex];
-      showValue(selected); decorate();
-      return "n" + selected;
+      if (!N) return null;
+      stepIndex = stepIndex < 0 ? (delta > 0 ? 0 : N - 1)
+        : Math.min(N - 1, Math.max(0, stepIndex + delta));
+      var i = N - 1 - stepIndex, changed = false, inside = new Set(chains[i]);
+      // Fold what the walk opened and has left, then open what it enters.
+      walkOpened.forEach(function (t) {
+        if (!inside.has(t)) { open[t] = 0; walkOpened.delete(t); changed = true; }
+      });
+      chains[i].forEach(function (t) {
+        if (!open[t]) { open[t] = 1; walkOpened.add(t); changed = true; }
+      });
+      selected = i;
+      if (changed) layout();
+      centerOn(i, zoom.k < 0.8 ? 1 : zoom.k);  // pans (and draws what comes into view)
+      decorate();
+      showValue(i);
+      return "n" + i;
     },
     reveal: function (id, scale) {  // open its scopes, select it, centre it (at scale)
       var j = valueIndex(id, "reveal");

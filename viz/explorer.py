@@ -37,6 +37,9 @@ from viz.scopes import ScopeTree
 
 _DISPLAYS = itertools.count(1)  # each notebook display gets its own element id
 
+MAX_VALUES = 200_000
+"""The largest graph :func:`explore` pages by default: 100,000 values open in about 2 s."""
+
 
 def _asset(name: str) -> str:
     return resources.files("viz").joinpath(name).read_text(encoding="utf-8")
@@ -77,7 +80,7 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
         ('*', [0, 0], ['∂=2 · g=1 → 2', '∂=2 · g=1 → 2'])
     """
     order = topological_order(root)
-    tree = ScopeTree(order)
+    tree = ScopeTree(order, samples=True)
     position = {info: n for n, info in enumerate(tree.scopes)}
     group = tree.input_group
     listed = ([group] if group is not None else []) + tree.scopes
@@ -91,6 +94,7 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
             "lines": box_lines(info, order, lambda i: order[i].grad),
             "size": len(info.members),
             "order": position.get(info, -1),  # -1: the inputs' group, drawn first
+            "shared": info.shared,
         }
         for info in listed
     ]
@@ -100,7 +104,8 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
         partials = _partials(node) if node.parents else ()
         values.append(
             {
-                "label": node.label,
+                # An input repeated once per sample says which: x0[2].
+                "label": node.label + (f"[{tree.sample_of[i]}]" if i in tree.sample_of else ""),
                 "kind": node_kind(node, root),
                 "op": op_text(node),
                 "opName": node.op.name if node.op is not None else "",
@@ -231,7 +236,13 @@ class Explorer:
         return self.html(self._fallback(), suffix=f"-{next(_DISPLAYS)}")
 
 
-def explore(root: Value, *, depth: int | None = None, expand: Iterable[str] = ()) -> Explorer:
+def explore(
+    root: Value,
+    *,
+    depth: int | None = None,
+    expand: Iterable[str] = (),
+    max_values: int = MAX_VALUES,
+) -> Explorer:
     """An interactive explorer of the graph that produced ``root``.
 
     Args:
@@ -240,6 +251,7 @@ def explore(root: Value, *, depth: int | None = None, expand: Iterable[str] = ()
             :func:`viz.draw` (the deepest that draws at most 100 boxes).
         expand: scope paths to open too at the start, with the scopes around them
             (``["Layer 1/Neuron 3"]``: the path as drawn, names joined with "/").
+        max_values: a bigger graph is refused at once (its page would open slowly).
 
     Returns:
         An :class:`Explorer`: it displays itself in Jupyter, and ``.save_html(path)``
@@ -247,7 +259,8 @@ def explore(root: Value, *, depth: int | None = None, expand: Iterable[str] = ()
 
     Raises:
         TypeError: ``root`` is not a Value.
-        ValueError: a depth that is not None or an int >= 0, or an unknown scope path.
+        ValueError: a depth that is not None or an int >= 0, an unknown scope path, or a
+            graph of more than ``max_values`` values.
 
     Example:
         >>> from autograd import Value
@@ -260,4 +273,12 @@ def explore(root: Value, *, depth: int | None = None, expand: Iterable[str] = ()
     root = _check_root(root, "explore")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
         raise ValueError(f"explore: depth must be None or an int >= 0, got {depth!r}")
+    if isinstance(max_values, bool) or not isinstance(max_values, int) or max_values < 1:
+        raise ValueError(f"explore: max_values must be an int >= 1, got {max_values!r}")
+    size = len(topological_order(root))
+    if size > max_values:
+        raise ValueError(
+            f"explore: the graph has {size:,} values, more than max_values={max_values:,}: "
+            "explore a part (viz.explore(v) for a Value v in it) or raise max_values="
+        )
     return Explorer(root, depth, expand)

@@ -9,13 +9,21 @@ same numbers.
 
 Scopes are ordered by creation, read from the graph: the topological order walks each
 node's operands first to last, so ``Neuron 0``'s nodes come before ``Neuron 1``'s.
+
+Samples (``samples=True``, the explorer's): where the loss code made no ``sample k``
+scopes, the k-th input labelled ``x0`` is sample k's (:func:`sample_inputs`), and so is
+every value computed from its inputs alone (and parameters). From :data:`SAMPLE_SCOPES`
+samples on, each sample is a ``sample k`` scope with its own copy of the model's scopes;
+the scopes left holding parameters only are ``shared``.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from autograd import Scope, Value
 
@@ -27,7 +35,11 @@ INPUT_GROUP = 8
 
 INPUTS = "Inputs"
 
+SAMPLE_SCOPES = 3
+"""With this many samples or more, ``samples=True`` folds each into a ``sample k`` scope."""
+
 _DIGITS = re.compile(r"(\d+)")
+_SAMPLE = re.compile(r"sample \d+")
 
 
 @dataclass(eq=False)
@@ -44,6 +56,7 @@ class ScopeInfo:
         members: indices (in topological order) of every Value inside, nested ones too.
         parameters: the members that are parameters.
         outputs: the members used outside the scope (or the graph's output itself).
+        shared: parameters only, beside ``sample k`` scopes: folded as the inputs are.
     """
 
     scope: Scope | None
@@ -55,6 +68,7 @@ class ScopeInfo:
     members: list[int] = field(default_factory=list)
     parameters: list[int] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
+    shared: bool = False
 
 
 class ScopeTree:
@@ -62,6 +76,7 @@ class ScopeTree:
 
     Args:
         order: ``topological_order(root)``.
+        samples: infer samples (``sample_of``, ``sample k`` scopes): see the module.
 
     Example:
         >>> from autograd import Value, scope, topological_order
@@ -78,16 +93,24 @@ class ScopeTree:
         ([3, 4, 4], 2)
     """
 
-    def __init__(self, order: Sequence[Value]) -> None:
+    def __init__(self, order: Sequence[Value], samples: bool = False) -> None:
         self.order = order
         self.index = {node: i for i, node in enumerate(order)}
         self.scopes: list[ScopeInfo] = []
         self.by_scope: dict[Scope, ScopeInfo] = {}
         self.roots: list[ScopeInfo] = []
         self.innermost: list[ScopeInfo | None] = []
+        self.sample_of: dict[int, int] = sample_inputs(order) if samples else {}
+        sample = self._samples()
+        self._copies: dict[tuple[int, Scope], ScopeInfo] = {}  # a scope inside sample k
+        self._sample_infos: dict[int, ScopeInfo] = {}
         paths: set[str] = set()
         for i, node in enumerate(order):
-            info = None if node.scope is None else self._info(node.scope, paths)
+            k = sample[i] if sample else -1
+            if node.scope is not None:
+                info: ScopeInfo | None = self._info(node.scope, paths, k)
+            else:
+                info = self._sample_scope(k, paths) if k >= 0 else None
             self.innermost.append(info)
             while info is not None:
                 info.members.append(i)
@@ -98,8 +121,11 @@ class ScopeTree:
         self.inputs = [
             i
             for i, node in enumerate(order)
-            if node.scope is None and not node.parents and not node.is_parameter
+            if self.innermost[i] is None and not node.parents and not node.is_parameter
         ]
+        if sample:
+            for info in self.by_scope.values():
+                info.shared = len(info.parameters) == len(info.members)
         self._input_set = set(self.inputs)
         self.input_group: ScopeInfo | None = None
         if self.height and len(self.inputs) > INPUT_GROUP:
@@ -127,7 +153,7 @@ class ScopeTree:
         self.scopes = []
         while stack:
             info = stack.pop()
-            if info.scope is not None:
+            if info is not self.input_group:
                 self.scopes.append(info)
             info.children.sort(key=key)
             stack.extend(reversed(info.children))
@@ -149,26 +175,62 @@ class ScopeTree:
             outer = outer.parent
         return found
 
-    def _info(self, scope: Scope, paths: set[str]) -> ScopeInfo:
-        found = self.by_scope.get(scope)
+    def _samples(self) -> list[int]:
+        """Each value's sample (-1: none, -2: several), or [] where none are folded."""
+        if not self.sample_of or max(self.sample_of.values()) + 1 < SAMPLE_SCOPES:
+            return []
+        seen: set[Scope] = set()
+        for node in self.order:  # the loss code's own sample scopes come first
+            scope = node.scope
+            while scope is not None and scope not in seen:
+                if isinstance(scope.name, str) and _SAMPLE.fullmatch(scope.name):
+                    return []
+                seen.add(scope)
+                scope = scope.parent
+        sample = []
+        for i, node in enumerate(self.order):
+            k = self.sample_of.get(i, -1)
+            for parent in node.parents:
+                p = sample[self.index[parent]]
+                k = p if k == -1 else (k if p in (-1, k) else -2)
+            sample.append(k)
+        return sample
+
+    def _sample_scope(self, k: int, paths: set[str]) -> ScopeInfo:
+        found = self._sample_infos.get(k)
+        if found is None:
+            found = ScopeInfo(None, f"sample {k}", _unique(f"sample {k}", paths), 0, None)
+            self._sample_infos[k] = found
+            self.scopes.append(found)
+            self.roots.append(found)
+        return found
+
+    def _info(self, scope: Scope, paths: set[str], k: int = -1) -> ScopeInfo:
+        """The scope's info; for sample ``k`` >= 0, its copy inside ``sample k``."""
+        known = self.by_scope if k < 0 else self._copies
+        key: Any = scope if k < 0 else (k, scope)
+        found = known.get(key)
         if found is not None:
             return found
         # Create the missing ancestors outermost first (no recursion: scopes nest shallowly,
         # but a loop is as short).
         chain: list[Scope] = []
         outer: Scope | None = scope
-        while outer is not None and outer not in self.by_scope:
+        while outer is not None and (outer if k < 0 else (k, outer)) not in known:
             chain.append(outer)
             outer = outer.parent
         for new in reversed(chain):
-            parent = None if new.parent is None else self.by_scope[new.parent]
+            if new.parent is not None:
+                parent: ScopeInfo | None = known[new.parent if k < 0 else (k, new.parent)]
+            else:
+                parent = None if k < 0 else self._sample_scope(k, paths)
             level = 0 if parent is None else parent.level + 1
             path = new.name if parent is None else f"{parent.path}/{new.name}"
             info = ScopeInfo(new, new.name, _unique(path, paths), level, parent)
-            self.by_scope[new] = info
+            known[new if k < 0 else (k, new)] = info
             self.scopes.append(info)
             (self.roots if parent is None else parent.children).append(info)
-        return self.by_scope[scope]
+        return known[key]
 
     def _find_outputs(self) -> None:
         last = len(self.order) - 1
@@ -223,6 +285,8 @@ class ScopeTree:
             while info is not None:
                 if info.level == depth or _matches(info.scope, collapse):
                     box = info
+                if info.parent is None and info.shared and depth < self.height:
+                    box = info  # parameters shared by the samples: folded as the inputs are
                 info = info.parent
             if box is not None:
                 found[i] = box
@@ -240,6 +304,31 @@ class ScopeTree:
             if self.box_count(depth) <= budget:
                 best = depth
         return best
+
+
+def sample_inputs(order: Sequence[Value]) -> dict[int, int]:
+    """Each input repeated once per sample, with its sample.
+
+    Inputs: leaves outside scopes, not parameters; those of the label seen most often
+    (twice or more) repeat per sample, and the k-th in ``order`` is sample k's.
+
+    Example:
+        >>> from autograd import topological_order
+        >>> xs = [Value(float(k), "x0") for k in range(3)]
+        >>> total = xs[0] * 2 + xs[1] * 2 + xs[2] * 2 + Value(1.0, "c")
+        >>> order = topological_order(total)
+        >>> sorted((order[i].data, k) for i, k in sample_inputs(order).items())
+        [(0.0, 0), (1.0, 1), (2.0, 2)]
+    """
+    inputs = [i for i, v in enumerate(order) if v.scope is v.op is None and not v.is_parameter]
+    counts = Counter(order[i].label for i in inputs if order[i].label)
+    most = max(counts.values(), default=0)
+    seen: Counter[str] = Counter()
+    found = {}
+    for i in (i for i in inputs if most >= 2 and counts[order[i].label] == most):
+        found[i] = seen[order[i].label]  # the k-th x0 is sample k's
+        seen[order[i].label] += 1
+    return found
 
 
 def _natural(name: str) -> list[tuple[int, str]]:

@@ -607,10 +607,12 @@ def path_points(d: str, columns: np.ndarray) -> np.ndarray:
     return np.vstack(points)
 
 
-def expected_edges(root: Value, open_paths: set[str]) -> set[tuple[str, str]]:
+def expected_edges(
+    root: Value, open_paths: set[str], samples: bool = False
+) -> set[tuple[str, str]]:
     """The edges between what is shown: one per pair of units some operand edge joins."""
     order = topological_order(root)
-    tree = ScopeTree(order)
+    tree = ScopeTree(order, samples=samples)
     index = {node: i for i, node in enumerate(order)}
 
     def unit(i: int) -> str:
@@ -626,13 +628,15 @@ def expected_edges(root: Value, open_paths: set[str]) -> set[tuple[str, str]]:
     return pairs
 
 
-def check_geometry(page, root: Value, open_paths: set[str]) -> None:
+def check_geometry(page, root: Value, open_paths: set[str], samples: bool = False) -> None:
     """Every edge drawn joins two units an operand edge joins, from the right side of its
     tail to the left side of its head, and no point of it lies inside any other box; no
     two boxes overlap."""
     drawn = page.evaluate(GEOMETRY)
     boxes = drawn["boxes"]
-    assert {(tail, head) for tail, head, _ in drawn["edges"]} == expected_edges(root, open_paths)
+    assert {(tail, head) for tail, head, _ in drawn["edges"]} == expected_edges(
+        root, open_paths, samples
+    )
     names = sorted(boxes)
     number = {name: k for k, name in enumerate(names)}
     chunks, ends = [], []

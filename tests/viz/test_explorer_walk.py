@@ -1,0 +1,134 @@
+"""The explorer's backward walk, its panel's names, focus and expand-all, in headless Chromium."""
+
+import re
+
+import pytest
+
+from autograd import topological_order
+from tests.viz.test_explorer import READABLE, check_geometry, open_page
+from tests.viz.test_hierarchy import digits_loss, moons_loss
+from viz.explorer import explore
+from viz.scopes import ScopeTree
+
+pytestmark = pytest.mark.browser
+
+# One call walks every step and records what the learner sees at each.
+WALK = """() => {
+  const canvas = document.querySelector('.cr-canvas').getBoundingClientRect();
+  const cx = canvas.left + canvas.width / 2, cy = canvas.top + canvas.height / 2;
+  const seen = [];
+  for (let k = 0; k < window.total; k++) {
+    const id = chainrule.step(1);
+    const node = document.querySelector(`.cr-node[data-id="${id}"]`);
+    const r = node ? node.getBoundingClientRect() : null;
+    seen.push({id, drawn: !!node,
+      inView: !!r && r.left >= canvas.left && r.right <= canvas.right &&
+        r.top >= canvas.top && r.bottom <= canvas.bottom,
+      off: r ? Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy) : 1e9,
+      current: chainrule.highlighted('cr-current'),
+      // What the panel says, but its table's "id" row (the id the API takes).
+      panel: [...document.querySelectorAll('.cr-panel > :not(table)')].map(e => e.innerText)
+        .join(' | '),
+      open: chainrule.open()});
+  }
+  return seen;
+}"""
+
+
+def test_the_walk_visits_every_value_backward_opening_and_centring_it(page, tmp_path):
+    root = moons_loss()
+    order = topological_order(root)
+    tree = ScopeTree(order)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, explore(root).save_html(tmp_path / "moons.html"))
+    learner = "Layer 1/Neuron 3"  # opened by the learner: the walk never folds it
+    page.evaluate("p => chainrule.expand(p)", learner)
+    page.evaluate(f"window.total = {len(order)}")
+    seen = page.evaluate(WALK)
+    assert [s["id"] for s in seen] == [f"n{i}" for i in reversed(range(len(order)))]
+    for k, step in enumerate(seen):
+        i = len(order) - 1 - k
+        assert step["drawn"], step["id"]  # its own box: every scope around it is open
+        assert step["inView"], step["id"]
+        assert step["off"] < 30, (step["id"], step["off"])  # centred
+        assert step["current"] == [step["id"]]
+        assert f"Backward step {k + 1} of {len(order)}" in step["panel"]
+        # Names a learner reads, never internal ids such as "from dot n505".
+        assert not re.search(r"\bn\d+\b", step["panel"]), step["panel"][:300]
+        wanted = {s.path for s in tree.chain(i)}
+        assert wanted <= set(step["open"])
+        # What the walk opened and left is folded again; the default and the learner's stay.
+        extra = set(step["open"]) - wanted - {"Layer 0", "Layer 1", "Layer 2", learner}
+        assert not extra, (step["id"], extra)
+    assert learner in seen[-1]["open"]
+    # The way back: step(-1) returns to the value before, with its scopes.
+    assert page.evaluate("chainrule.step(-1)") == "n1"
+    assert page.evaluate("chainrule.highlighted('cr-current')") == ["n1"]
+
+
+def test_the_panel_names_operands_by_label_and_scope(page, tmp_path):
+    root = moons_loss()
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    dot = next(i for i, node in enumerate(order) if node.op and node.op.name == "dot")
+    open_page(page, explore(root).save_html(tmp_path / "moons.html"))
+    page.evaluate(f"chainrule.reveal('n{dot}')")
+    chains = page.locator(".cr-panel li.cr-chain").all_inner_texts()
+    node = order[dot]
+    assert len(chains) == len(node.parents)
+    for text, parent in zip(chains, node.parents, strict=True):
+        assert text.startswith(parent.label or "input"), text  # x0, w0, ...: labels first
+    users = page.locator(".cr-panel li.cr-received").all_inner_texts()
+    assert users
+    assert all(u.startswith("from add") for u in users), users
+    everything = page.evaluate(
+        "[...document.querySelectorAll('.cr-panel > :not(table)')].map(e => e.innerText).join()"
+    )
+    assert not re.search(r"\bn\d+\b", everything)
+    # A value inside a folded neuron is named with its scope.
+    relu = next(i for i in range(dot + 1, len(order)) if order[i].op and order[i].op.name == "relu")
+    user = next(n for n in order if order[relu] in n.parents)
+    page.evaluate(f"chainrule.reveal('n{index[user]}')")
+    assert any("(in Layer" in t for t in page.locator(".cr-panel li").all_inner_texts())
+
+
+def test_focus_has_a_style_and_a_legend_entry_of_its_own(page, tmp_path):
+    root = moons_loss()
+    open_page(page, explore(root).save_html(tmp_path / "moons.html"))
+    page.evaluate("chainrule.step(1)")
+    page.evaluate(f"chainrule.focus('n{len(topological_order(root)) - 2}')")
+    styles = page.evaluate(
+        """() => ['.cr-current', '.cr-lit:not(.cr-current)'].map(s => {
+          const r = document.querySelector('.cr-view ' + s + ' rect');
+          const c = getComputedStyle(r);
+          return [c.stroke, c.strokeDasharray];
+        })"""
+    )
+    assert styles[0] != styles[1], styles
+    legend = page.inner_text(".cr-legend")
+    assert "step's node" in legend
+    assert "focus" in legend
+    key = page.evaluate(
+        """() => [...document.querySelectorAll('.cr-legend span')].map(s =>
+          [getComputedStyle(s).borderTopColor, getComputedStyle(s).borderTopStyle,
+            getComputedStyle(s).backgroundColor].join(' '))"""
+    )
+    assert len(set(key)) == len(key)  # each marking has its own key
+
+
+def test_expand_all_stays_readable_around_the_selection(page, tmp_path):
+    root = digits_loss()
+    order = topological_order(root)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, explore(root).save_html(tmp_path / "digits.html"))
+    chosen = f"n{len(order) // 3}"
+    page.evaluate(f"chainrule.select('{chosen}')")
+    page.evaluate("chainrule.expandAll()")
+    page.evaluate(f"window.ids = ['{chosen}']")
+    seen = page.evaluate(READABLE)
+    assert min(seen["texts"]) >= 11
+    assert seen["inView"] == [True]
+    check_geometry(page, root, {s["path"] for s in explore(root).data["scopes"]})
+    page.evaluate("chainrule.collapseAll()")
+    seen = page.evaluate(READABLE.replace("window.ids.map(inView)", "[]"))
+    assert min(seen["texts"]) >= 11
