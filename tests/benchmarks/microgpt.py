@@ -21,7 +21,7 @@ chainrule's ``Value``, on :class:`LocalValue` (a microgpt-style engine written h
 the published description: children and local gradients per node, no closures) and on
 plain floats (the floor: forward only, no graph). ``scope`` is an optional context
 factory: the explorer's tests pass ``autograd.scope`` so the graph is folded by what the
-code says (embedding, attention head, MLP, loss per position); the benchmark passes
+code says (embedding, attention head, MLP, output, loss per position); the benchmark passes
 nothing, as microgpt has no scopes.
 
 Example:
@@ -223,7 +223,8 @@ class Model:
         with self.scope("mlp"):
             h = [self.ops.relu(v) for v in self.linear(self.rmsnorm(x), self.fc1)]
             x = [a + b for a, b in zip(x, self.linear(h, self.fc2), strict=True)]
-        return self.linear(x, self.head)
+        with self.scope("output"):
+            return self.linear(x, self.head)
 
     def loss(self, tokens: Sequence[int]) -> Any:
         """The mean next-token cross-entropy over ``tokens`` (at most BLOCK_SIZE + 1)."""
