@@ -323,8 +323,9 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
         verify: re-trace at every call and raise :class:`TraceError` if the graph's
             structure changed (control flow on data); slow, for debugging.
         fuse: in batch replays, compute the dot nodes of a layer (dots sharing their
-            inputs, with parameters as weights) as matrix products; False writes one line
-            per node (for checking the fused code against it).
+            inputs, with parameters as weights) as matrix products, and each log-softmax
+            (with the softmax, logsumexp or cross-entropy around it) on one matrix; False
+            writes one line per node (for checking the fused code against it).
 
     Example:
         >>> f = compile(lambda x, y: x * y + x)

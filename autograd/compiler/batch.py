@@ -25,6 +25,7 @@ import builtins
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from autograd.compiler import softmax
 from autograd.ops import DOT, Op
 from autograd.source import NUMPY_SOURCE_SPACE, Expr, source
 
@@ -95,7 +96,8 @@ class BatchPlan:
         self.outputs = set(tape.outputs)
         self.layers: list[_Layer] = self._find_layers() if fuse else []
         self.layer_of: dict[Value, _Layer] = {}
-        self.first: dict[_Layer, Value] = {}  # a layer's first node in topological order
+        # A layer's (or softmax block's) first node in topological order: where its code goes.
+        self.first: dict[Any, Value] = {}
         position = {node: i for i, node in enumerate(tape.nodes)}
         for layer in self.layers:
             members = [*layer.dots, *(n for s in layer.stages for n in s.nodes)]
@@ -108,11 +110,25 @@ class BatchPlan:
             if source is not None and source.number < layer.number:
                 layer.source = source
             finals.setdefault(tuple(layer.finals), layer)
+        self.fused_of: dict[Value, softmax.Softmax] = {}
+        for block in softmax.find_softmaxes(self, position) if fuse else []:
+            members = block.members()
+            if any(node in self.layer_of or node in self.fused_of for node in members):
+                continue  # a learned target's dot is a layer: left to it
+            for node in members:
+                self.fused_of[node] = block
+            self.first[block] = block.start(position)
+            block.layer = finals.get(tuple(block.logits))
 
     def is_first(self, node: Value) -> bool:
         """``node`` is where its layer's code goes (its first node in topological order)."""
         layer = self.layer_of.get(node)
         return layer is not None and self.first[layer] is node
+
+    def fused_here(self, node: Value) -> softmax.Softmax | None:
+        """The softmax block whose code goes at ``node``, if any."""
+        block = self.fused_of.get(node)
+        return block if block is not None and self.first[block] is node else None
 
     def _find_layers(self) -> list[_Layer]:
         groups: dict[tuple[Value, ...], list[Value]] = {}
@@ -240,6 +256,11 @@ class BatchWriter:
                 if self.plan.is_first(node):
                     lines.extend(self._layer_forward(layer))
                 continue
+            if node in self.plan.fused_of:
+                block = self.plan.fused_here(node)
+                if block is not None:
+                    lines.extend(softmax.forward_lines(self, block))
+                continue
             lines.append(f"{self.tape.names[node]} = {self._node_forward(node)}")
         return lines
 
@@ -298,6 +319,8 @@ class BatchWriter:
 
     def _used_outside(self, layer: _Layer, node: Value) -> bool:
         for user in self.plan.consumers.get(node, []):
+            if softmax.is_matrix_reader(self.plan, layer, user):
+                continue
             other = self.plan.layer_of.get(user)
             if other is None or other.source is not layer or user not in other.dots:
                 return True
@@ -328,12 +351,17 @@ class BatchWriter:
                 if plan.is_first(node):
                     lines.extend(self._layer_backward(layer))
                 continue
+            if node in plan.fused_of:
+                block = plan.fused_here(node)
+                if block is not None:
+                    lines.extend(softmax.backward_lines(self, block))
+                continue
             if node not in self.adjoint:
                 continue
             lines.extend(self._node_backward(node))
         return lines, self.adjoint
 
-    def _add(self, parent: Value, contribution: str, from_varying: bool) -> list[str]:
+    def add(self, parent: Value, contribution: str, from_varying: bool) -> list[str]:
         """Add ``contribution`` to ``parent``'s adjoint (summed over the batch if hoisted)."""
         if parent not in self.needs:
             return []
@@ -369,7 +397,7 @@ class BatchWriter:
         partials = op.slot_partials(SPACE, self.operands(node), Expr(self.tape.names[node]))  # type: ignore[union-attr]
         lines = []
         for parent, partial in zip(node.parents, partials, strict=True):
-            lines.extend(self._add(parent, source(upstream * partial), varying))
+            lines.extend(self.add(parent, source(upstream * partial), varying))
         return lines
 
     def _layer_backward(self, layer: _Layer) -> list[str]:
@@ -399,13 +427,20 @@ class BatchWriter:
         lines.append(f"{weights} += {gradient}.T @ {layer.input_matrix}")
         if any(x in self.needs for x in layer.inputs):
             lines.append(f"GX{k} = {gradient} @ W{k}")
-            if layer.source is not None:  # the only layer over that matrix: inputs key layers
-                name = self.matrix_adjoint[layer.source.number] = f"GM{layer.source.number}"
-                lines.append(f"{name} = GX{k}")
+            if layer.source is not None:
+                lines.extend(self.add_matrix(layer.source, f"GX{k}"))
             else:
                 for i, x in enumerate(layer.inputs):
-                    lines.extend(self._add(x, f"GX{k}[:, {i}]", True))
+                    lines.extend(self.add(x, f"GX{k}[:, {i}]", True))
         return lines
+
+    def add_matrix(self, layer: _Layer, gradient: str) -> list[str]:
+        """Add ``gradient`` to the adjoint of ``layer``'s output matrix (layer or softmax)."""
+        name = f"GM{layer.number}"
+        if layer.number not in self.matrix_adjoint:
+            self.matrix_adjoint[layer.number] = name
+            return [f"{name} = {gradient}"]
+        return [f"{name} = {name} + {gradient}"]
 
     def _layer_adjoint(self, layer: _Layer) -> list[str]:
         """The terms of the adjoint of a layer's output matrix: from layers, from columns."""
@@ -438,7 +473,7 @@ def batch_globals(namespace: dict[str, Any]) -> dict[str, Any]:
         **namespace,
         # numpy's C code may import a module lazily, through the caller's builtins.
         "__builtins__": {**namespace["__builtins__"], "__import__": builtins.__import__},
-        "_column_stack": np.column_stack,
+        "_column_stack": lambda columns: np.array(columns).T,  # a copy per row, not strided
         "_columns": columns,
         "_zeros": np.zeros,
         "_sum": np.sum,
