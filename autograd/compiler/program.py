@@ -259,4 +259,5 @@ def batch_globals(namespace: dict[str, Any]) -> dict[str, Any]:
         "_sum": np.sum,
         "_dot": np.dot,
         "_add_at": np.add.at,
+        "_count_nonzero": np.count_nonzero,
     }

@@ -267,7 +267,7 @@ def backward_lines(writer: BatchWriter, block: Softmax) -> list[str]:
     if block.tree and block.root in writer.adjoint:
         residual.append(writer.adjoint[block.root])
     lines.append(f"W{k}s = {z} == M{k}s[:, None]")
-    lines.append(f"R{k}s = ({' + '.join(residual)}) / W{k}s.sum(1)")
+    lines.append(f"R{k}s = ({' + '.join(residual)}) / _count_nonzero(W{k}s, 1)")
     lines.append(f"G{z} = G{s} + R{k}s[:, None] * W{k}s")
     if block.layer is not None:
         lines.extend(writer.add_matrix(block.layer, f"G{z}"))
