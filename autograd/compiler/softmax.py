@@ -6,14 +6,16 @@ nodes for the shift ``m``, ``s_k = z_k - m``, ``e_k = exp(s_k)``, one ``sum`` no
 ``dot(t, lp)``. One line per node costs the batch program some 60 array operations over
 ten classes; here the same computation is a handful of operations on one samples x classes
 matrix. As with layers, nothing asks ``nn`` for it: the pattern is found in the traced
-graph, and only where it fits exactly (every intermediate used only inside the pattern, as
-its formula says); a node also used elsewhere keeps its name, so the rest of the program
-reads and differentiates it as before, and anything else is left to the per-node code.
+graph, and only where it fits exactly: every intermediate read only inside the formula,
+the log and the shift also by one ``log + shift`` (logsumexp); log-probabilities may be
+read anywhere (they keep their names). Anything else is left to the per-node code.
 
 The backward is the per-node backward summed column-wise, from the op table's partials
-(exp' = out, log' = 1/x). The shift's own adjoint (``-sum_k g_s_k``, zero up to rounding,
-and NaN wherever an adjoint is not finite) is routed to the largest logits, split evenly
-at a tie, as ``max`` nodes route it.
+(exp' = out, log' = 1/x). The shift's own adjoint, ``-sum_k g_s_k``, is then zero up to
+rounding (NaN wherever an adjoint is not finite): it is routed to the largest logits as
+``max`` nodes route it, split evenly at a tie (a tree splits by its shape: 1/4, 1/4, 1/2
+for three; on a residue of rounding the difference is rounding, which is why a graph
+that sends the shift a real gradient is not fused).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from autograd.ops import DOT, EXP, LOG, MAX, SUB, SUM
+from autograd.ops import ADD, DOT, EXP, LOG, MAX, SUB, SUM
 from autograd.source import NUMPY_SOURCE_SPACE, Expr, source
 
 if TYPE_CHECKING:
@@ -90,27 +92,69 @@ def _match(plan: BatchPlan, log: Value, number: int, position: dict[Value, int])
     if total.op is not SUM or not _only_user(plan, total, log):
         return None
     exps = list(total.parents)
-    if len(set(exps)) != len(exps) or any(
-        e.op is not EXP or not _only_user(plan, e, total) for e in exps
-    ):
-        return None
     shifted = [e.parents[0] for e in exps]
-    if len(set(shifted)) != len(shifted) or any(s.op is not SUB for s in shifted):
-        return None
     root = shifted[0].parents[1]
-    if any(s.parents[1] is not root for s in shifted):
+    if (
+        len(set(exps)) != len(exps)
+        or any(e.op is not EXP or not _only_user(plan, e, total) for e in exps)
+        or len(set(shifted)) != len(shifted)
+        or any(s.op is not SUB or s.parents[1] is not root for s in shifted)
+    ):
         return None
     logits = [s.parents[0] for s in shifted]
     tree = _max_tree(plan, root)
-    if tree is None or _leaves(root, tree) != logits:
+    logprobs = _logprobs(plan, shifted, log)
+    if (
+        tree is None
+        or _leaves(root, tree) != logits
+        or logprobs is None
+        or not _cancels(plan, (log, root), tree, set(shifted), set(logprobs))
+    ):
         return None
-    logprobs: list[Value | None] = []
-    for s in shifted:
-        found = [u for u in plan.consumers.get(s, []) if u.op is SUB and u.parents == (s, log)]
-        logprobs.append(found[0] if len(found) == 1 else None)
     block = Softmax(number, logits, tree, shifted, exps, total, log, logprobs)
     block.dot = _cross_entropy_dot(plan, block, position)
     return block
+
+
+def _logprobs(plan: BatchPlan, shifted: list[Value], log: Value) -> list[Value | None] | None:
+    """Each ``lp_k = s_k - L`` the graph has; None if an ``s_k`` is read elsewhere too."""
+    logprobs: list[Value | None] = []
+    for s in shifted:
+        users = plan.consumers.get(s, [])  # its exp, and its log-probability if any
+        found = [u for u in users if u.op is SUB and u.parents == (s, log)]
+        if s in plan.outputs or len(users) != 1 + len(found) or len(found) > 1:
+            return None  # see _cancels
+        logprobs.append(found[0] if found else None)
+    return logprobs
+
+
+def _cancels(
+    plan: BatchPlan,
+    ends: tuple[Value, Value],
+    tree: list[Value],
+    shifted: set[Value],
+    logprobs: set[Value | None],
+) -> bool:
+    """The shift's adjoint cancels (is zero up to rounding): it may be routed evenly at ties.
+
+    It does when the shifted values and the log are read only by the log-probabilities,
+    and the log and the shift otherwise only by one ``log + shift`` (logsumexp). Another
+    reader (``z_k - m`` or ``log`` used on its own) sends the shift a real gradient, which
+    the tree of max nodes splits by its shape at a tie: that graph is left unfused.
+    """
+    log, root = ends
+    others = [u for u in plan.consumers.get(log, []) if u not in logprobs]
+    if log in plan.outputs or len(others) > 1:
+        return False
+    if not tree:  # one logit: the shift is the logit, any reader of it is outside
+        return not others
+    if root in plan.outputs:
+        return False
+    shifts = [u for u in plan.consumers.get(root, []) if u not in shifted]
+    if others or shifts:
+        add = others[0] if others else None
+        return shifts == [add] and add is not None and add.op is ADD and add.parents == (log, root)
+    return True
 
 
 def _max_tree(plan: BatchPlan, root: Value) -> list[Value] | None:

@@ -199,10 +199,13 @@ def test_a_log_probability_read_twice_keeps_the_dot_per_node():
     assert "T1s" not in f.batch_source  # the dot is not the only reader: written per node
 
 
-@pytest.mark.parametrize("where", ["exp", "sum", "max", "shifted", "log"])
-def test_an_intermediate_used_elsewhere(where):
-    # An exp, the sum or an inner max read outside the formula: nothing is fused. The
-    # shifted values and the log may be read outside: they keep their names.
+@pytest.mark.parametrize("where", ["exp", "sum", "max", "shifted", "log", "shift"])
+@pytest.mark.parametrize("tied", [False, True])
+def test_an_intermediate_used_elsewhere(where, tied):
+    # An exp, the sum or an inner max read outside the formula: nothing is fused. Nor
+    # where a shifted value, the log or the shift is read on its own: the shift then gets
+    # a real gradient, which the max tree splits by its shape at a tie (1/4, 1/4, 1/2
+    # here), not evenly.
     def fn(z0, z1, z2):
         zs = [z0, z1, z2]
         m = z0.maximum(z1)
@@ -212,11 +215,26 @@ def test_an_intermediate_used_elsewhere(where):
         whole = total(exps)
         log = whole.log()
         result = total([s - log for s in shifted])
-        extra = {"exp": exps[1], "sum": whole, "max": m, "shifted": shifted[2], "log": log}
+        extra = {"exp": exps[1], "sum": whole, "max": m, "shifted": shifted[2], "log": log,
+                 "shift": top}  # fmt: skip
         return result + 0.5 * extra[where]
 
     columns = list(np.random.default_rng(9).normal(size=(3, 6)))
-    check(fn, columns, fused=where in ("shifted", "log"))
+    if tied:
+        columns = [np.full(6, 0.25)] * 3
+    check(fn, columns, fused=False, trace=[0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize("logits", [[0.25, 0.25, 0.25], [1.0, 1.0, -2.0], [0.3, -0.1, 2.0]])
+def test_logsumexp_read_with_its_log_fuses_and_agrees_at_ties(logits):
+    # log + shift (logsumexp) sends the shift a gradient that cancels: fused, and the even
+    # split at a tie moves only rounding.
+    def fn(z0, z1, z2, t):
+        return logsumexp([z0, z1, z2]) * t + total(log_softmax([z2, z0, z1]))
+
+    columns = [np.full(4, z) for z in logits] + [np.array([1.0, -2.0, 0.5, 3.0])]
+    f = check(fn, columns, trace=[0.1, 0.2, 0.3, 1.0])
+    assert "# softmax 2:" in f.batch_source
 
 
 def test_a_different_shift_is_not_the_pattern():
