@@ -182,8 +182,11 @@ def numpy_globals() -> dict[str, Any]:
 
     def select(x: Any, positive: Any, otherwise: Any) -> Any:
         # NaN is neither > 0 nor <= 0: the third case keeps it (x itself), as in the float
-        # kernels' conditional expression.
-        return np.where(x > 0.0, positive, np.where(x <= 0.0, otherwise, x))
+        # kernels' conditional expression. One where, and a second only if there is a NaN
+        # (half the time of two nested wheres, on a layer's matrix).
+        result = np.where(x > 0.0, positive, otherwise)
+        nan = np.isnan(x)
+        return np.where(nan, x, result) if nan.any() else result
 
     def positive(alpha: Any, value: Any) -> Any:
         # alpha <= 0 becomes NaN: the replay's check finds the sample and the engine's

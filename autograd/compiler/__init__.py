@@ -8,6 +8,7 @@ The rooms, in the order a call goes through them:
 - ``program.py``: the float program (one line per node, forward and backward);
 - ``loops.py``: repeated patterns of a long graph written as ``for`` loops;
 - ``batch.py``: the numpy program (hoisting, layers fused into matrix products);
+- ``softmax.py``: log-softmax, softmax, logsumexp and cross-entropy fused in that program;
 - ``diagnosis.py``: a replay's domain error or changed trace, explained;
 - ``torch_code.py``: the tape as a readable PyTorch module (``CompiledFunction.to_torch``).
 """

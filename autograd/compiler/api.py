@@ -35,6 +35,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from autograd.branches import recording_branches
@@ -46,6 +47,7 @@ from autograd.compiler.inputs import (
     flat_gradients,
     input_count,
     is_array,
+    plain_batch,
     sample_at,
     total,
     zeros_like,
@@ -56,6 +58,8 @@ from autograd.context import recording_creation
 from autograd.value import Value
 
 __all__ = ["CompiledFunction", "Gradients", "TraceError", "compile"]
+
+_DATA = attrgetter("data")
 
 
 class Gradients(NamedTuple):
@@ -203,7 +207,7 @@ class CompiledFunction:
         if reduce not in ("sum", "mean"):
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
         outputs, params, xs, _ = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
-        count = batch_size(inputs)
+        count = plain_batch(inputs) or batch_size(inputs)
         if count:  # a batch: one flat array, already summed over the samples
             flat = flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
             grads = flat.tolist()
@@ -224,17 +228,19 @@ class CompiledFunction:
     ) -> tuple[Any, Any, Any, Any]:
         if len(inputs) != self.n_inputs:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(inputs)}")
-        check_inputs(inputs)
-        batch = any(is_array(x) for x in inputs)
+        plain = plain_batch(inputs)  # float64 columns of one length: checked already
+        if not plain:
+            check_inputs(inputs)
+        batch = bool(plain) or any(is_array(x) for x in inputs)
         if self._tape is None:
             self.trace(*sample_at(inputs, 0))
-        params = [p.data for p in self.tape.parameters]
         if self.verify:
             self._verify(inputs, batch)
         program = self._program("numpy" if batch else "float", wrt_inputs)
         if not batch:
+            params = [p.data for p in self.tape.parameters]
             return self._run_floats(program, sample_at(inputs, 0), params, backward)
-        return self._run_numpy(program, inputs, params, backward)
+        return self._run_numpy(program, inputs, backward, plain)
 
     def _run_floats(
         self, program: Program, inputs: list[float], params: list[float], backward: bool
@@ -248,16 +254,20 @@ class CompiledFunction:
             raise error from None  # not found op by op (it cannot happen): as raised
 
     def _run_numpy(
-        self, program: Program, inputs: Sequence[Any], params: list[float], backward: bool
+        self, program: Program, inputs: Sequence[Any], backward: bool, plain: int
     ) -> Any:
         import numpy as np  # noqa: PLC0415 - only batches need numpy
 
-        count = batch_size(inputs)
+        count = plain or batch_size(inputs)
         # A number input is every sample's: a full column, so every node that depends on
         # an input is an array over the batch (the fused layers stack them as columns).
-        arrays = [np.asarray(x, dtype=float) if is_array(x) else np.full(count, float(x))
-                  for x in inputs]  # fmt: skip
-        flat = np.array(params, dtype=float)
+        arrays = list(inputs) if plain else [
+            np.asarray(x, dtype=float) if is_array(x) else np.full(count, float(x))
+            for x in inputs
+        ]  # fmt: skip
+        parameters = self.tape.parameters
+        flat = np.fromiter(map(_DATA, parameters), float, len(parameters))
+        params = flat.tolist()
         with np.errstate(all="ignore"):  # domain errors are found below, per sample
             if backward:
                 function = program.function("forward_backward")
@@ -323,8 +333,9 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
         verify: re-trace at every call and raise :class:`TraceError` if the graph's
             structure changed (control flow on data); slow, for debugging.
         fuse: in batch replays, compute the dot nodes of a layer (dots sharing their
-            inputs, with parameters as weights) as matrix products; False writes one line
-            per node (for checking the fused code against it).
+            inputs, with parameters as weights) as matrix products, and each log-softmax
+            (with the softmax, logsumexp or cross-entropy around it) on one matrix; False
+            writes one line per node (for checking the fused code against it).
 
     Example:
         >>> f = compile(lambda x, y: x * y + x)

@@ -11,8 +11,9 @@ things make that program cheaper than one array operation per node:
   that follow each of them one to one (the bias, the activation) are applied to the whole
   matrix, from the same op-table formulas; the backward is two products, ``G @ W`` (the
   inputs' gradient) and ``G.T @ X`` (the weights'). Nothing asks ``nn`` for the pattern:
-  it is found in the traced graph, and every node outside it is written one line per
-  node, as in the float program.
+  it is found in the traced graph (so is each log-softmax: :mod:`autograd.compiler.softmax`),
+  and every node outside them is written one line per node, or one loop per run of a
+  regular graph (:mod:`autograd.compiler.loops`), as in the float program.
 
 Parameters arrive twice: as a list of floats (``params``, unpacked into ``p0, p1, ...`` for
 the per-node lines) and as one flat array ``P`` (sliced into weight matrices); their
@@ -21,10 +22,12 @@ gradients leave as one flat array ``GP``, summed over the batch.
 
 from __future__ import annotations
 
-import builtins
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from autograd.compiler import loops, softmax
+from autograd.compiler.loops import LoopWriter, Run
 from autograd.ops import DOT, Op
 from autograd.source import NUMPY_SOURCE_SPACE, Expr, source
 
@@ -80,22 +83,20 @@ def _op_key(op: Op) -> tuple[Any, ...]:
 class BatchPlan:
     """What the batch program computes how: varying or hoisted nodes, fused layers."""
 
-    def __init__(self, tape: Tape, fuse: bool) -> None:
+    def __init__(self, tape: Tape, fuse: bool, parents_of: list[tuple[Value, ...]]) -> None:
         self.tape = tape
+        self.parents_of = parents_of  # each node's parents, in tape order (read once)
         self.param_index = {p: i for i, p in enumerate(tape.parameters)}
-        placeholders = set(tape.inputs)
-        self.varying: set[Value] = set()
-        consumers: dict[Value, list[Value]] = {}
-        for node in tape.nodes:
-            if node in placeholders or any(p in self.varying for p in node.parents):
-                self.varying.add(node)
-            for parent in node.parents:
-                consumers.setdefault(parent, []).append(node)
-        self.consumers = consumers
+        varying = self.varying = set(tape.inputs)
+        add, disjoint = varying.add, varying.isdisjoint
+        for node, parents in zip(tape.nodes, parents_of, strict=True):
+            if parents and not disjoint(parents):
+                add(node)
         self.outputs = set(tape.outputs)
         self.layers: list[_Layer] = self._find_layers() if fuse else []
         self.layer_of: dict[Value, _Layer] = {}
-        self.first: dict[_Layer, Value] = {}  # a layer's first node in topological order
+        # A layer's (or softmax block's) first node in topological order: where its code goes.
+        self.first: dict[Any, Value] = {}
         position = {node: i for i, node in enumerate(tape.nodes)}
         for layer in self.layers:
             members = [*layer.dots, *(n for s in layer.stages for n in s.nodes)]
@@ -108,11 +109,34 @@ class BatchPlan:
             if source is not None and source.number < layer.number:
                 layer.source = source
             finals.setdefault(tuple(layer.finals), layer)
+        self.fused_of: dict[Value, softmax.Softmax] = {}
+        for block in softmax.find_softmaxes(self, position) if fuse else []:
+            members = block.members()
+            if any(node in self.layer_of or node in self.fused_of for node in members):
+                continue  # a learned target's dot is a layer: left to it
+            for node in members:
+                self.fused_of[node] = block
+            self.first[block] = block.start(position)
+            block.layer = finals.get(tuple(block.logits))
+
+    @functools.cached_property
+    def consumers(self) -> dict[Value, list[Value]]:
+        """Each node's readers; built only if a layer or softmax is a candidate."""
+        consumers: dict[Value, list[Value]] = {}
+        for node, parents in zip(self.tape.nodes, self.parents_of, strict=True):
+            for parent in parents:
+                consumers.setdefault(parent, []).append(node)
+        return consumers
 
     def is_first(self, node: Value) -> bool:
         """``node`` is where its layer's code goes (its first node in topological order)."""
         layer = self.layer_of.get(node)
         return layer is not None and self.first[layer] is node
+
+    def fused_here(self, node: Value) -> softmax.Softmax | None:
+        """The softmax block whose code goes at ``node``, if any."""
+        block = self.fused_of.get(node)
+        return block if block is not None and self.first[block] is node else None
 
     def _find_layers(self) -> list[_Layer]:
         groups: dict[tuple[Value, ...], list[Value]] = {}
@@ -208,14 +232,24 @@ def _constant(indices: Any, globals_: dict[str, Any]) -> str:
 
 
 class BatchWriter:
-    """Writes the lines of the batch program from a :class:`BatchPlan`."""
+    """Writes the lines of the batch program from a :class:`BatchPlan` (and its loops)."""
 
-    def __init__(self, plan: BatchPlan, globals_: dict[str, Any]) -> None:
+    def __init__(self, plan: BatchPlan, globals_: dict[str, Any], runs: list[Run]) -> None:
         self.plan = plan
         self.tape = plan.tape
         self.globals = globals_
         self.size = len(self.tape.parameters)
-        self.uses_params = False
+        self.runs = runs
+        self.loops = LoopWriter(self.tape, SPACE, self._loop_text)
+        fixed = (t for run in runs for refs in run.refs for kind, t in refs if kind == "fixed")
+        self.uses_params = any(t in plan.param_index for t in fixed)  # read by name in a loop
+
+    def _loop_text(self, op: Op, operands: tuple[Expr | float, ...]) -> str:
+        if op.variadic:
+            size = op.arity
+            groups = [operands[i : i + size] for i in range(0, len(operands), size)]
+            return "(" + " + ".join(source(op.forward(SPACE, *g)) for g in groups) + ")"
+        return source(op.forward(SPACE, *operands))
 
     def expr(self, node: Value | float) -> Expr | float:
         """A node's name or literal, noting whether a parameter is read by name."""
@@ -228,17 +262,30 @@ class BatchWriter:
         return tuple(self.expr(o) for o in node.op.operands(node.parents))  # type: ignore[union-attr]
 
     # --- forward --------------------------------------------------------------------------
-    def forward(self) -> list[str]:
+    def forward(self, store: bool = False) -> list[str]:
         """The forward lines: each layer where its first node is, other nodes one by one."""
         lines: list[str] = []
+        starts = {run.nodes[0]: run for run in self.runs}
+        end = None  # inside a run: its last node (a run's nodes are consecutive op nodes)
         for node in self.tape.nodes:
             op = node.op
-            if op is None:
+            if end is not None or op is None:
+                end = None if node is end else end
+                continue
+            run = starts.get(node)
+            if run is not None:
+                lines.extend(self.loops.forward(run, store))
+                end = run.nodes[-1]
                 continue
             layer = self.plan.layer_of.get(node)
             if layer is not None:
                 if self.plan.is_first(node):
                     lines.extend(self._layer_forward(layer))
+                continue
+            if node in self.plan.fused_of:
+                block = self.plan.fused_here(node)
+                if block is not None:
+                    lines.extend(softmax.forward_lines(self, block))
                 continue
             lines.append(f"{self.tape.names[node]} = {self._node_forward(node)}")
         return lines
@@ -248,12 +295,7 @@ class BatchWriter:
         if op is DOT and self._all_parameters(node):
             w, x = self._dot_vectors(node)
             return f"_dot({w}, {x})"
-        operands = self.operands(node)
-        if op.variadic:  # type: ignore[union-attr]
-            size = op.arity  # type: ignore[union-attr]
-            groups = [operands[i : i + size] for i in range(0, len(operands), size)]
-            return "(" + " + ".join(source(op.forward(SPACE, *g)) for g in groups) + ")"  # type: ignore[union-attr]
-        return source(op.forward(SPACE, *operands))  # type: ignore[union-attr]
+        return self._loop_text(op, self.operands(node))  # type: ignore[arg-type]
 
     def _all_parameters(self, node: Value) -> bool:
         return all(p in self.plan.param_index for p in node.parents)
@@ -298,19 +340,20 @@ class BatchWriter:
 
     def _used_outside(self, layer: _Layer, node: Value) -> bool:
         for user in self.plan.consumers.get(node, []):
+            if softmax.is_matrix_reader(self.plan, layer, user):
+                continue
             other = self.plan.layer_of.get(user)
             if other is None or other.source is not layer or user not in other.dots:
                 return True
         return False
 
     # --- backward -------------------------------------------------------------------------
-    def backward(self, wanted: set[Value]) -> tuple[list[str], dict[Value, str]]:
-        """Reverse mode; parameter gradients are added into the flat array ``GP``."""
+    def backward(self, needs: set[Value]) -> tuple[list[str], dict[Value, str]]:
+        """Reverse mode; parameter gradients are added into the flat array ``GP``.
+
+        ``needs``: the nodes that depend on a wanted leaf (they carry an adjoint).
+        """
         plan, tape = self.plan, self.tape
-        needs: set[Value] = set()
-        for node in tape.nodes:
-            if node in wanted or any(p in needs for p in node.parents):
-                needs.add(node)
         self.needs = needs
         self.adjoint: dict[Value, str] = {}
         self.matrix_adjoint: dict[int, str] = {}
@@ -319,21 +362,34 @@ class BatchWriter:
         if output in needs:
             name = self.adjoint[output] = "g_" + tape.names[output]
             lines.append(f"{name} = seed" if output in plan.varying else f"{name} = _sum(seed)")
+        ends = {run.nodes[-1]: run for run in self.runs}
+        start = None  # inside a run, walking back: its first node
         for node in reversed(tape.nodes):
             op = node.op
-            if op is None:
+            if start is not None or op is None:
+                start = None if node is start else start
+                continue
+            run = ends.get(node)
+            if run is not None:
+                lines.extend(loops.batch_backward(self, self.loops, run))
+                start = run.nodes[0]
                 continue
             layer = plan.layer_of.get(node)
             if layer is not None:
                 if plan.is_first(node):
                     lines.extend(self._layer_backward(layer))
                 continue
+            if node in plan.fused_of:
+                block = plan.fused_here(node)
+                if block is not None:
+                    lines.extend(softmax.backward_lines(self, block))
+                continue
             if node not in self.adjoint:
                 continue
             lines.extend(self._node_backward(node))
         return lines, self.adjoint
 
-    def _add(self, parent: Value, contribution: str, from_varying: bool) -> list[str]:
+    def add(self, parent: Value, contribution: str, from_varying: bool) -> list[str]:
         """Add ``contribution`` to ``parent``'s adjoint (summed over the batch if hoisted)."""
         if parent not in self.needs:
             return []
@@ -369,7 +425,7 @@ class BatchWriter:
         partials = op.slot_partials(SPACE, self.operands(node), Expr(self.tape.names[node]))  # type: ignore[union-attr]
         lines = []
         for parent, partial in zip(node.parents, partials, strict=True):
-            lines.extend(self._add(parent, source(upstream * partial), varying))
+            lines.extend(self.add(parent, source(upstream * partial), varying))
         return lines
 
     def _layer_backward(self, layer: _Layer) -> list[str]:
@@ -399,13 +455,20 @@ class BatchWriter:
         lines.append(f"{weights} += {gradient}.T @ {layer.input_matrix}")
         if any(x in self.needs for x in layer.inputs):
             lines.append(f"GX{k} = {gradient} @ W{k}")
-            if layer.source is not None:  # the only layer over that matrix: inputs key layers
-                name = self.matrix_adjoint[layer.source.number] = f"GM{layer.source.number}"
-                lines.append(f"{name} = GX{k}")
+            if layer.source is not None:
+                lines.extend(self.add_matrix(layer.source, f"GX{k}"))
             else:
                 for i, x in enumerate(layer.inputs):
-                    lines.extend(self._add(x, f"GX{k}[:, {i}]", True))
+                    lines.extend(self.add(x, f"GX{k}[:, {i}]", True))
         return lines
+
+    def add_matrix(self, layer: _Layer, gradient: str) -> list[str]:
+        """Add ``gradient`` to the adjoint of ``layer``'s output matrix (layer or softmax)."""
+        name = f"GM{layer.number}"
+        if layer.number not in self.matrix_adjoint:
+            self.matrix_adjoint[layer.number] = name
+            return [f"{name} = {gradient}"]
+        return [f"{name} = {name} + {gradient}"]
 
     def _layer_adjoint(self, layer: _Layer) -> list[str]:
         """The terms of the adjoint of a layer's output matrix: from layers, from columns."""
@@ -421,27 +484,3 @@ class BatchWriter:
                 cells = ", ".join(c if c is not None else "0.0" for c in columns)
                 parts.append(f"_columns(count, ({cells},))")
         return parts
-
-
-def batch_globals(namespace: dict[str, Any]) -> dict[str, Any]:
-    """``namespace`` (the numpy helpers of the op formulas) plus the batch program's own."""
-    import numpy as np  # noqa: PLC0415
-
-    def columns(count: int, cells: tuple[Any, ...]) -> Any:
-        # A matrix from columns that may be numbers (a hoisted node, a constant, no gradient).
-        matrix = np.empty((count, len(cells)))
-        for j, cell in enumerate(cells):
-            matrix[:, j] = cell
-        return matrix
-
-    return {
-        **namespace,
-        # numpy's C code may import a module lazily, through the caller's builtins.
-        "__builtins__": {**namespace["__builtins__"], "__import__": builtins.__import__},
-        "_column_stack": np.column_stack,
-        "_columns": columns,
-        "_zeros": np.zeros,
-        "_sum": np.sum,
-        "_dot": np.dot,
-        "_add_at": np.add.at,
-    }

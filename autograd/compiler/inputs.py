@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -73,6 +74,28 @@ def check_inputs(inputs: Sequence[Any], where: str = "compile") -> None:
             # x itself infinite (float or numpy inf) is fine; a huge int or longdouble not.
             if math.isinf(number) and abs(x) != math.inf:
                 raise ValueError(f"{where}: input {index} is too large for a float: {x!r:.40}")
+
+
+def plain_batch(inputs: Sequence[Any]) -> int:
+    """The batch size if every input is a 1-D float64 numpy array of one length, else 0.
+
+    The common call (a model's feature columns), recognised in one cheap pass: such inputs
+    need neither :func:`check_inputs` nor a conversion. Anything else returns 0, and the
+    general path checks (and refuses, or converts) it.
+    """
+    np = sys.modules.get("numpy")
+    if np is None:  # numpy never imported: no input can be an array
+        return 0
+    ndarray, float64 = np.ndarray, np.dtype(float)
+    size = 0
+    for x in inputs:
+        if type(x) is not ndarray or x.dtype is not float64 or x.ndim != 1:
+            return 0
+        if x.shape[0] != size:
+            if size:
+                return 0
+            size = x.shape[0]
+    return size
 
 
 def batch_size(inputs: Sequence[Any]) -> int:

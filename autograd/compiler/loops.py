@@ -14,6 +14,8 @@ three nodes. This module finds such *runs* in the traced graph and writes them a
 - Only the last iteration's values may be used after the run (they keep their names);
   a run is cut short where an earlier value escapes.
 
+Both programs loop: the float one, and the numpy one over runs of arrays (or of hoisted
+numbers), where a parameter's adjoint is gathered over the loop and summed over the batch.
 The forward loop keeps each iteration's values (a tuple per iteration) when a backward
 follows; the backward loop walks them in reverse, carrying the adjoints of the previous
 iteration's nodes from one iteration to the next.
@@ -276,9 +278,15 @@ class LoopWriter:
                 name = adjoint[target] = "g_" + self.tape.names[target]
                 lines.append(f"{name} = 0.0")
         lines.append(f"for {self._stored(run)} in reversed(S{run.number}):")
+        # Accumulators that are 0.0 at the top of every iteration: their first contribution
+        # is assigned, not added (an array operation fewer each, in the numpy program).
+        fresh = {f"N{run.number}_{s}" for s in prev}
+        fresh |= {
+            carry[s] for s, node in enumerate(run.last()) if s not in prev and node not in adjoint
+        }
         for slot in range(k - 1, -1, -1):
             if live[slot]:
-                lines.extend(self._slot_backward(run, slot, needs, adjoint))
+                lines.extend(self._slot_backward(run, slot, needs, adjoint, fresh))
         lines.extend(
             f"    {carry[s]} = {nxt[s] if s in prev else '0.0'}" for s in range(k) if live[s]
         )
@@ -296,7 +304,7 @@ class LoopWriter:
         return lines
 
     def _slot_backward(
-        self, run: Run, slot: int, needs: set[Value], adjoint: dict[Value, str]
+        self, run: Run, slot: int, needs: set[Value], adjoint: dict[Value, str], fresh: set[str]
     ) -> list[str]:
         node = run.body()[slot]
         partials = node.op.slot_partials(  # type: ignore[union-attr]
@@ -312,5 +320,51 @@ class LoopWriter:
                     lines.append(f"    {name} = {name} + {contribution}")
             elif run.live[target]:
                 into = f"{'A' if kind == 'cur' else 'N'}{run.number}_{target}"
-                lines.append(f"    {into} = {into} + {contribution}")
+                if into in fresh:
+                    fresh.discard(into)
+                    lines.append(f"    {into} = {contribution}")
+                else:
+                    lines.append(f"    {into} = {into} + {contribution}")
         return lines
+
+
+def batch_runs(runs: list[Run], plan: Any) -> list[Run]:
+    """The runs the numpy program may loop over: all arrays over the samples, or all hoisted.
+
+    A hoisted node is a number, computed once per call. A run mixing both, touching a fused
+    layer or softmax, or with an op with a domain rule (whose values the replay must check,
+    by name) stays straight-line code.
+    """
+    kept = []
+    for run in runs:
+        varying = {node in plan.varying for node in run.nodes}
+        if len(varying) == 1 and not any(
+            node in plan.layer_of or node in plan.fused_of or node.op.domain_text  # type: ignore[union-attr]
+            for node in run.nodes
+        ):
+            kept.append(run)
+    return kept
+
+
+def batch_backward(writer: Any, loops: LoopWriter, run: Run) -> list[str]:
+    """A run's reverse loop in the numpy program.
+
+    Inside the loop every adjoint is an array over the samples; one of a parameter or a
+    hoisted node (a number) is gathered in an accumulator and summed over the batch after.
+    """
+    plan, needs = writer.plan, writer.needs
+    local = dict(writer.adjoint)
+    before, after = [], []
+    targets = [t for refs in run.refs for kind, t in refs if kind == "fixed"]
+    targets += [run.initial[s] for s in run.prev_slots()]
+    for target in dict.fromkeys(targets):
+        if target in needs and (target not in plan.varying or target in plan.param_index):
+            name = f"H{run.number}_{len(before)}"
+            before.append(f"{name} = 0.0")
+            local[target] = name
+            after.extend(writer.add(target, name, True))
+    lines = [*before, *loops.backward(run, needs, local), *after]
+    for node, name in local.items():
+        if node in plan.varying and node not in plan.param_index:
+            writer.adjoint[node] = name
+    return lines

@@ -2,8 +2,9 @@
 
 One line per node computes the forward pass from the op table's formulas; the backward
 pass adds ``adjoint x local partial`` into each parent's adjoint, in reverse. Repeated
-patterns become loops (:mod:`autograd.compiler.loops`); the numpy dialect's body is
-written by :mod:`autograd.compiler.batch`, with the same signature around it.
+patterns become loops (:mod:`autograd.compiler.loops`), in both dialects; the numpy
+dialect's body is written by :mod:`autograd.compiler.batch` (namespace: :func:`batch_globals`),
+with the same signature around it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.compiler.batch import BatchPlan, BatchWriter, batch_globals
-from autograd.compiler.loops import LoopWriter, Run, find_runs
+from autograd.compiler.batch import BatchPlan, BatchWriter
+from autograd.compiler.loops import LoopWriter, Run, batch_runs, find_runs
 from autograd.compiler.tape import Tape, collector_paused
 from autograd.ops import Op
 from autograd.source import (
@@ -178,7 +179,10 @@ class Program:
             self.runs = find_runs(tape, self.needs, parents_of)
         else:
             self.namespace = batch_globals(numpy_globals())
-            self.plan = BatchPlan(tape, fuse)
+            parents_of = [node.parents for node in tape.nodes]
+            self.plan = BatchPlan(tape, fuse, parents_of)
+            self.needs = _needs(tape, self.wanted, parents_of)
+            self.runs = batch_runs(find_runs(tape, self.needs, parents_of), self.plan)
 
     @functools.cached_property
     def forward_source(self) -> str:
@@ -187,7 +191,7 @@ class Program:
         if self.tag == "float":
             forward = _forward_lines(tape, SOURCE_SPACE, self.runs)
             return _function("forward", tape, [*forward, _returned(tape, None)])
-        writer = BatchWriter(self.plan, self.namespace)
+        writer = BatchWriter(self.plan, self.namespace, self.runs)
         body = [*writer.forward(), _returned(tape, None, batch=True)]
         return _batch_function("forward", tape, body, writer.uses_params)
 
@@ -199,9 +203,9 @@ class Program:
             forward = _forward_lines(tape, SOURCE_SPACE, self.runs, store=True)
             backward = _backward_lines(tape, SOURCE_SPACE, self.needs, self.runs)
             return _function("forward_backward", tape, forward + backward, "seed")
-        writer = BatchWriter(self.plan, self.namespace)
-        forward = writer.forward()
-        backward, adjoint = writer.backward(self.wanted)
+        writer = BatchWriter(self.plan, self.namespace, self.runs)
+        forward = writer.forward(store=True)
+        backward, adjoint = writer.backward(self.needs)
         body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
         return _batch_function("forward_backward", tape, body, writer.uses_params, "seed")
 
@@ -227,3 +231,33 @@ def _batch_function(
         lines.append(f"    {unpack}, = params")
     lines.extend(f"    {line}" for line in body)
     return "\n".join(lines) + "\n"
+
+
+def batch_globals(namespace: dict[str, Any]) -> dict[str, Any]:
+    """``namespace`` (the numpy helpers of the op formulas) plus the batch program's own."""
+    import numpy as np  # noqa: PLC0415
+
+    def columns(count: int, cells: tuple[Any, ...]) -> Any:
+        # A matrix from columns that may be numbers (a hoisted node, a constant, no gradient).
+        matrix = np.empty((count, len(cells)))
+        for j, cell in enumerate(cells):
+            matrix[:, j] = cell
+        return matrix
+
+    return {
+        **namespace,
+        # numpy's C code may import a module lazily, through the caller's builtins.
+        "__builtins__": {
+            **namespace["__builtins__"],
+            "__import__": builtins.__import__,
+            "range": range,  # for the loops
+            "reversed": reversed,
+        },
+        "_column_stack": lambda columns: np.array(columns).T,  # a copy per row, not strided
+        "_columns": columns,
+        "_zeros": np.zeros,
+        "_sum": np.sum,
+        "_dot": np.dot,
+        "_add_at": np.add.at,
+        "_count_nonzero": np.count_nonzero,
+    }

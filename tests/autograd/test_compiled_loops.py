@@ -29,7 +29,30 @@ def check(fn, point, parameters=(), *, loops=True):
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
     text = f._program("float", wrt_inputs=True).backward_source
     assert ("for _ in range(" in text) == loops
+    check_batch(fn, f, point, parameters, loops=loops)
     return f
+
+
+def check_batch(fn, f, point, parameters, *, loops):
+    """The numpy replay of a batch (the point and two points near it) vs the engine."""
+    import numpy as np  # noqa: PLC0415 - the float checks above need no numpy
+
+    samples = [list(point), [0.9 * x for x in point], [x - 0.05 for x in point]]
+    result = f.grad(*map(np.array, zip(*samples, strict=True)), wrt_inputs=True)
+    outputs = result.output if isinstance(result.output, list) else [result.output]
+    summed = np.zeros(len(parameters))
+    for i, sample in enumerate(samples):
+        leaves = [Value(x) for x in sample]
+        out = fn(*leaves)
+        out = out if isinstance(out, list) else [out]
+        expected = grad(out[0], [*leaves, *parameters])
+        assert [o[i] for o in outputs] == pytest.approx([o.data for o in out], rel=1e-12)
+        got = [g[i] for g in result.inputs]
+        assert got == pytest.approx(expected[: len(leaves)], rel=1e-11, abs=1e-12)
+        summed += expected[len(leaves) :]
+    assert result.parameters == pytest.approx(summed.tolist(), rel=1e-11, abs=1e-12)
+    text = f._program("numpy", wrt_inputs=True).backward_source
+    assert loops is None or ("for _ in range(" in text) == loops
 
 
 def test_the_benchmark_chain_is_one_loop():
@@ -42,6 +65,8 @@ def test_the_benchmark_chain_is_one_loop():
     f = check(chain, [0.3])
     assert f.source.count("for _ in range(") == 2  # forward and forward_backward
     assert len(f.source.splitlines()) < 80  # not 15,000 lines
+    assert f.batch_source.count("for _ in range(") == 2  # the numpy program loops too
+    assert len(f.batch_source.splitlines()) < 80
 
 
 def test_a_small_graph_stays_straight_line_code():
@@ -84,6 +109,21 @@ def test_random_regular_chains_equal_the_engine(steps, body, x):
     assert result.output == pytest.approx(out.data, rel=1e-12, abs=1e-12)
     got = [*result.inputs, *result.parameters]
     assert got == pytest.approx(expected, rel=1e-11, abs=1e-12)
+    if all(math.isfinite(chain(Value(v)).data) for v in (0.9 * x, x - 0.05)):
+        check_batch(chain, f, [x], [w], loops=None)  # sqrt's domain: no loop in numpy
+
+
+def test_a_loop_over_parameters_alone_runs_once_per_batch():
+    w = Value(0.8, parameter=True)
+
+    def graph(x):
+        y = w
+        for _ in range(200):
+            y = (y * w + 0.1).tanh()  # no input: hoisted, one number per call
+        return y * x + (x * w).tanh()
+
+    f = check(graph, [1.5], [w])
+    assert "H1_0 = 0.0" in f._program("numpy", wrt_inputs=True).backward_source
 
 
 def test_values_that_escape_the_loop_cut_it_and_stay_right():

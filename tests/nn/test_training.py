@@ -1,6 +1,7 @@
 """fit(): the moons target, XOR, validation, early stopping, tolerance, restarts, progress."""
 
 import math
+import re
 import sys
 import types
 
@@ -177,6 +178,37 @@ def test_compiled_training_equals_eager_training(loss, dataset, outputs, options
     assert replayed.val_loss == pytest.approx(eager.val_loss, rel=1e-10)
     for name, value in eager_state.items():
         assert replayed_state[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    ["hinge", "perceptron_criterion", "binary_cross_entropy_with_logits",
+     "binary_cross_entropy", "cross_entropy", "mse"],
+)  # fmt: skip
+def test_compiled_fit_replays_every_named_loss_through_the_fused_program(loss, monkeypatch):
+    # The layers become matrix products, and cross-entropy's log-softmax one matrix: found
+    # in the traced graph, nothing asked of nn (test_compiled_softmax.py checks the numbers).
+    from nn.training import steps  # noqa: PLC0415 - the module whose step is watched
+
+    made = []
+
+    class Watched(steps.CompiledStep):
+        def __init__(self, plan):
+            super().__init__(plan)
+            made.append(self)
+
+    monkeypatch.setattr(steps, "CompiledStep", Watched)
+    X, y = datasets.make_blobs(30, centers=3, seed=0)
+    classes = loss == "cross_entropy"
+    if not classes:
+        y = (y > 0).astype(float)
+    output = "sigmoid" if loss == "binary_cross_entropy" else "linear"
+    model = MLP(2, [4, 3 if classes else 1], output_activation=output, seed=0)
+    fit(model, X, y, loss=loss, epochs=1, progress=False, compiled=True)
+    text = made[0].loss.batch_source
+    assert len(re.findall(r"Z\d = \w+ @ W\d\.T", text)) == 2 * 2  # 2 layers, 2 functions
+    assert ("# softmax 1:" in text) == classes
+    assert ("(T1s * P1s).sum(1)" in text) == classes  # the one-hot dot, fused too
 
 
 def test_compiled_perceptron_criterion_picks_the_mistakes_per_sample():
