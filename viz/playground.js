@@ -98,7 +98,7 @@
       reset: () => api.reset(),
       selectSample: (i) => api.selectSample(i),
       selectParam: (k) => { state.param = k; views.draw(); },
-      editPoints: (points) => { state.points = points; state.origin = "edited in the page"; build(); views.rebuild(); },
+      editPoints: (points) => { state.points = points; state.origin = "edited in the page"; state.playing = false; build(); views.rebuild(true); },
     });
     const frame = () => {
       if (!state.playing) return;
@@ -136,15 +136,18 @@
         if (obj === undefined) return JSON.parse(JSON.stringify(state.settings));
         const next = checked(state.settings, obj);
         const restart = Object.keys(obj).some((k) => RESTART.includes(k));
-        if ("points" in obj) { state.points = obj.points.map((p) => p.slice()); state.origin = "set by a script"; }
-        else if (["dataset", "samples", "noise", "classes"].some((k) => k in obj) || ("seed" in obj && state.origin !== "nn.datasets (from Python)")) {
-          state.points = D().generate(next.dataset, next.samples, next.noise, next.seed, next.dataset === "blobs" || next.dataset === "spiral" ? next.classes : 2);
-          state.origin = `the page's ${next.dataset} generator`;
+        let points = state.points, origin = state.origin;
+        if ("points" in obj) { points = obj.points.map((p) => p.slice()); origin = "set by a script"; }
+        else if (["dataset", "samples", "noise", "classes"].some((k) => k in obj)) {
+          points = D().generate(next.dataset, next.samples, next.noise, next.seed, next.dataset === "blobs" || next.dataset === "spiral" ? next.classes : 2);
+          origin = `the page's ${next.dataset} generator`;
         }
-        if (next.loss !== "cross_entropy" && Math.max(...state.points.map((p) => p[2])) > 1) {
+        if (next.loss !== "cross_entropy" && Math.max(...points.map((p) => p[2])) > 1) {
           if ("loss" in obj) fail(`loss ${next.loss} is for two classes; the data has more (use cross_entropy)`);
           next.loss = "cross_entropy";
         }
+        state.points = points;
+        state.origin = origin;
         state.settings = next;
         if (restart) { state.playing = false; build(); views.rebuild(); } else views.draw();
         return JSON.parse(JSON.stringify(next));
@@ -154,6 +157,8 @@
       predict: (x1, x2) => views.predict(x1, x2),
       draw: () => views.draw(),
       frames: () => state.frames,
+      sampleGraph: () => views.sample.sampleGraph(),
+      contributions: (k) => views.sample.contributions(k),
       state: () => state,
     };
     build();

@@ -40,6 +40,7 @@ _SCRIPTS = (
     "playground_engine.js",
     "playground_data.js",
     "playground_views.js",
+    "playground_sample.js",
     "playground.js",
 )
 

@@ -206,7 +206,7 @@
     };
     const fill = (template, node, i, base) =>
       template.replace(/\$(\d+|out)/g, (_, s) => (s === "out" ? `v[${i}]` : ref(node, base + Number(s))));
-    const forward = [], backward = [];
+    const forward = [], backward = [], edges = [];
     graph.nodes.forEach((node, i) => {
       if (node.kind === "input") forward.push(`v[${i}] = X[s * ${graph.nin} + ${node.index}];`);
       else if (node.kind === "param") forward.push(`v[${i}] = P[${node.index}];`);
@@ -232,6 +232,7 @@
         const base = entry.variadic ? slot - (slot % size) : 0;
         const partial = fill(entry.partials[entry.variadic ? slot % size : slot], node, i, base);
         backward.push(`g[${parent}] += g[${i}] * ${partial};`);
+        edges.push({ child: i, parent, slot, partial });
       }
     }
     const collect = graph.nodes.map((node, i) => (node.kind === "param" ? `G[${node.index}] += g[${i}];` : "")).filter(Boolean);
@@ -266,7 +267,12 @@
         ${record.map((r, j) => `out[s * ${record.length} + ${j}] = v[${r}];`).join("\n")}
       }
     };`)(...names.map((n) => helpers[n]));
-    return { run, predict, recorded: record.length, size: graph.nodes.length };
+    // chain: each edge's local partial (D) and chain-rule product g × partial (E), in the
+    // order backward adds them, for the values v and gradients g of one sample.
+    const chain = new Function(...names, `${head} return function (v, g, D, E) {
+      ${edges.map((e, n) => `D[${n}] = ${e.partial}; E[${n}] = g[${e.child}] * D[${n}];`).join("\n")}
+    };`)(...names.map((n) => helpers[n]));
+    return { run, predict, chain, edges, recorded: record.length, size: graph.nodes.length };
   }
 
   /* The optimizers of nn/optim/rules.py, one parameter at a time, same operation order. */
@@ -375,11 +381,29 @@
       return objective;
     };
     run.lossOn = (X, T, n) => code.run(P, X, T, run.all, n, null, 0.0, run.v, run.g, run.L) / n;
-    // One sample through the graph: its values and (unscaled) gradients left in v and g.
-    run.trace = (X, T, index) => {
-      const Gs = new Float64Array(P.length);
-      code.run(P, X, T, Int32Array.of(index), 1, Gs, 1.0, run.v, run.g, run.L);
-      return { values: run.v, grads: run.g, paramGrads: Gs };
+    // One point through the graph, at the current weights: every node's value and the
+    // gradient of this point's own loss (seeded with 1), each edge's partial and product.
+    run.sample = (point) => {
+      const X = featuresOf([point], s.features), T = targetsOf([point], s.loss, graph.width);
+      const Gs = new Float64Array(P.length), D = new Float64Array(code.edges.length), E = new Float64Array(code.edges.length);
+      code.run(P, X, T, Int32Array.of(0), 1, Gs, 1.0, run.v, run.g, run.L);
+      code.chain(run.v, run.g, D, E);
+      return { values: Float64Array.from(run.v), grads: Float64Array.from(run.g), partials: D, products: E, paramGrads: Gs };
+    };
+    // How parameter k's gradient adds up over a batch at the current weights: each
+    // sample's share (1/n of its loss's gradient), in the order backward adds them.
+    run.contributions = (k) => {
+      const count = run.lastBatch || train.length, idx = run.lastBatch ? run.batch : run.all;
+      const Gs = new Float64Array(P.length), shares = new Float64Array(count);
+      let total = s.l2 ? s.l2 * P[k] + s.l2 * P[k] : 0.0;
+      const l2 = total;
+      for (let b = count - 1; b >= 0; b--) {
+        Gs[k] = 0.0;
+        code.run(P, run.X, run.T, idx.subarray(b, b + 1), 1, Gs, 1.0 / count, run.v, run.g, run.L);
+        shares[b] = Gs[k];
+        total += Gs[k];
+      }
+      return { samples: Array.from(idx.subarray(0, count)), shares, l2, total };
     };
     return run;
   }

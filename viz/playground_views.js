@@ -52,6 +52,9 @@
       const cx = (Math.min(...xs) + Math.max(...xs)) / 2, cy = (Math.min(...ys) + Math.max(...ys)) / 2;
       const half = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) / 2 * 1.15 + 0.15;
       extent = { x0: cx - half, x1: cx + half, y0: cy - half, y1: cy + half };
+      setGrid();
+    };
+    const setGrid = () => {
       const cells = [];
       for (let r = 0; r < GRID; r++) for (let c = 0; c < GRID; c++) {
         cells.push([extent.x0 + ((c + 0.5) / GRID) * (extent.x1 - extent.x0), extent.y1 - ((r + 0.5) / GRID) * (extent.y1 - extent.y0), 0]);
@@ -368,10 +371,12 @@
       drawBoundary(out);
       drawCurves();
       drawOptimizer();
+      sample.draw();
     };
 
-    const rebuild = () => {
-      setExtent();
+    const sample = window.chainrulePlaySample.mount(samplePanel, state, Object.assign({ parameterName: (k) => parameterName(k) }, actions));
+    const rebuild = (keepExtent) => {
+      if (!keepExtent || !extent) setExtent(); // an edited point set keeps its plane
       buffers = null;
       drawTopControls();
       drawDataPanel();
@@ -386,7 +391,7 @@
       return Array.from(out.slice(out.length - run.outputs));
     };
 
-    return { rebuild, draw, predict, samplePanel };
+    return { rebuild, draw, predict, sample };
   }
 
   window.chainrulePlayViews = { mount, CLASS_COLOURS };
