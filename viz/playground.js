@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   if (window.chainrulePlayground) return;
+  const X = () => window.chainrulePlayExport;
   const E = () => window.chainrulePlayEngine, D = () => window.chainrulePlayData, V = () => window.chainrulePlayViews;
 
   const CHOICES = {
@@ -157,12 +158,31 @@
       predict: (x1, x2) => views.predict(x1, x2),
       draw: () => views.draw(),
       frames: () => state.frames,
+      exportPython: () => X().pythonCode(state),
+      exportTorch: () => X().torchCode(state),
+      exportCSV: () => X().csv(state),
+      exportState: () => X().runState(state),
+      link: () => `${location.href.split("#")[0]}#chainrule-run=${X().toBase64(X().runState(state))}`,
+      loadState(text) {
+        const saved = X().checkRun(text);
+        checked(state.settings, Object.fromEntries(Object.entries(saved.settings).filter(([k]) => RESTART.concat(LIVE).includes(k) && k !== "points")));
+        const before = { settings: state.settings, points: state.points, origin: state.origin, run: state.run };
+        try { X().restore(state, saved, build); } catch (error) { Object.assign(state, before); throw error; }
+        state.playing = false;
+        views.rebuild();
+        return state.run.losses.length;
+      },
       sampleGraph: () => views.sample.sampleGraph(),
       contributions: (k) => views.sample.contributions(k),
       state: () => state,
     };
     build();
     views.rebuild();
+    // A whole page opened from an exported link reopens that run.
+    const hash = root.classList.contains("cr-page") ? location.hash.match(/^#chainrule-run=(.+)$/) : null;
+    if (hash) {
+      try { api.loadState(X().fromBase64(decodeURIComponent(hash[1]))); } catch (error) { state.message = String(error.message); }
+    }
     window.chainrule = window.chainrule || {};
     window.chainrule.playground = api;
     root.chainrulePlayground = api;

@@ -41,6 +41,7 @@ _SCRIPTS = (
     "playground_data.js",
     "playground_views.js",
     "playground_sample.js",
+    "playground_export.js",
     "playground.js",
 )
 

@@ -70,6 +70,8 @@
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
       },
       below: (n) => Math.floor(random() * n),
+      getState: () => ({ words: Array.from(mt), index }),
+      setState: (saved) => { mt.set(saved.words); index = saved.index; },
     };
   }
 

@@ -137,7 +137,42 @@
         el("p", { class: "cp-note" }, `${state.points.length} points from ${state.origin}`),
         el("h3", {}, "Click on the plot to"), modes,
         el("h3", {}, "Features"), features,
+        el("h3", {}, "Export"), exportButtons(),
+        exportBox,
       );
+    };
+
+    /* ---- export ---- */
+    const exportBox = el("div", { class: "cp-export" });
+    let exportShown = null;
+    const exportButtons = () => {
+      const box = el("div", { class: "cp-datasets" });
+      const kinds = [["python", "chainrule code", "model.py"], ["torch", "PyTorch code", "model_torch.py"],
+        ["csv", "data CSV", "data.csv"], ["json", "run JSON", "run.json"], ["link", "link", null], ["open", "open a run", null]];
+      for (const [kind, text, file] of kinds) {
+        box.append(el("button", { class: exportShown === kind ? "on" : "", onclick: () => { exportShown = exportShown === kind ? null : kind; showExport(kind, file); drawDataPanel(); } }, text));
+      }
+      return box;
+    };
+    const showExport = (kind, file) => {
+      if (exportShown === null) { exportBox.replaceChildren(); return; }
+      const api = root.chainrulePlayground;
+      const text = { python: api.exportPython, torch: api.exportTorch, csv: api.exportCSV, json: api.exportState, link: api.link, open: () => "" }[kind]();
+      const area = el("textarea", { class: "cp-text", spellcheck: "false", rows: 8 });
+      area.value = text;
+      const parts = [area];
+      if (file) {
+        const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+        parts.push(el("a", { href: url, download: file }, `download ${file}`));
+      }
+      if (kind === "open") {
+        parts.push(el("button", { onclick: () => {
+          try { api.loadState(area.value); exportShown = null; exportBox.replaceChildren(); drawDataPanel(); }
+          catch (error) { message.textContent = error.message; }
+        } }, "open this run"));
+        area.placeholder = "paste a run's JSON here";
+      }
+      exportBox.replaceChildren(...parts);
     };
 
     /* ---- network ---- */
