@@ -91,6 +91,7 @@
       state.run = E().Session(s, state.points, data.ops, data.compensatedSum);
       if (state.selected !== null && state.selected >= state.points.length) state.selected = null;
       if (state.param >= state.run.P.length) state.param = 0;
+      state.run.track = state.param;
     };
     const views = V().mount(root, state, {
       settings: (obj) => api.settings(obj),
@@ -98,7 +99,7 @@
       play: () => (state.playing ? api.pause() : api.play()),
       reset: () => api.reset(),
       selectSample: (i) => api.selectSample(i),
-      selectParam: (k) => { state.param = k; views.draw(); },
+      selectParam: (k) => { state.param = k; state.run.track = k; views.draw(); },
       editPoints: (points) => { state.points = points; state.origin = "edited in the page"; state.playing = false; build(); views.rebuild(true); },
     });
     const frame = () => {
@@ -127,6 +128,13 @@
       play() { if (!state.playing) { state.playing = true; views.draw(); requestAnimationFrame(frame); } },
       pause() { state.playing = false; views.draw(); },
       reset() { state.playing = false; build(); views.rebuild(); },
+      followParameter(k) {
+        if (!(Number.isInteger(k) && k >= 0 && k < state.run.P.length)) throw new Error(`playground.followParameter(k): k must be a parameter index in [0, ${state.run.P.length}), got ${JSON.stringify(k)}`);
+        state.param = k;
+        state.run.track = k;
+        views.draw();
+        return k;
+      },
       selectSample(i) {
         if (i !== null && !(Number.isInteger(i) && i >= 0 && i < state.points.length)) throw new Error(`playground.selectSample(i): i must be a point index in [0, ${state.points.length}), got ${JSON.stringify(i)}`);
         state.selected = i;
@@ -183,6 +191,7 @@
     if (hash) {
       try { api.loadState(X().fromBase64(decodeURIComponent(hash[1]))); } catch (error) { state.message = String(error.message); }
     }
+    api.readyAt = performance.now(); // when the page became usable (the benchmark reads it)
     window.chainrule = window.chainrule || {};
     window.chainrule.playground = api;
     root.chainrulePlayground = api;

@@ -17,21 +17,22 @@ them, the controls and views, and ``window.chainrule.playground``, the API scrip
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import math
 import numbers
 import os
+import random
 import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.elementary import ROWS
-from autograd.ops import TABLE
-from autograd.source import Expr, SourceSpace, source
+from viz.display import png_display
 from viz.embed import script_json
 from viz.files import write_atomic
+from viz.javascript import op_templates
 
 _DISPLAYS = itertools.count(1)
 
@@ -60,58 +61,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw")
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 """The inputs a model may read: the point's coordinates and TensorFlow Playground's extras."""
 
-FIT_LOSS = {"hinge": "hinge", "bce": "binary_cross_entropy_with_logits"}
-
-
-class JavaScriptSpace(SourceSpace):
-    """The math space that writes JavaScript: the op table's formulas for the page.
-
-    Arithmetic comes from :class:`~autograd.source.Expr` (its text is valid JavaScript
-    too); functions are the registry's helper names, which ``playground_engine.js``
-    defines with the registry's edge rules; ``select`` becomes a conditional expression
-    with the same NaN case as the float kernels.
-
-    Example:
-        >>> JavaScriptSpace().select(Expr("$0"), 1.0, 0.0).text
-        '($0 > 0.0 ? 1.0 : $0 <= 0.0 ? 0.0 : nan)'
-    """
-
-    def select(self, x: Expr, positive: Any, otherwise: Any) -> Expr:
-        """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN."""
-        yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
-        condition = source(x)
-        return Expr(f"({condition} > 0.0 ? {yes} : {condition} <= 0.0 ? {no} : nan)")
-
-
-def op_templates() -> dict[str, dict[str, Any]]:
-    """Every op of the table as JavaScript expression templates, for the page's compiler.
-
-    Operand ``k`` is written ``$k`` and the op's output ``$out``; a variadic op's templates
-    are one group's term and partials (the page sums them over the groups).
-
-    Example:
-        >>> ops = op_templates()
-        >>> ops["tanh"]["forward"], ops["tanh"]["partials"]
-        ('_tanh($0)', ['(1.0 - ($out * $out))'])
-        >>> ops["mul"]["partials"]
-        ['$1', '$0']
-    """
-    space = JavaScriptSpace()
-    templates = {}
-    for op in TABLE:
-        args = [Expr(f"${k}") for k in range(len(op.inputs))]
-        out = Expr("$out")
-        templates[op.name] = {
-            "forward": source(op.forward(space, *args)),
-            "partials": [source(p(space, *args, out)) for p in op.partials],
-            "variadic": op.variadic,
-        }
-    return templates
-
-
-def helper_names() -> list[str]:
-    """The registry's helper names (``_exp``...), each of which the page's engine defines."""
-    return [row.helper for row in ROWS]
+_COLOURS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#17becf")
 
 
 def _asset(name: str) -> str:
@@ -198,13 +148,19 @@ class Playground:
         self.settings = settings
         self.points = points
 
-    def html(self, suffix: str = "", *, whole_page: bool = False) -> str:
-        """The playground as one HTML fragment (styles, scripts and data inline)."""
+    def html(self, fallback: str = "", suffix: str = "", *, whole_page: bool = False) -> str:
+        """The playground as one HTML fragment (styles, scripts and data inline).
+
+        Args:
+            fallback: HTML shown where scripts do not run (an untrusted notebook); the
+                script hides it.
+            suffix: added to the element's id, so one notebook can show it twice.
+            whole_page: the page fills the window (a page of its own).
+        """
         data = {
             "settings": self.settings,
             "points": self.points,
             "ops": op_templates(),
-            "helpers": helper_names(),
             # Python's sum() of floats compensates from 3.12 on: the page sums as fit does.
             "compensatedSum": sys.version_info >= (3, 12),
         }
@@ -215,8 +171,7 @@ class Playground:
         return (
             f'<div class="chainrule-playground{" cr-page" if whole_page else ""}" id="{ident}">'
             f"<style>{_asset('playground.css')}</style>"
-            '<div class="cr-fallback"><p>(the playground needs JavaScript: trust the notebook,'
-            " or save it with .save_html(path) and open the file)</p></div>"
+            f'<div class="cr-fallback">{fallback}</div>'
             f'<script type="application/json" class="cr-data">{payload}</script>'
             f"<script>{scripts}\nchainrulePlayground({script_json(ident)});</script>"
             "</div>"
@@ -248,7 +203,76 @@ class Playground:
         )
 
     def _repr_html_(self) -> str:
-        return self.html(suffix=f"-{next(_DISPLAYS)}")
+        return self.html(self._fallback(), suffix=f"-{next(_DISPLAYS)}")
+
+    def still_svg(self) -> str:
+        """A still picture of the starting page: the data, and the network's first weights.
+
+        What a notebook shows where scripts cannot run (untrusted, or on a code host).
+        """
+        from nn import MLP, Layer  # noqa: PLC0415 - viz stands beside nn
+
+        s, points = self.settings, self.points or []
+        outputs = s["classes"] if s["loss"] == "cross_entropy" else 1
+        sizes = [len(s["features"]), *s["layers"], outputs]
+        model = MLP(sizes[0], sizes[1:], seed=s["seed"])
+        rng = random.Random(s["seed"])  # noqa: S311 - the page's first weights, as MLP draws them
+        acts = [*s["activation"], "linear"]
+        model.layers = [Layer(sizes[i], sizes[i + 1], acts[i], seed=rng) for i in range(len(acts))]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 * 1.15 + 0.15
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        dots = "".join(
+            f'<circle cx="{10 + (x - cx + half) / (2 * half) * 240:.1f}" '
+            f'cy="{10 + (cy + half - y) / (2 * half) * 240:.1f}" r="3.5" '
+            f'fill="{_COLOURS[int(c)]}" stroke="#fff"/>'
+            for x, y, c in points
+        )
+        column = 300 / max(1, len(sizes) - 1)
+        at = [
+            [
+                (290 + i * column, 130 + (n - (size - 1) / 2) * min(24, 230 / size))
+                for n in range(size)
+            ]
+            for i, size in enumerate(sizes)
+        ]
+        lines = []
+        for i, layer in enumerate(model.layers):
+            biggest = max(abs(w.data) for neuron in layer.neurons for w in neuron.w) or 1.0
+            for n, neuron in enumerate(layer.neurons):
+                for j, w in enumerate(neuron.w):
+                    (x1, y1), (x2, y2) = at[i][j], at[i + 1][n]
+                    lines.append(
+                        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                        f'stroke="{_COLOURS[w.data >= 0]}" stroke-opacity="0.7" '
+                        f'stroke-width="{0.4 + 3 * abs(w.data) / biggest:.2f}"/>'
+                    )
+        nodes = "".join(
+            f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="#fff" '
+            'stroke="#888"/>'
+            for column_at in at
+            for x, y in column_at
+        )
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="610" height="290" '
+            'font-family="sans-serif" font-size="12">'
+            '<rect width="610" height="290" fill="#fafafa"/>'
+            '<rect x="10" y="10" width="240" height="240" fill="#fff" stroke="#ccc"/>'
+            f"{dots}{''.join(lines)}{nodes}"
+            f'<text x="10" y="276" fill="#555">{len(points)} points, {html.escape(s["loss"])}, '
+            f"{html.escape(s['optimizer'])}: it trains when its script runs</text></svg>"
+        )
+
+    def _fallback(self) -> str:
+        """The still picture as a PNG, or a sentence where it cannot be made."""
+        try:
+            encoded, _ = png_display(self.still_svg())
+        except (ImportError, ValueError):
+            return "<p>(the playground needs JavaScript; save it with .save_html(path))</p>"
+        return (
+            '<img alt="the playground\'s data and network (it trains when its script runs)" '
+            f'src="data:image/png;base64,{encoded}" width="610" style="max-width:100%">'
+        )
 
 
 def playground(  # noqa: PLR0913 - the page's controls, as keywords

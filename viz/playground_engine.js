@@ -247,7 +247,7 @@
     // which the Python engine's backward walk reaches them (a depth-first walk from the
     // mean puts sample 0's nodes first) and its sum node adds them, so a parameter's
     // gradient is the same sum in the same order, rounding included.
-    const run = new Function(...names, `${head} return function (P, X, T, idx, count, G, scale, v, g, L) {
+    const run = new Function(...names, `${head} return function (P, X, T, idx, count, G, scale, v, g, L, S, track) {
       for (let b = count - 1; b >= 0; b--) {
         const s = idx[b];
         ${forward.join("\n")}
@@ -256,6 +256,7 @@
           g.fill(0.0); g[${graph.root}] = scale;
           ${backward.join("\n")}
           ${collect.join("\n")}
+          if (S) S[b] = g[track];
         }
       }
       return _total(L, count);
@@ -343,6 +344,8 @@
       opt: makeOptimizer(s.optimizer, P.length), losses: [], testLosses: [], diverged: null,
       shuffler: MersenneTwister(s.seed), order: [], cursor: 0, batch: new Int32Array(train.length),
       L: new Float64Array(Math.max(train.length, test.length, 1)),
+      shares: new Float64Array(Math.max(train.length, 1)), track: 0, sharesOf: null,
+      paramNode: graph.nodes.reduce((map, node, i) => { if (node.kind === "param") map[node.index] = i; return map; }, []),
       all: Int32Array.from(test.length > train.length ? test.keys() : train.keys()),
     };
     run.nextBatch = () => { // full batch: every point in order; else an epoch's shuffle, in slices
@@ -370,7 +373,9 @@
       G.fill(0.0);
       // The L2 term's two contributions come first, as the backward walk reaches them first.
       if (s.l2) for (let k = 0; k < P.length; k++) { G[k] += s.l2 * P[k]; G[k] += s.l2 * P[k]; }
-      const total = code.run(P, run.X, run.T, run.batch, count, G, 1.0 / count, run.v, run.g, run.L);
+      // The followed parameter's share from each sample is kept as the step computes it.
+      const total = code.run(P, run.X, run.T, run.batch, count, G, 1.0 / count, run.v, run.g, run.L, run.shares, run.paramNode[run.track] ?? 0);
+      run.sharesOf = { k: run.track, count, l2: s.l2 ? s.l2 * P[run.track] + s.l2 * P[run.track] : 0.0 };
       const objective = total / count + run.penalty();
       if (!Number.isFinite(objective)) {
         run.diverged = `the loss became ${objective} at step ${run.losses.length + 1}: try a smaller learning rate`;
@@ -394,7 +399,19 @@
     };
     // How parameter k's gradient adds up over a batch at the current weights: each
     // sample's share (1/n of its loss's gradient), in the order backward adds them.
+    // How the last step's gradient of parameter k added up: the L2 term's share, then each
+    // sample's share in the order backward added them (kept during the step). Before any
+    // step, or for another parameter, computed now at the current weights.
     run.contributions = (k) => {
+      const kept = run.sharesOf;
+      if (kept && kept.k === k) {
+        let total = kept.l2;
+        for (let b = kept.count - 1; b >= 0; b--) total += run.shares[b];
+        return { samples: Array.from(run.batch.subarray(0, kept.count)), shares: run.shares.slice(0, kept.count), l2: kept.l2, total, atStep: run.losses.length };
+      }
+      return run.contributionsNow(k);
+    };
+    run.contributionsNow = (k) => {
       const count = run.lastBatch || train.length, idx = run.lastBatch ? run.batch : run.all;
       const Gs = new Float64Array(P.length), shares = new Float64Array(count);
       let total = s.l2 ? s.l2 * P[k] + s.l2 * P[k] : 0.0;
@@ -405,7 +422,7 @@
         shares[b] = Gs[k];
         total += Gs[k];
       }
-      return { samples: Array.from(idx.subarray(0, count)), shares, l2, total };
+      return { samples: Array.from(idx.subarray(0, count)), shares, l2, total, atStep: null };
     };
     return run;
   }

@@ -169,6 +169,7 @@
     run.cursor = saved.shuffle.cursor;
     state.selected = saved.selected;
     state.param = saved.param;
+    run.track = saved.param;
   }
 
   const toBase64 = (text) => btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(""));

@@ -93,7 +93,8 @@
         const h = Math.round((Math.abs(v) / biggest) * 28), mine = parts.samples[b] === state.selected;
         return `<span class="cp-bar${v < 0 ? " neg" : ""}${mine ? " mine" : ""}" style="height:${Math.max(1, h)}px" title="sample ${parts.samples[b]}: ${fmt(v)}"></span>`;
       }).join("");
-      return `<h3>How a weight's gradient adds up over the batch</h3><div class="cp-sum">${actions.parameterName(k)}: Σ over ${n} samples of (1/${n}) ∂Lᵢ/∂w${parts.l2 ? ` + 2λw (${fmt(parts.l2)})` : ""} = <b>${fmt(parts.total)}</b> <span class="cp-note">(click a weight line or a neuron to pick another)</span></div><div class="cp-bars">${bars}</div>`;
+      const when = parts.atStep ? `the gradient of step ${parts.atStep}` : "the gradient at the current weights";
+      return `<h3>How a weight's gradient adds up over the batch</h3><div class="cp-sum">${actions.parameterName(k)}, ${when}: Σ over ${n} samples of (1/${n}) ∂Lᵢ/∂w${parts.l2 ? ` + 2λw (${fmt(parts.l2)})` : ""} = <b>${fmt(parts.total)}</b> <span class="cp-note">(click a weight line or a neuron to follow another)</span></div><div class="cp-bars">${bars}</div>`;
     }
 
     return {
@@ -107,7 +108,7 @@
           paramGrads: Array.from(traced.paramGrads),
         };
       },
-      contributions: (k) => { const c = state.run.contributions(k); return { samples: c.samples, shares: Array.from(c.shares), l2: c.l2, total: c.total }; },
+      contributions: (k) => { const c = state.run.contributions(k); return { samples: c.samples, shares: Array.from(c.shares), l2: c.l2, total: c.total, atStep: c.atStep }; },
       stepper: () => stepIndex,
     };
   }

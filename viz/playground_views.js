@@ -8,7 +8,7 @@
   "use strict";
   if (window.chainrulePlayViews) return;
   const CLASS_COLOURS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#17becf"];
-  const GRID = 48;
+  const GRID = 40;
   const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const CLASS_RGB = CLASS_COLOURS.map(rgb);
   const mix = (a, b, t) => a.map((x, i) => Math.round(x + (b[i] - x) * t));
@@ -21,11 +21,6 @@
       else node.setAttribute(k, v);
     }
     for (const c of children) node.append(c);
-    return node;
-  };
-  const svg = (tag, attrs) => {
-    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
     return node;
   };
   const fmt = (x) => (x === null || x === undefined ? "–" : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4));
@@ -189,7 +184,11 @@
       const area = el("div", { class: "cp-net-area" });
       area.style.width = `${layers.length * colWidth}px`;
       area.style.height = `${height + 54}px`;
-      const lines = svg("svg", { class: "cp-weights", width: layers.length * colWidth, height: height + 54 });
+      // The weights on one canvas: a few hundred lines redrawn each step cost the browser
+      // far less there than as SVG elements (measured: about 3x the frame rate).
+      const ratio = window.devicePixelRatio || 1, areaWidth = layers.length * colWidth, areaHeight = height + 54;
+      const lines = el("canvas", { class: "cp-weights", "data-maps": String(layers.reduce((a, b) => a + b, 0)), width: Math.round(areaWidth * ratio), height: Math.round(areaHeight * ratio) });
+      Object.assign(lines.style, { width: `${areaWidth}px`, height: `${areaHeight}px` });
       area.append(lines);
       const pos = [], maps = [];
       layers.forEach((count, l) => {
@@ -211,51 +210,82 @@
         area.append(headBox);
         for (let n = 0; n < count; n++) {
           const y = top + n * (size + gap);
-          const canvas = el("canvas", { class: "cp-map", width: GRID, height: GRID, title: l === 0 ? s.features[n] : `layer ${l - 1}, neuron ${n}: click for its bias` });
-          Object.assign(canvas.style, { left: `${x}px`, top: `${y}px`, width: `${size}px`, height: `${size}px` });
-          if (l > 0) canvas.addEventListener("click", () => actions.selectParam(run.graph.neurons[l - 1][n].first + run.graph.neurons[l - 1][n].count - 1));
-          area.append(canvas);
           if (l === 0 && size >= 20) {
             const tag = el("span", { class: "cp-feature" }, s.features[n]);
             Object.assign(tag.style, { left: `${x - 44}px`, top: `${y + size / 2 - 8}px` });
             area.append(tag);
           }
           column.push({ x, y: y + size / 2, size });
-          maps.push({ canvas, layer: l, neuron: n });
+          // Every map is painted into its own small image, then drawn on the one canvas.
+          const image = el("canvas", { width: GRID, height: GRID });
+          maps.push({ canvas: image, layer: l, neuron: n, x, y, size });
         }
         pos.push(column);
       });
       const weights = [];
       run.graph.neurons.forEach((row, layer) => row.forEach((neuron, n) => {
         for (let i = 0; i < neuron.count - 1; i++) {
-          const a = pos[layer][i], b = pos[layer + 1][n], k = neuron.first + i;
-          const line = svg("line", { x1: a.x + a.size, y1: a.y, x2: b.x, y2: b.y });
-          line.addEventListener("click", () => actions.selectParam(k));
-          line.append(svg("title"));
-          lines.append(line);
-          weights.push({ line, k, name: `layer ${layer}, neuron ${n}, w${i}` });
+          const a = pos[layer][i], b = pos[layer + 1][n];
+          weights.push({ x1: a.x + a.size, y1: a.y, x2: b.x, y2: b.y, k: neuron.first + i, name: `layer ${layer}, neuron ${n}, w${i}` });
         }
       }));
+      const nearest = (event) => { // the weight line within 5 px of the pointer, if any
+        const rect = lines.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
+        let found = null, best = 25;
+        for (const w of weights) {
+          const dx = w.x2 - w.x1, dy = w.y2 - w.y1, t = Math.max(0, Math.min(1, ((px - w.x1) * dx + (py - w.y1) * dy) / (dx * dx + dy * dy)));
+          const d = (w.x1 + t * dx - px) ** 2 + (w.y1 + t * dy - py) ** 2;
+          if (d < best) { best = d; found = w; }
+        }
+        return found;
+      };
+      lines.cpWeights = weights; // where each weight is drawn (tests click on them)
+      const mapAt = (event) => {
+        const rect = lines.getBoundingClientRect(), px = event.clientX - rect.left, py = event.clientY - rect.top;
+        return maps.find((m) => m.layer > 0 && px >= m.x && px <= m.x + m.size && py >= m.y && py <= m.y + m.size);
+      };
+      lines.addEventListener("click", (event) => {
+        const m = mapAt(event); // a neuron: follow its bias; else the nearest weight line
+        if (m) { const neuron = run.graph.neurons[m.layer - 1][m.neuron]; actions.selectParam(neuron.first + neuron.count - 1); return; }
+        const w = nearest(event);
+        if (w) actions.selectParam(w.k);
+      });
+      lines.addEventListener("mousemove", (event) => {
+        const m = mapAt(event), w = m ? null : nearest(event);
+        lines.title = m ? `layer ${m.layer - 1}, neuron ${m.neuron}: its output over the plane (click to follow its bias)`
+          : w ? `${w.name} = ${fmt(state.run.P[w.k])} (click to follow it)` : "";
+        lines.style.cursor = m || w ? "pointer" : "default";
+      });
       netPanel.replaceChildren(head, el("div", { class: "cp-net-scroll" }, area));
-      net = { maps, weights };
+      net = { maps, weights, lines, ratio, areaWidth, areaHeight };
       // Inputs never change while the model trains: their maps are drawn once.
       const F = window.chainrulePlayData.FEATURES;
       maps.filter((m) => m.layer === 0).forEach((m) => {
         const f = F[s.features[m.neuron]];
-        paint(m.canvas, (j) => f(grid[j][0], grid[j][1]), null);
+        paint(m.canvas, grid.map((p) => f(p[0], p[1])), 0, 1);
       });
     };
 
-    const paint = (canvas, valueAt, scale) => {
-      const ctx = canvas.getContext("2d"), image = ctx.createImageData(GRID, GRID);
-      let biggest = scale || 0;
-      if (!scale) for (let j = 0; j < GRID * GRID; j++) biggest = Math.max(biggest, Math.abs(valueAt(j)));
+    // Colour tables, so that painting a map allocates nothing: index 0..255 for |t| in [0, 1].
+    const ramp = (colour, strength) => Array.from({ length: 256 }, (_, i) => mix(WHITE, colour, (i / 255) * strength));
+    const DIVERGING = [ramp(CLASS_RGB[0], 0.85), ramp(CLASS_RGB[1], 0.85)];
+    const CLASS_RAMPS = CLASS_RGB.map((c) => ramp(c, 0.7));
+    const GREY = [200, 200, 200];
+    const pixel = (data, j, c) => { const o = j * 4; data[o] = c[0]; data[o + 1] = c[1]; data[o + 2] = c[2]; data[o + 3] = 255; };
+    const imageOf = (canvas) => {
+      if (!canvas.cpImage) { canvas.cpContext = canvas.getContext("2d"); canvas.cpImage = canvas.cpContext.createImageData(GRID, GRID); }
+      return canvas.cpImage;
+    };
+    // values[offset + j * stride] for each grid cell j: a neuron's column of the grid's outputs.
+    const paint = (canvas, values, offset, stride) => {
+      const image = imageOf(canvas), data = image.data;
+      let biggest = 0;
+      for (let j = 0; j < GRID * GRID; j++) { const a = Math.abs(values[offset + j * stride]); if (a > biggest) biggest = a; }
       for (let j = 0; j < GRID * GRID; j++) {
-        const t = biggest > 0 ? valueAt(j) / biggest : 0;
-        const c = Number.isFinite(t) ? mix(WHITE, t < 0 ? CLASS_RGB[0] : CLASS_RGB[1], Math.min(1, Math.abs(t)) * 0.85) : [200, 200, 200];
-        image.data.set([c[0], c[1], c[2], 255], j * 4);
+        const t = biggest > 0 ? values[offset + j * stride] / biggest : 0;
+        pixel(data, j, Number.isFinite(t) ? DIVERGING[t < 0 ? 0 : 1][Math.min(255, Math.round(Math.abs(t) * 255))] : GREY);
       }
-      ctx.putImageData(image, 0, 0);
+      canvas.cpContext.putImageData(image, 0, 0);
     };
 
     /* ---- output ---- */
@@ -283,27 +313,24 @@
     });
 
     const drawBoundary = (out) => {
-      const run = state.run, K = run.outputs, R = run.code.recorded, ctx = boundaryCells.getContext("2d");
-      const image = ctx.createImageData(GRID, GRID);
+      const run = state.run, K = run.outputs, R = run.code.recorded;
+      const image = imageOf(boundaryCells), data = image.data;
       for (let j = 0; j < GRID * GRID; j++) {
-        let c;
         if (K === 1) {
           const t = Math.tanh(out[j * R + R - 1]);
-          c = Number.isFinite(t) ? mix(WHITE, t < 0 ? CLASS_RGB[0] : CLASS_RGB[1], Math.abs(t) * 0.7) : [200, 200, 200];
+          pixel(data, j, Number.isFinite(t) ? DIVERGING[t < 0 ? 0 : 1][Math.round(Math.abs(t) * 0.7 / 0.85 * 255)] : GREY);
         } else {
           let top = 0, mx = -Infinity, sum = 0;
           for (let k = 0; k < K; k++) mx = Math.max(mx, out[j * R + R - K + k]);
-          const p = [];
-          for (let k = 0; k < K; k++) { p.push(Math.exp(out[j * R + R - K + k] - mx)); sum += p[k]; }
-          for (let k = 0; k < K; k++) if (p[k] > p[top]) top = k;
-          const confidence = (p[top] / sum - 1 / K) / (1 - 1 / K);
-          c = Number.isFinite(confidence) ? mix(WHITE, CLASS_RGB[top], confidence * 0.7) : [200, 200, 200];
+          for (let k = 0; k < K; k++) sum += Math.exp(out[j * R + R - K + k] - mx);
+          for (let k = 1; k < K; k++) if (out[j * R + R - K + k] > out[j * R + R - K + top]) top = k;
+          const confidence = (1 / sum - 1 / K) / (1 - 1 / K); // the top class's probability is e^0 / sum
+          pixel(data, j, Number.isFinite(confidence) ? CLASS_RAMPS[top][Math.round(Math.max(0, confidence) * 255)] : GREY);
         }
-        image.data.set([c[0], c[1], c[2], 255], j * 4);
       }
-      ctx.putImageData(image, 0, 0);
-      const ratio = window.devicePixelRatio || 1, w = boundary.clientWidth || 300;
-      if (boundary.width !== Math.round(w * ratio)) { boundary.width = Math.round(w * ratio); boundary.height = Math.round(w * ratio); }
+      boundaryCells.cpContext.putImageData(image, 0, 0);
+      const ratio = window.devicePixelRatio || 1, w = 300; // its CSS size: no layout read per frame
+      if (boundary.width !== Math.round(w * ratio) || boundary.height !== Math.round(w * ratio)) { boundary.width = Math.round(w * ratio); boundary.height = Math.round(w * ratio); }
       const b = boundary.getContext("2d");
       b.setTransform(ratio, 0, 0, ratio, 0, 0);
       b.imageSmoothingEnabled = true;
@@ -330,8 +357,8 @@
     };
 
     const drawCurves = () => {
-      const run = state.run, ratio = window.devicePixelRatio || 1, w = curves.clientWidth || 300, h = 90;
-      if (curves.width !== Math.round(w * ratio)) { curves.width = Math.round(w * ratio); curves.height = Math.round(h * ratio); }
+      const run = state.run, ratio = window.devicePixelRatio || 1, w = 300, h = 90;
+      if (curves.width !== Math.round(w * ratio) || curves.height !== Math.round(h * ratio)) { curves.width = Math.round(w * ratio); curves.height = Math.round(h * ratio); }
       const c = curves.getContext("2d");
       c.setTransform(ratio, 0, 0, ratio, 0, 0);
       c.clearRect(0, 0, w, h);
@@ -380,6 +407,43 @@
       return buffers.out;
     };
 
+    const drawWeights = () => {
+      const run = state.run, c = net.lines.getContext("2d");
+      let biggest = 0;
+      for (const w of net.weights) biggest = Math.max(biggest, Math.abs(run.P[w.k]));
+      c.setTransform(net.ratio, 0, 0, net.ratio, 0, 0);
+      c.clearRect(0, 0, net.areaWidth, net.areaHeight);
+      c.lineCap = "round";
+      c.globalAlpha = 0.75;
+      let chosen = null;
+      for (const w of net.weights) {
+        const value = run.P[w.k];
+        if (w.k === state.param) chosen = w;
+        c.strokeStyle = value < 0 ? CLASS_COLOURS[0] : CLASS_COLOURS[1];
+        c.lineWidth = 0.4 + (5 * Math.abs(value)) / (biggest || 1);
+        c.beginPath();
+        c.moveTo(w.x1, w.y1);
+        c.lineTo(w.x2, w.y2);
+        c.stroke();
+      }
+      c.globalAlpha = 1;
+      c.imageSmoothingEnabled = true;
+      for (const m of net.maps) {
+        c.drawImage(m.canvas, m.x, m.y, m.size, m.size);
+        c.strokeStyle = "#bbb";
+        c.lineWidth = 1;
+        c.strokeRect(m.x - 0.5, m.y - 0.5, m.size + 1, m.size + 1);
+      }
+      if (chosen) { // the followed weight, in black on top
+        c.strokeStyle = "#111";
+        c.lineWidth = 1.5 + (4 * Math.abs(run.P[chosen.k])) / (biggest || 1);
+        c.beginPath();
+        c.moveTo(chosen.x1, chosen.y1);
+        c.lineTo(chosen.x2, chosen.y2);
+        c.stroke();
+      }
+    };
+
     const draw = () => {
       const run = state.run, out = predictGrid(), R = run.code.recorded;
       playButton.textContent = state.playing ? "❚❚" : "▶";
@@ -392,17 +456,9 @@
       for (const m of net.maps) {
         if (m.layer === 0) continue;
         const column = r++;
-        paint(m.canvas, (j) => out[j * R + column], null);
+        paint(m.canvas, out, column, R);
       }
-      let biggest = 0;
-      for (const w of net.weights) biggest = Math.max(biggest, Math.abs(run.P[w.k]));
-      for (const w of net.weights) {
-        const value = run.P[w.k];
-        w.line.setAttribute("stroke", value < 0 ? CLASS_COLOURS[0] : CLASS_COLOURS[1]);
-        w.line.setAttribute("stroke-width", (0.4 + 5 * Math.abs(value) / (biggest || 1)).toFixed(2));
-        w.line.setAttribute("class", w.k === state.param ? "on" : "");
-        w.line.firstChild.textContent = `${w.name} = ${fmt(value)}`;
-      }
+      drawWeights();
       drawBoundary(out);
       drawCurves();
       drawOptimizer();

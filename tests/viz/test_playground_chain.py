@@ -64,6 +64,23 @@ def test_a_weights_batch_gradient_is_the_sum_of_each_samples_share(trained):
         assert share == pytest.approx(weight.grad, rel=1e-12, abs=1e-300)
 
 
+def test_a_followed_weights_shares_are_kept_as_the_step_computes_them(trained):
+    page, model, X, signs = trained
+    k = 9
+    page.evaluate(f"{API}.followParameter({k})")
+    before = page.evaluate(f"{API}.weights()")
+    page.evaluate(f"{API}.step(1)")
+    shares = page.evaluate(f"{API}.contributions({k})")
+    assert shares["atStep"] == 21
+    assert shares["total"] == page.evaluate(f"{API}.state().run.G[{k}]")  # the step's gradient
+    for p, value in zip(model.parameters(), before, strict=True):
+        p.data = value
+    model.zero_grad()
+    scores = [model(list(x)) for x in X]
+    (losses.hinge(scores, signs) + losses.l2(model.parameters(), 1e-3)).backward()
+    assert shares["total"] == model.parameters()[k].grad
+
+
 def test_the_backward_stepper_walks_from_the_loss_and_opens_the_neuron(trained):
     page, *_ = trained
     page.evaluate(f"{API}.selectSample(3)")

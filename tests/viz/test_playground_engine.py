@@ -14,7 +14,8 @@ import pytest
 from autograd.elementary import ROWS
 from autograd.ops import TABLE
 from nn import MLP, Layer, datasets, fit, optim
-from viz.playground import op_templates, playground
+from viz.javascript import op_templates
+from viz.playground import playground
 
 REL = 1e-9
 

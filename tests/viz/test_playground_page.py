@@ -100,7 +100,7 @@ def test_layers_neurons_and_activations_change_from_the_controls(opened):
     assert weights[:9] == [p.data for p in expected.layers[0].parameters()]
     page.click(".cp-net-head button[title='remove the last hidden layer']")
     assert page.evaluate(f"{API}.settings().layers") == [3]
-    assert page.locator(".cp-map").count() == 2 + 3 + 1
+    assert page.get_attribute(".cp-weights", "data-maps") == str(2 + 3 + 1)
 
 
 def test_datasets_noise_split_and_features_from_the_data_panel(opened):
@@ -129,8 +129,11 @@ def test_adams_state_of_a_clicked_weight_is_pythons(opened):
     X, y = datasets.make_moons(100, noise=0.1, seed=1337)
     page = opened(playground(optimizer="adam", lr=0.01))
     page.evaluate(f"{API}.step(3)")
-    page.locator(".cp-weights line").nth(40).click(force=True)
+    lines = page.eval_on_selector(".cp-weights", "c => c.cpWeights")
+    line, px, py = clear_point(lines)
+    page.locator(".cp-weights").click(position={"x": px, "y": py})
     k = page.evaluate(f"{API}.state().param")
+    assert k == line["k"]
     model = MLP(2, [16, 16, 1], seed=1337)
     adam = optim.Adam(model.parameters(), lr=0.01)
     fit(model, X, y, optimizer=adam, epochs=3, progress=False)
@@ -141,6 +144,25 @@ def test_adams_state_of_a_clicked_weight_is_pythons(opened):
     run = page.evaluate(f"({{m: {API}.state().run.opt.m[{k}], v: {API}.state().run.opt.v[{k}]}})")
     assert run["m"] == state["first_moments"][k]
     assert run["v"] == state["second_moments"][k]
+
+
+def distance(line, x, y):
+    dx, dy = line["x2"] - line["x1"], line["y2"] - line["y1"]
+    t = max(0.0, min(1.0, ((x - line["x1"]) * dx + (y - line["y1"]) * dy) / (dx * dx + dy * dy)))
+    return float(np.hypot(line["x1"] + t * dx - x, line["y1"] + t * dy - y))
+
+
+def clear_point(lines):
+    """A pixel on one weight's line that is at least 3 px from every other line."""
+    for line in lines[30:]:
+        for t in np.linspace(0.1, 0.9, 33):
+            x = round(line["x1"] + t * (line["x2"] - line["x1"]))
+            y = round(line["y1"] + t * (line["y2"] - line["y1"]))
+            if distance(line, x, y) < 1 and all(
+                distance(other, x, y) > 3 for other in lines if other is not line
+            ):
+                return line, x, y
+    raise AssertionError("no weight line has a clear pixel")
 
 
 def test_select_sample_checks_its_index(opened):
@@ -170,13 +192,26 @@ def test_bad_settings_are_refused_and_nothing_changes(opened, settings, message)
     assert page.evaluate(f"{API}.settings()") == before
 
 
+def test_an_untrusted_notebook_shows_a_still_picture_the_script_hides(page, tmp_path):
+    made = playground(layers=[3])
+    html = made._repr_html_()
+    assert '<img alt="the playground' in html
+    assert "data:image/png;base64," in html
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{html}</body></html>", encoding="utf-8")
+    page.goto(path.as_uri())
+    page.wait_for_function(f"{API} !== undefined")
+    assert not page.locator(".cr-fallback").is_visible()  # the script ran: the page instead
+    assert page.locator(".cp-boundary").is_visible()
+
+
 def test_the_playground_displays_in_jupyter_and_names_itself():
     made = playground(layers=[4])
     assert isinstance(made, Playground)
     assert viz.playground is playground
     html = made._repr_html_()
     assert "chainrulePlayground(" in html
-    assert "needs JavaScript" in html
+    assert "it trains when its script runs" in html  # the still picture (resvg is a dependency)
     assert re.search(r"Playground\(100 points, layers=\[4\]", repr(made))
 
 
