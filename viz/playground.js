@@ -18,7 +18,7 @@
   };
   const RESTART = ["dataset", "samples", "noise", "testFraction", "classes", "layers", "activation",
     "features", "loss", "optimizer", "seed", "points"];
-  const LIVE = ["lr", "momentum", "batchSize", "l2", "weightDecay", "stepsPerFrame"];
+  const LIVE = ["lr", "momentum", "batchSize", "l2", "weightDecay", "speed"];
 
   function fail(message) { throw new Error(`playground.settings: ${message}`); }
 
@@ -53,7 +53,7 @@
       else if (key === "weightDecay") next.weightDecay = number("weightDecay", 0, 1);
       else if (key === "noise") next.noise = number("noise", 0, 1);
       else if (key === "testFraction") next.testFraction = number("testFraction", 0, 0.9);
-      else if (key === "stepsPerFrame") next.stepsPerFrame = number("stepsPerFrame", 1, 1000);
+      else if (key === "speed") next.speed = number("speed", 1, 2000);
       else if (key === "samples" || key === "seed" || key === "classes") {
         const range = { samples: [4, 2000], seed: [0, 4294967295], classes: [2, 6] }[key];
         if (!Number.isInteger(v) || v < range[0] || v > range[1]) fail(`${key} must be an int in [${range[0]}, ${range[1]}], got ${JSON.stringify(v)}`);
@@ -78,7 +78,7 @@
     const data = JSON.parse(root.querySelector(".cr-data").textContent);
     root.querySelector(".cr-fallback").style.display = "none";
     const state = {
-      settings: Object.assign({ stepsPerFrame: 1 }, data.settings),
+      settings: Object.assign({ speed: 60 }, data.settings),
       points: data.points.map((p) => [p[0], p[1], p[2]]),
       origin: "nn.datasets (from Python)",
       run: null, playing: false, selected: null, param: 0, frames: 0, message: "",
@@ -102,9 +102,16 @@
       selectParam: (k) => { state.param = k; state.run.track = k; views.draw(); },
       editPoints: (points) => { state.points = points; state.origin = "edited in the page"; state.playing = false; build(); views.rebuild(true); },
     });
-    const frame = () => {
+    // play(): `speed` steps a second, the views redrawn once a frame. A frame that came
+    // late takes the steps it owes (at most 20), so training keeps its pace whatever the
+    // browser's frame rate; every frame takes at least one step.
+    let owed = 0, lastFrame = 0;
+    const frame = (now) => {
       if (!state.playing) return;
-      const n = state.settings.stepsPerFrame;
+      owed += lastFrame ? ((now - lastFrame) / 1000) * state.settings.speed : 1;
+      lastFrame = now;
+      const n = Math.max(1, Math.min(20, Math.floor(owed)));
+      owed = Math.max(0, owed - n);
       for (let i = 0; i < n && state.run.step() !== null; i++);
       if (state.run.diverged) state.playing = false;
       state.frames += 1;
@@ -125,7 +132,7 @@
       },
       losses: () => state.run.losses.slice(),
       testLosses: () => state.run.testLosses.slice(),
-      play() { if (!state.playing) { state.playing = true; views.draw(); requestAnimationFrame(frame); } },
+      play() { if (!state.playing) { state.playing = true; owed = 0; lastFrame = 0; views.draw(); requestAnimationFrame(frame); } },
       pause() { state.playing = false; views.draw(); },
       reset() { state.playing = false; build(); views.rebuild(); },
       followParameter(k) {

@@ -87,6 +87,7 @@
         labelled("L2", select([0, 0.00001, 0.0001, 0.001, 0.01, 0.1].concat(s.l2).filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b), s.l2, (v) => number({ l2: Number(v) }), "L2 added to the loss")),
         labelled("batch", select(["", 1, 5, 10, 20, 50].concat(s.batchSize === null ? [] : [s.batchSize]).filter((v, i, a) => a.indexOf(v) === i), s.batchSize === null ? "" : s.batchSize, (v) => number({ batchSize: v === "" ? null : Number(v) }), "samples per step")),
         labelled("loss", select(state.run.classes > 2 ? ["cross_entropy"] : ["hinge", "bce", "cross_entropy"], s.loss, (v) => number({ loss: v }), "loss")),
+        labelled("speed (steps/s)", select([5, 15, 30, 60, 120, 300].concat(s.speed).filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b), s.speed, (v) => number({ speed: Number(v) }), "training steps a second while playing")),
         labelled("seed", el("input", { type: "number", value: s.seed, min: 0, step: 1, class: "cp-seed",
           onchange: (e) => { const v = Number(e.target.value); if (Number.isInteger(v) && v >= 0) number({ seed: v }); } })),
       );
@@ -377,7 +378,7 @@
 
     const drawOptimizer = () => {
       const run = state.run, k = state.param, o = run.opt, s = state.settings;
-      const rows = [["parameter", parameterName(k)], ["value", fmt(run.P[k])], ["gradient (last batch)", fmt(run.G[k])]];
+      const rows = [["parameter", parameterName(k)], ["value", fmt(run.P[k])], ["gradient (last batch)", run.losses.length ? fmt(run.G[k]) : "–"]];
       if (o.kind === "sgd") rows.push(["last step Δw (momentum buffer)", fmt(o.deltas[k])]);
       else {
         const c1 = 1 - Math.pow(0.9, o.steps), c2 = 1 - Math.pow(0.999, o.steps);

@@ -10,7 +10,8 @@ loss, full-batch SGD) this reports:
   with every view redrawn after each step (``step(1)`` in a loop), and with the live
   graph of one sample redrawn each step too (a point selected, its graph and the batch sum
   of a weight's gradient recomputed and drawn each step);
-- ``play()``: frames and steps per second over a few seconds of animation;
+- ``play()``: frames and steps per second over a few seconds of animation (the page's
+  ``speed`` setting, 60 steps a second by default: a late frame takes the steps it owes);
 - the number of network requests (goal: zero).
 
 Each speed is the median of ``--repeats`` runs.
