@@ -20,6 +20,7 @@ from viz.engines import RenderError, render, render_svg, which_engine
 from viz.explorer import Explorer, explore
 from viz.jupyter import register_ipython, value_bundle, value_html, value_png, value_svg
 from viz.output import save, to_svg, write_atomic
+from viz.playground import Playground, playground
 from viz.stepper import BackwardSteps, Frame, backward_steps
 
 __all__ = [
@@ -27,12 +28,14 @@ __all__ = [
     "Explorer",
     "Frame",
     "Graph",
+    "Playground",
     "RenderError",
     "backward_steps",
     "draw",
     "draw_dot",
     "explore",
     "format_number",
+    "playground",
     "register_ipython",
     "render",
     "render_svg",
