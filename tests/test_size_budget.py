@@ -17,10 +17,10 @@ MODULE_LIMIT = 500
 # Ceilings near the measured size, to be raised on purpose (a reviewed line here), never
 # by drift. Measured 2026-12-07: autograd 5,502 after issue 18's restructure (sin and cos
 # included), 5,716 with compile(fn).to_torch()'s writer (issue 22), 6,796 with
-# autograd.testing, the derivative checker (issue 21); nn 5,803 with the PyTorch bridge;
-# viz 3,488; chainrule 633.
+# autograd.testing, the derivative checker (issue 21), 6,910 with the generated node
+# builder (issue 23); nn 5,803 with the PyTorch bridge; viz 3,488; chainrule 633.
 CEILINGS = {
-    "autograd": 6_900,
+    "autograd": 6_950,
     "nn": 5_900,
     "viz": 3_600,
     "chainrule": 700,
