@@ -66,7 +66,10 @@ _SPACE: dict[str, Any] = {
 }
 
 # Names the generated methods use for themselves: an op's input may not take one.
-_RESERVED = frozenset({"self", "other", "out", "error", "number", "folded", "node"})
+_RESERVED = frozenset(
+    {"self", "other", "out", "error", "number", "folded", "node", "op", "folds"}
+    | {"new", "state", "contextual", "as_number", "Value", "isinstance", "type"}
+)
 
 
 def bind(value_class: type) -> None:
