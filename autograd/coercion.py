@@ -14,6 +14,9 @@ from typing import Any
 
 from autograd.branches import branch
 
+# Ints this size convert to float without rounding or overflow.
+_EXACT_INT = 2**53
+
 
 def as_number(x: Any) -> float | None:
     """``x`` as a float if it is a real number (int, bool, fraction, numpy scalar), else None.
@@ -28,6 +31,8 @@ def as_number(x: Any) -> float | None:
     """
     if type(x) is float:
         return x
+    if type(x) is int and -_EXACT_INT <= x <= _EXACT_INT:  # `sum()`'s 0, `x / 2`: no ABC check
+        return float(x)
     if isinstance(x, numbers.Real):  # int, bool, fractions, numpy integer and float scalars
         try:
             number = float(x)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 from autograd.coercion import as_number
 from autograd.context import scope
@@ -16,8 +17,11 @@ def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
         raise TypeError(
             f"{name}: expected an iterable of Values or numbers, got {type(values).__name__}"
         )
+    given = list(values)
+    if given and all(map(isinstance, given, repeat(Value))):  # checked in C: the common case
+        return given
     items = []
-    for index, v in enumerate(values):
+    for index, v in enumerate(given):
         if not isinstance(v, Value):
             number = None if isinstance(v, bool) else as_number(v)
             if number is None:

@@ -37,7 +37,6 @@ one-line ``Value`` method, and a row of :mod:`autograd.elementary` for a new fun
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from types import MappingProxyType
 from typing import Any
 
 from autograd.elementary import FUNCTIONS
-from autograd.source import Kernels, kernels, variadic_kernels
+from autograd.source import Kernels, kernels, variadic_kernels, with_constant
 
 SELU_LAMBDA = 1.0507009873554805
 SELU_ALPHA = 1.6732632423543772
@@ -232,15 +231,17 @@ class Op:
         if self.variadic:
             raise ValueError(f"{self.name}: a variadic op takes no folded numbers")
         cache = self._folds[slot]
-        folded = cache.get(value)
-        if folded is None or value == 0.0:
+        # -0.0 == 0.0 as dict keys, yet they are different constants (1 / -0.0): a zero
+        # is cached under its sign, which no number's lookup finds (Value's fast path
+        # then comes here: `sum()` starts at 0, so `0 + v` is common; folding anew cost
+        # microseconds a time).
+        key: Any = value if value else ("zero", math.copysign(1.0, value))
+        folded = cache.get(key)
+        if folded is None:
             folded = self._make_folded(slot, value)
-            # -0.0 == 0.0 as dict keys, yet they are different constants (1 / -0.0):
-            # zeros are not cached. The cache is bounded; nodes keep their own op.
-            if value != 0.0:
-                if len(cache) >= 4096:
-                    cache.clear()
-                cache[value] = folded
+            if len(cache) >= 4096:  # bounded; nodes keep their own op
+                cache.clear()
+            cache[key] = folded
         return folded
 
     def fold_cache(self, slot: int) -> Mapping[float, Op]:
@@ -258,9 +259,9 @@ class Op:
         folded.constants = MappingProxyType({slot: value})
         folded.base = self
         fwd, loc, vjp, folded.kernel_source = made
-        folded.fwd = functools.partial(fwd, value)
-        folded.local_partials = functools.partial(loc, value)
-        folded.vjp = functools.partial(vjp, value)
+        folded.fwd = with_constant(fwd, value)
+        folded.local_partials = with_constant(loc, value)
+        folded.vjp = with_constant(vjp, value)
         return folded
 
     def operands(self, values: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -4,8 +4,9 @@ A node holds only references from output to inputs (``parents``), a reference to
 entry and two floats: no closures and no back-references, so reference counting frees a
 dropped graph at once, with no cyclic garbage collection.
 
-This module builds nodes (:func:`record`, the one place a node is made) and holds the
-class with its arithmetic. Its neighbours each do one job: :mod:`autograd.context`
+This module holds the class with its arithmetic, whose methods :mod:`autograd.builder`
+generates from the op table (with :func:`record`, the one template that makes a node).
+Its neighbours each do one job: :mod:`autograd.context`
 (``no_grad``, ``scope``), :mod:`autograd.coercion` (numbers in), :mod:`autograd.branches`
 (comparisons recorded for ``compile``), :mod:`autograd.micrograd` (``_prev``, ``_op``,
 ``_backward``), :mod:`autograd.pickling` and :mod:`autograd.notebook` (Jupyter).
@@ -15,12 +16,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from autograd import ops
 from autograd.backward import backward as _backward_pass
+from autograd.builder import binary_method, bind, record, unary_method
 from autograd.coercion import NumberLike, as_number
-from autograd.context import STATE, Scope, current, is_grad_enabled, no_grad, scope, scope_tags
+from autograd.context import STATE, Scope, is_grad_enabled, no_grad, scope, scope_tags
 from autograd.custom import ClosureOp, CustomOp
 from autograd.micrograd import MicrogradSurface
 from autograd.notebook import NotebookDisplay
@@ -39,63 +43,13 @@ __all__ = [
     "scope",
 ]
 
-_new_node = object.__new__
-# Bound once: `STATE.get()` on the imported ContextVar was measured 80 ns slower per node
-# (CPython 3.11 did not specialise the method lookup); a bound method is one call.
-_state = STATE.get
-
-
-def record(op: Op | CustomOp, first: Any, second: Value | None, data: float) -> Value:
-    """The node of ``op`` applied to ``first`` (and ``second``), with output ``data``.
-
-    The one place a node is made. ``first`` is a tuple of parents for a variadic or a
-    custom op. Every operation runs this, so it is written for speed: ``object.__new__``
-    and plain stores (no ``__init__`` call, which checks a user's arguments), and one
-    context-variable read for the common state (recording, no scope). One builder costs a
-    call per node that three hand-inlined copies did not: measured with CPU time, min of
-    15 runs, interleaved with the old code (tests/benchmarks/bench_engine.py's workloads),
-    chain A 24.6 -> 25.8 ms, node creation 509 -> 517 ns. Kept: one definition of a node
-    is worth that, and the ratios to micrograd hold (see the CHANGELOG).
-    """
-    node = _new_node(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node._operation = op
-    node._first = first
-    node._second = second
-    node._tags = None
-    if _state() is not None:  # inside scope(), no_grad() or a trace: the uncommon case
-        state = current()
-        node._tags = scope_tags(state.scope)
-        if not state.grad_enabled:  # under no_grad every result is a leaf
-            node._operation = node._first = node._second = None
-        elif state.created is not None:
-            state.created.append(node)
-    return node
-
-
-def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
-    """The method applying the one-input op ``op`` to ``self`` (``x.tanh()``)."""
-    fwd = op.fwd
-    make = record  # a closure cell: faster than a module global
-
-    def method(self: Value) -> Value:
-        data = self.data
-        try:
-            out = fwd(data)
-        except (ArithmeticError, ValueError) as error:
-            raise op.input_error(error, (data,)) from None
-        return make(op, self, None, out)
-
-    method.__name__ = method.__qualname__ = op.name
-    method.__doc__ = doc or f"The op {op.name!r} applied to self."
-    return method
+_state = STATE.get  # bound once, as in the builder
+_data = attrgetter("data")
 
 
 @functools.cache
 def _cached_unary_method(op: Op) -> Callable[[Value], Value]:
-    return _unary_method(op)
+    return unary_method(op)
 
 
 def apply_unary(op: Op, x: Value) -> Value:
@@ -103,43 +57,9 @@ def apply_unary(op: Op, x: Value) -> Value:
     return _cached_unary_method(op)(x)
 
 
-def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
-    """The method applying ``op`` to ``(self, other)``, or to ``(other, self)`` if reflected.
-
-    A number operand is folded into the op (see ``Op.fold``) instead of becoming a node;
-    a per-slot cache maps the number to its folded op.
-    """
-    fwd = op.fwd
-    slot = 0 if reflected else 1
-    folds = op.fold_cache(slot)
-    make = record  # a closure cell: faster than a module global
-
-    def method(self: Value, other: Any) -> Value:
-        if isinstance(other, Value):
-            x, y = (other, self) if reflected else (self, other)
-            a, b = x.data, y.data
-            try:
-                out = fwd(a, b)
-            except (ArithmeticError, ValueError) as error:
-                raise op.input_error(error, (a, b)) from None
-            return make(op, x, y, out)
-        number = other if type(other) is float else as_number(other)
-        if number is None:
-            return NotImplemented
-        folded = folds.get(number) or op.fold(slot, number)
-        data = self.data
-        try:
-            out = folded.fwd(data)
-        except (ArithmeticError, ValueError) as error:
-            raise folded.input_error(error, (data,)) from None
-        return make(folded, self, None, out)
-
-    return method
-
-
 @functools.cache
 def _cached_binary_method(op: Op, reflected: bool) -> Callable[[Value, Any], Value]:
-    return _binary_method(op, reflected)
+    return binary_method(op, reflected)
 
 
 def apply(op: Op | str, *operands: Value | float) -> Value:
@@ -191,7 +111,8 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
             f"{op.name}: takes a positive multiple of {op.arity} operands "
             f"({', '.join(op.inputs)} per group), got {count}"
         )
-    if not all(isinstance(operand, Value) for operand in operands):
+    # map() runs the checks and reads in C: a neuron's dot has dozens of operands.
+    if not all(map(isinstance, operands, repeat(Value))):
         parents = []
         for name, operand in zip(op.slot_names(count), operands, strict=True):
             number = operand if isinstance(operand, Value) else as_number(operand)
@@ -201,7 +122,7 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
                 )
             parents.append(number if isinstance(number, Value) else Value(number))
         operands = tuple(parents)
-    values = [operand.data for operand in operands]
+    values = list(map(_data, operands))
     try:
         out = op.fwd(*values)
     except (ArithmeticError, ValueError) as error:
@@ -239,8 +160,10 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
     # tuple per node would double the allocations (and the garbage collector's work).
     # A variadic op's node (dot, sum) keeps its tuple of parents in `_first` instead.
     # `__dict__` serves code that hangs its own data on a Value (an optimizer's `p.m`, a
-    # drawing's `n._vis_color`). Measured on CPython 3.11: 32 more bytes per node (its
-    # per-object values array), 152 B per op node instead of 120, under the 300 B budget.
+    # drawing's `n._vis_color`). CPython 3.11 gives each node a values array for it: 152 B
+    # per op node instead of 120, and about 60 ns per node of a graph kept alive (its
+    # allocation and the collector's visits). Kept: the only other way to take unknown
+    # attributes is a Python `__setattr__`, which makes every attribute store a call.
     __slots__ = (
         "__dict__",
         "__weakref__",
@@ -390,39 +313,39 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
     # --- arithmetic: one line per op, each built from its table entry ------------------
-    __add__ = _binary_method(ops.ADD)
-    __radd__ = _binary_method(ops.ADD, reflected=True)
-    __sub__ = _binary_method(ops.SUB)
-    __rsub__ = _binary_method(ops.SUB, reflected=True)
-    __mul__ = _binary_method(ops.MUL)
-    __rmul__ = _binary_method(ops.MUL, reflected=True)
-    __truediv__ = _binary_method(ops.DIV)
-    __rtruediv__ = _binary_method(ops.DIV, reflected=True)
-    __pow__ = _binary_method(ops.POW)
-    __rpow__ = _binary_method(ops.POW, reflected=True)
-    __neg__ = _unary_method(ops.NEG)
-    __abs__ = _unary_method(ops.ABS)
+    __add__ = binary_method(ops.ADD, name="__add__")
+    __radd__ = binary_method(ops.ADD, True, name="__radd__")
+    __sub__ = binary_method(ops.SUB, name="__sub__")
+    __rsub__ = binary_method(ops.SUB, True, name="__rsub__")
+    __mul__ = binary_method(ops.MUL, name="__mul__")
+    __rmul__ = binary_method(ops.MUL, True, name="__rmul__")
+    __truediv__ = binary_method(ops.DIV, name="__truediv__")
+    __rtruediv__ = binary_method(ops.DIV, True, name="__rtruediv__")
+    __pow__ = binary_method(ops.POW, name="__pow__")
+    __rpow__ = binary_method(ops.POW, True, name="__rpow__")
+    __neg__ = unary_method(ops.NEG, name="__neg__")
+    __abs__ = unary_method(ops.ABS, name="__abs__")
 
     # --- functions ----------------------------------------------------------------------
-    exp = _unary_method(ops.EXP, "e ** self.")
+    exp = unary_method(ops.EXP, "e ** self.")
 
-    log = _unary_method(ops.LOG, "Natural logarithm; ``ValueError`` for self <= 0.")
+    log = unary_method(ops.LOG, "Natural logarithm; ``ValueError`` for self <= 0.")
 
-    sqrt = _unary_method(
+    sqrt = unary_method(
         ops.SQRT, "Square root; ``ValueError`` for self < 0 (and for its derivative at 0)."
     )
 
-    sin = _unary_method(ops.SIN, "Sine (radians); NaN at ±inf, as ``torch.sin``.")
+    sin = unary_method(ops.SIN, "Sine (radians); NaN at ±inf, as ``torch.sin``.")
 
-    cos = _unary_method(ops.COS, "Cosine (radians); NaN at ±inf, as ``torch.cos``.")
+    cos = unary_method(ops.COS, "Cosine (radians); NaN at ±inf, as ``torch.cos``.")
 
-    tanh = _unary_method(ops.TANH, "Hyperbolic tangent.")
+    tanh = unary_method(ops.TANH, "Hyperbolic tangent.")
 
-    sigmoid = _unary_method(
+    sigmoid = unary_method(
         ops.SIGMOID, "The logistic function 1 / (1 + e ** -self), without overflow."
     )
 
-    relu = _unary_method(ops.RELU, "max(self, 0), with derivative 0 at 0.")
+    relu = unary_method(ops.RELU, "max(self, 0), with derivative 0 at 0.")
 
     def leaky_relu(self, slope: Value | float = 0.01) -> Value:
         """Self if self > 0 else slope * self; derivative ``slope`` at 0.
@@ -439,11 +362,11 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         """The larger of self and other; at a tie each receives half the gradient."""
         return apply(ops.MAX, self, other)
 
-    selu = _unary_method(
+    selu = unary_method(
         ops.SELU, "SELU with lambda = 1.0507009873554805 and alpha = 1.6732632423543772."
     )
 
-    softplus = _unary_method(ops.SOFTPLUS, "log(1 + e ** self), without overflow.")
+    softplus = unary_method(ops.SOFTPLUS, "log(1 + e ** self), without overflow.")
 
     # --- graph operations ---------------------------------------------------------------
     def backward(self, gradient: float = 1.0) -> None:
@@ -457,3 +380,6 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
         return Value(self.data, self.label)
+
+
+bind(Value)

@@ -293,6 +293,17 @@ def test_negative_zero_constant_is_kept():
     assert math.copysign(1.0, (x * 0.0).data) == -1.0
 
 
+def test_zero_folds_are_cached_per_sign():
+    x = Value(2.0)
+    for _ in range(2):  # the second round reads the cache
+        positive, negative = 0.0 / x, -0.0 / x
+        assert math.copysign(1.0, positive.data) == 1.0
+        assert math.copysign(1.0, negative.data) == -1.0
+        assert math.copysign(1.0, negative.op.constants[0]) == -1.0
+        assert positive.op.constants == {0: 0.0}
+    assert (0 + x).op is (0 + x).op  # sum()'s start folds once, not once per call
+
+
 # --- methods: exp log sqrt tanh sigmoid relu leaky_relu elu selu softplus ----------
 
 

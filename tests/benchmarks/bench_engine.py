@@ -24,6 +24,9 @@ Workloads:
   ``nn.losses`` (a neuron's weighted sum is one ``dot`` node); micrograd runs its own
   ``micrograd.nn.MLP`` as its demo notebook does; the float code is an explicit forward
   and backward over lists. The result is the gradient of every parameter.
+- M, training a microgpt-shaped character decoder for 12 steps (our workload, shaped
+  like Karpathy's microgpt): chainrule against a local-gradient engine and plain floats,
+  forward and backward timed apart; see ``bench_microgpt.py``, which prints that row.
 - D, the same step through ``autograd.compile``: the per-sample hinge loss traced once
   (not timed) and replayed per sample on floats, or once on numpy arrays of the 100
   samples; beside float code, the eager engine, micrograd and, if it is installed,
@@ -85,6 +88,8 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import bench_microgpt
 
 from autograd import Value
 
@@ -1120,6 +1125,7 @@ def run_benchmarks(quick: bool) -> None:
     print_table(results)
     print_collect_share(results)
     print_speed_targets(results)
+    bench_microgpt.print_row(quick)
     compiled = compiled_workload(quick)
     check_gradients(compiled)
     gc.collect()
