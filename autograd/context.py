@@ -7,6 +7,7 @@ scope): the one check every new node makes is then a single ``get()``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from contextlib import ContextDecorator
 from contextvars import ContextVar, Token
@@ -20,6 +21,9 @@ class _State(NamedTuple):
     created: list[Any] | None = None
 
 
+_CREATED = itertools.count()
+
+
 class Scope:
     """A named region of graph construction (a Neuron, a Layer), nested in ``parent``.
 
@@ -28,11 +32,13 @@ class Scope:
     Each ``with`` block makes a new ``Scope``: two blocks with one name are two clusters.
     """
 
-    __slots__ = ("_entered", "_node_tags", "name", "parent")
+    __slots__ = ("_entered", "_node_tags", "name", "order", "parent")
 
     def __init__(self, name: str, parent: Scope | None = None) -> None:
         self.name = name
         self.parent = parent
+        # Creation order, process-wide: drawings put sibling scopes in this order.
+        self.order = next(_CREATED)
         self._node_tags = (self, False)
         self._entered = _State(True, self)  # the state inside it, in the common case
 

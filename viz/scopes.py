@@ -137,16 +137,17 @@ class ScopeTree:
         self._sort()
 
     def _sort(self) -> None:
-        """Order sibling scopes by creation: by name, numbers compared as numbers.
+        """Order sibling scopes by creation (``Scope.order``); made-up ones by name.
 
-        ``nn`` numbers its scopes as it creates them (``Neuron 2`` before ``Neuron 10``);
-        the graph itself cannot tell (a loss reads its target's logit first), so siblings
-        with names alike keep the order in which the graph reaches them.
+        The graph cannot tell creation order (a loss reads its target's logit first), the
+        scopes can: each records when it was made. The input group and inferred ``sample k``
+        scopes, which have no engine scope, come first, numbers compared as numbers.
         """
         first = {info: n for n, info in enumerate(self.scopes)}
 
-        def key(info: ScopeInfo) -> tuple[bool, list[tuple[int, str]], int]:
-            return (info.scope is not None, _natural(info.name), first.get(info, -1))
+        def key(info: ScopeInfo) -> tuple[bool, int, list[tuple[int, str]], int]:
+            made = info.scope.order if info.scope is not None else -1
+            return (info.scope is not None, made, _natural(info.name), first.get(info, -1))
 
         self.roots.sort(key=key)
         stack = list(reversed(self.roots))
