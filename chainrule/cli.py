@@ -419,6 +419,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     graph = commands.add_parser(
         "graph",
+        usage="%(prog)s [-h] [-o OUTPUT] [--partials] [--rankdir {LR,TB,RL,BT}] [--] "
+        "EXPRESSION [NAME=VALUE ...]",
         help="build an expression, run backward, print gradients, draw the graph",
         description=(
             "Build EXPRESSION with the given variables, run backward, print each variable's "
@@ -428,7 +430,9 @@ def _parser() -> argparse.ArgumentParser:
             "that starts with '-'."
         ),
     )
-    graph.add_argument("expression", metavar="EXPRESSION", help='e.g. "(x + y) * w"')
+    # Optional to argparse only: main() takes an expression after -- itself and checks
+    # that there is one (see _protected_expression).
+    graph.add_argument("expression", metavar="EXPRESSION", nargs="?", help='e.g. "(x + y) * w"')
     graph.add_argument("variables", metavar="NAME=VALUE", nargs="*", help="e.g. x=2 y=3 w=4")
     graph.add_argument(
         "-o",
@@ -443,6 +447,8 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR", help="layout direction"
     )
+    # main() checks the expression after parsing; its usage error is the subcommand's.
+    graph.set_defaults(usage_error=graph.error)
     return parser
 
 
@@ -460,11 +466,41 @@ def _message(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _protected_expression(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take out the expression that ``--`` protects in ``chainrule graph``.
+
+    ``--help`` says to put ``--`` before an expression that starts with "-"; to argparse,
+    ``--`` would also turn every later option into a positional (``-- "-x*2" x=3 -o
+    neg.svg`` read ``-o`` as a variable). A NAME=VALUE never starts with "-", so only the
+    one expression needs protecting: it is taken out here and options keep working after it.
+
+    Example:
+        >>> _protected_expression(["graph", "--", "-x*2", "x=3", "-o", "neg.svg"])
+        (['graph', 'x=3', '-o', 'neg.svg'], '-x*2')
+        >>> _protected_expression(["graph", "x*2", "x=3"])
+        (['graph', 'x*2', 'x=3'], None)
+    """
+    if "--" not in argv:
+        return argv, None
+    end = argv.index("--")
+    command = next((word for word in argv[:end] if not word.startswith("-")), None)
+    if command != "graph" or end + 1 == len(argv):
+        return argv, None
+    return argv[:end] + argv[end + 2 :], argv[end + 1]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status: 0, or 2 after a one-line error."""
     parser = _parser()
+    words, protected = _protected_expression(list(sys.argv[1:] if argv is None else argv))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
+        if args.command == "graph":
+            if protected is not None:
+                given = [] if args.expression is None else [args.expression]
+                args.expression, args.variables = protected, given + args.variables
+            if args.expression is None:
+                args.usage_error("the following arguments are required: EXPRESSION")
     except SystemExit as stop:  # --help, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 0
     commands = {"demo": _demo_command, "graph": _graph_command}

@@ -294,9 +294,6 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
                 drawing.container(info.scope)
         _collapsed_nodes(drawing)
         if drawing.boxes:
-            # Keep the order of declaration (creation order) within each rank: dot's
-            # crossing minimisation would rotate a layer's neurons to save a few crossings.
-            drawing.graph.graph_attr["mclimit"] = "0.01"
             # Room between the ranks for the fan of edges from one layer to the next.
             drawing.graph.graph_attr["ranksep"] = "0.8"
     root = order[-1]
@@ -312,6 +309,10 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
             _op_node(drawing, i)
             _operand_edges(drawing, i)
     _box_edges(drawing)
+    if drawing.clusters or drawing.boxes:
+        # Keep the order of declaration (creation order, see viz.ranks) within each rank:
+        # dot's crossing minimisation would rotate a layer's neurons to save a few crossings.
+        drawing.graph.graph_attr["mclimit"] = "0.01"
     if any(tail == "more" for tail, _, _ in drawing.edges):
         hidden = len(order) - len(drawing.wanted)
         drawing.graph.node(

@@ -8,13 +8,14 @@ also works without a system Graphviz and shows itself in Jupyter. :func:`dot_tex
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable
 from typing import Any
 
 import graphviz
 
 from viz.display import MimeBundle, display_bundle, display_data
-from viz.engines import render_svg
+from viz.engines import in_creation_order, render_svg
 from viz.files import pipe_digraph, render_digraph
 
 FONT = "Verdana"
@@ -76,11 +77,29 @@ class Graph(graphviz.Digraph):
 
     def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
         """``graphviz.Digraph.pipe``; without a system Graphviz, SVG and PNG still work."""
-        return pipe_digraph(self, super().pipe, *args, **kwargs)
+        return pipe_digraph(self, self._for_system().pipe, *args, **kwargs)
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """``graphviz.Digraph.render``; without a system Graphviz, SVG and PNG still work."""
-        return render_digraph(self, super().render, *args, **kwargs)
+        return render_digraph(self, self._for_system().render, *args, **kwargs)
+
+    def _for_system(self) -> graphviz.Digraph | graphviz.Source:
+        """What the system Graphviz lays out: this graph, in the order its version needs."""
+        if shutil.which(self.engine) is None:  # the pip-installed engines read .source
+            return super()
+        text = in_creation_order(self.source, "system") if self.engine == "dot" else self.source
+        if text == self.source:
+            return super()
+        return graphviz.Source(
+            text,
+            filename=self.filename,
+            directory=self.directory,
+            format=self.format,
+            engine=self.engine,
+            encoding=self.encoding,
+            renderer=self.renderer,
+            formatter=self.formatter,
+        )
 
     def svg(self, engine: str = "auto") -> str:
         """This graph as SVG text (see :func:`viz.render_svg`)."""
