@@ -31,13 +31,14 @@ from viz.graph import Graph, dot_text, new_graph, record_text
 from viz.labels import (
     box_lines,
     chain_text,
+    format_constant,
     format_number,
     node_kind,
     one_line,
     op_text,
     visible,
 )
-from viz.legend import COLOURS, HIGHLIGHT, TIMES, UPDATED, add_legend
+from viz.legend import COLOURS, CONSTANT_STYLE, HIGHLIGHT, TIMES, UPDATED, add_legend
 from viz.scopes import ScopeInfo, ScopeTree
 
 
@@ -139,6 +140,19 @@ def _partials(node: Value) -> tuple[float, ...]:
 
 def _value_node(drawing: _Drawing, i: int, kind: str) -> None:
     node = drawing.order[i]
+    if kind == "constant":  # its number, as an op folds one: no gradient, no input colour
+        drawing.container(node.scope).node(
+            f"n{i}",
+            label=dot_text(format_constant(node.data)),
+            **CONSTANT_STYLE,
+            fontsize="10",
+            height="0.3",
+            width="0.3",
+            margin="0.05,0.02",
+            tooltip=dot_text(f"the constant {node.data!r}"),
+            **{"class": kind},
+        )
+        return
     fields = [f"data {format_number(node.data)}"]
     if drawing.show_grad:
         fields.append(f"grad {format_number(drawing.grad(i))}")
@@ -202,7 +216,7 @@ def _operand_edges(drawing: _Drawing, i: int) -> None:
             else:
                 _count_edge(drawing, bundled[tail])
             continue
-        if labelled:
+        if labelled and not parent.is_constant:  # nothing flows into a constant
             attributes["label"] = dot_text(_edge_label(drawing, node, slot, partials))
         tail = "more" if p not in drawing.wanted else f"n{p}"
         drawing.edges.append((tail, f"n{i}_op", attributes))
