@@ -308,7 +308,7 @@ def _font_files() -> list[str]:
     return [str(folder / name) for name in names if (folder / name).is_file()]
 
 
-def png_scale(width_pt: float, height_pt: float) -> float:
+def png_scale(width_pt: float, height_pt: float, most: float = PNG_SCALE) -> float:
     """Pixels per point for a drawing this size: :data:`PNG_SCALE`, less if it is huge.
 
     Example:
@@ -317,12 +317,14 @@ def png_scale(width_pt: float, height_pt: float) -> float:
         >>> png_scale(100.0, 40000.0) == MAX_PNG_SIDE / 40000.0
         True
     """
-    scale = min(PNG_SCALE, MAX_PNG_SIDE / max(width_pt, height_pt, 1.0))
+    scale = min(most, MAX_PNG_SIDE / max(width_pt, height_pt, 1.0))
     return min(scale, math.sqrt(MAX_PNG_PIXELS / max(width_pt * height_pt, 1.0)))
 
 
-def svg_to_png(svg: str | bytes) -> bytes:
+def svg_to_png(svg: str | bytes, scale: float = PNG_SCALE) -> bytes:
     """Rasterize SVG (as Graphviz writes it) to PNG with resvg, at :func:`png_scale`.
+
+    ``scale`` is the most pixels per point (:data:`PNG_SCALE`, two, unless given).
 
     Text uses the drawing's font if the machine has it, else DejaVu Sans, which ships with
     matplotlib, so a machine with no fonts installed still gets readable labels.
@@ -338,7 +340,7 @@ def svg_to_png(svg: str | bytes) -> bytes:
     """
     data = svg.encode("utf-8") if isinstance(svg, str) else svg
     size = svg_size(data)
-    scale = png_scale(*size) if size else PNG_SCALE
+    scale = png_scale(*size, most=scale) if size else scale
     fonts = _font_files()
     return bytes(
         _resvg().svg_to_bytes(

@@ -14,7 +14,7 @@ from typing import Any
 
 import graphviz
 
-from viz.display import MimeBundle, display_bundle, display_data
+from viz.display import SVG_BUDGET, MimeBundle, display_bundle, display_data
 from viz.engines import in_creation_order, render_svg
 from viz.files import pipe_digraph, render_digraph
 
@@ -75,6 +75,11 @@ class Graph(graphviz.Digraph):
         kwargs.setdefault("format", "svg")
         super().__init__(*args, **kwargs)
 
+    def __repr__(self) -> str:
+        # Not graphviz's default (a memory address): one drawing prints the same every run.
+        edges = sum("->" in line for line in self.body)
+        return f"<viz.Graph {self.name!r}: {edges:,} edges, format {self.format!r}>"
+
     def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
         """``graphviz.Digraph.pipe``; without a system Graphviz, SVG and PNG still work."""
         return pipe_digraph(self, self._for_system().pipe, *args, **kwargs)
@@ -115,7 +120,12 @@ class Graph(graphviz.Digraph):
         return display_data(self.source, include, exclude)
 
     def _repr_svg_(self) -> str | None:
-        return display_bundle(self.source, ["image/svg+xml"]).get("image/svg+xml")
+        svg = display_bundle(self.source, ["image/svg+xml"]).get("image/svg+xml")
+        # As _repr_mimebundle_ (which IPython merges with this): a whole network is shown
+        # as its PNG only, so that a notebook stays small enough to share.
+        if svg is not None and len(svg) > SVG_BUDGET:
+            return None if display_bundle(self.source, ["image/png"]) else svg
+        return svg
 
 
 def new_graph(rankdir: str) -> Graph:

@@ -356,3 +356,9 @@ def test_micrograds_draw_dot_call_gives_a_png_graph(engine, seed, tmp_path, requ
 def test_draw_refuses_an_unknown_format(seed, bad):
     with pytest.raises(ValueError, match=r"^draw: format must be one of .* got "):
         viz.draw(seed, format=bad)
+
+
+def test_a_graph_prints_without_a_memory_address(seed):
+    # A notebook stores a drawing's text/plain: it must read the same every run.
+    assert repr(viz.draw(seed)) == "<viz.Graph 'chainrule': 6 edges, format 'svg'>"
+    assert repr(viz.draw(seed, format="png")).endswith("format 'png'>")

@@ -14,7 +14,7 @@ from autograd import Value, dot, no_grad, topological_order
 from autograd.strategies import expressions
 from tests.viz import svg as svg_items
 from tests.viz.helpers import ENGINES, engine_param, seed_graph
-from viz import engines
+from viz import display, engines
 from viz.dot import HIGHLIGHT, UPDATED
 
 
@@ -275,7 +275,9 @@ def test_jupyter_gets_a_picture_of_the_last_frame_that_the_script_replaces():
     assert "<svg" not in picture
     assert "<style" not in picture
     source = re.search(r'src="data:image/png;base64,([^"]+)"', picture)[1]
-    assert base64.b64decode(source) == engines.svg_to_png(steps.svgs()[-1])
+    assert base64.b64decode(source) == display.compact_png(
+        engines.svg_to_png(steps.svgs()[-1], display.NOTEBOOK_PNG_SCALE)
+    )
     width = int(re.search(r'width="(\d+)"', picture)[1])
     assert width == round(engines.svg_size(steps.svgs()[-1])[0] * 4 / 3)
     assert "Step 2 of 2: q = x + y passes dz/dq = 4" in picture
