@@ -100,6 +100,33 @@ def stored(path: Path) -> Any:
     return nbformat.read(path, as_version=4)
 
 
+def _merged_streams(outputs: list[Any]) -> list[Any]:
+    """``outputs`` with consecutive stream outputs of one name joined into one.
+
+    A kernel sends printed text in chunks as it comes: one run may store a table as one
+    output, the next as two (a header, then the rows). Joined, both read the same.
+    """
+    merged: list[Any] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            joined = copy.deepcopy(previous)
+            joined["text"] = _joined(previous["text"]) + _joined(output["text"])
+            merged[-1] = joined
+        else:
+            merged.append(output)
+    return merged
+
+
+def _joined(text: str | list[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
+
+
 def _text_of(output: dict[str, Any]) -> list[str]:
     kind = output.get("output_type")
     if kind == "stream":
@@ -127,10 +154,12 @@ def comparable(notebook: Any) -> list[list[str]]:
         if cell.cell_type != "code":
             continue
         lines = []
-        for output in cell.get("outputs", []):
+        for output in _merged_streams(cell.get("outputs", [])):
             for raw in _text_of(output):
                 line = _ADDRESS.sub("0x…", _BAR.sub("|…|", raw.rstrip()))
-                lines.append("(timed) " + _NUMBER.sub("#", line) if _TIMED.search(line) else line)
+                if _TIMED.search(line):  # its words only: numbers, and the padding they set
+                    line = "(timed) " + " ".join(_NUMBER.sub("#", line).split())
+                lines.append(line)
         cells.append(lines)
     return cells
 
@@ -186,6 +215,7 @@ def cleaned(notebook: Any) -> Any:
             cell.metadata.pop(key, None)
         if cell.cell_type != "code":
             continue
+        cell.outputs = _merged_streams(cell.outputs)
         for output in cell.outputs:
             if output.get("output_type") == "stream":
                 # tqdm redraws its bar with carriage returns: keep what a terminal shows last.
