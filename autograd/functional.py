@@ -9,7 +9,7 @@ from itertools import repeat
 from autograd.coercion import as_number
 from autograd.context import scope
 from autograd.ops import DOT, SUM
-from autograd.value import Value, apply
+from autograd.value import Constant, Value, apply
 
 
 def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
@@ -29,7 +29,7 @@ def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
                     f"{name}: item {index} must be a Value or a number, "
                     f"got {type(v).__name__}: {v!r:.40}"
                 )
-            v = Value(number)  # noqa: PLW2901 - the item, as a leaf
+            v = Constant(number)  # noqa: PLW2901 - the item, as a leaf
         items.append(v)
     if not items:
         raise ValueError(f"{name}: needs at least one value, got an empty sequence")

@@ -103,7 +103,7 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
     """Apply a variadic op: its parents are stored as one tuple in ``_first``.
 
     A variadic op folds no numbers (its slots are not fixed): a number operand becomes a
-    leaf, as in micrograd.
+    leaf, as in micrograd, marked as a :class:`Constant` so that drawings show it as one.
     """
     count = len(operands)
     if count == 0 or count % op.arity:
@@ -120,7 +120,7 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
                 raise TypeError(
                     f"{op.name}: {name} must be a number or a Value, got {type(operand).__name__}"
                 )
-            parents.append(number if isinstance(number, Value) else Value(number))
+            parents.append(number if isinstance(number, Value) else Constant(number))
         operands = tuple(parents)
     values = list(map(_data, operands))
     try:
@@ -296,6 +296,17 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         return None if self._tags is None else self._tags[0]
 
     @property
+    def is_constant(self) -> bool:
+        """True for a number an op turned into a leaf (``total([x, 1])``): not an input.
+
+        Example:
+            >>> from autograd import total
+            >>> [v.is_constant for v in total([Value(2.0), 1]).parents]
+            [False, True]
+        """
+        return False
+
+    @property
     def is_parameter(self) -> bool:
         """True for values marked as trainable parameters."""
         return self._tags is not None and self._tags[1]
@@ -383,3 +394,19 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
 
 
 bind(Value)
+
+
+class Constant(Value):
+    """A Python number given to a variadic op (``total``, ``dot``): a leaf that is no input.
+
+    Binary ops fold a number into the op (``x * 2``); a variadic op has no fixed slots, so
+    the number becomes this leaf. It computes as any Value; drawings show it as a constant
+    (its number, no gradient), since nobody asked for its gradient.
+    """
+
+    __slots__ = ()
+
+    @property
+    def is_constant(self) -> bool:
+        """Always True: see :attr:`Value.is_constant`."""
+        return True

@@ -31,13 +31,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from autograd import Value, __version__, topological_order
+from autograd import Value, topological_order
 from autograd.files import destination, move_atomically
-from autograd.parse import FUNCTIONS, ParseError, check_name, parse
+from autograd.parse import ParseError, check_name, parse
+from chainrule.arguments import build_parser, protected_expression
 from chainrule.examples import demo, number, train_moons, write_demo_files
 
 FILE_TYPES = (".svg", ".dot", ".gv", ".png", ".pdf")
-DEFAULT_OUTPUT = "graph.svg"
 DEMO_FILES = ("z.svg", "z_steps.html", "moons.png")  # what demo writes (moons.png if it trains)
 
 
@@ -391,61 +391,6 @@ def _demo_command(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors in one line (and no usage dump)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)\n")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="chainrule", description="A scalar autograd engine you can see.")
-    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo_parser = commands.add_parser(
-        "demo",
-        help="z = (x + y) * w drawn to z.svg and z_steps.html; train the moons MLP (moons.png)",
-    )
-    demo_parser.add_argument(
-        "--output-dir",
-        default=".",
-        help="where to write z.svg, z_steps.html and moons.png (default: .)",
-    )
-    demo_parser.add_argument(
-        "--steps",
-        type=int,
-        default=100,
-        help="training steps of the moons MLP (default: 100; 0 skips training)",
-    )
-    graph = commands.add_parser(
-        "graph",
-        help="build an expression, run backward, print gradients, draw the graph",
-        description=(
-            "Build EXPRESSION with the given variables, run backward, print each variable's "
-            "value and gradient, and draw the graph. EXPRESSION uses numbers, variables, "
-            "+ - * / **, and the functions " + ", ".join(sorted(FUNCTIONS)) + "; name "
-            "intermediate results with 'q = x + y; z = q * w'. Put -- before an expression "
-            "that starts with '-'."
-        ),
-    )
-    graph.add_argument("expression", metavar="EXPRESSION", help='e.g. "(x + y) * w"')
-    graph.add_argument("variables", metavar="NAME=VALUE", nargs="*", help="e.g. x=2 y=3 w=4")
-    graph.add_argument(
-        "-o",
-        "--output",
-        default=DEFAULT_OUTPUT,
-        help=f"the drawing: .svg, .dot/.gv, .png, or .pdf (needs a system Graphviz); "
-        f"default {DEFAULT_OUTPUT}",
-    )
-    graph.add_argument(
-        "--partials", action="store_true", help="label each edge with the chain rule"
-    )
-    graph.add_argument(
-        "--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR", help="layout direction"
-    )
-    return parser
-
-
 def _message(error: BaseException) -> str:
     """The one line for any failure."""
     if isinstance(error, CommandError | ParseError):
@@ -462,9 +407,16 @@ def _message(error: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status: 0, or 2 after a one-line error."""
-    parser = _parser()
+    parser = build_parser()
+    words, protected = protected_expression(list(sys.argv[1:] if argv is None else argv))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
+        if args.command == "graph":
+            if protected is not None:
+                given = [] if args.expression is None else [args.expression]
+                args.expression, args.variables = protected, given + args.variables
+            if args.expression is None:
+                args.usage_error("the following arguments are required: EXPRESSION")
     except SystemExit as stop:  # --help, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 0
     commands = {"demo": _demo_command, "graph": _graph_command}

@@ -172,14 +172,32 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_is_committed_without_outputs(path):
-    # Outputs are not committed: CI executes every notebook (nbmake) instead.
-    document = json.loads(path.read_text(encoding="utf-8"))
-    for cell in document["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [], path.name
-            assert cell["execution_count"] is None, path.name
+def test_notebook_is_committed_with_its_outputs(path):
+    # Committed executed, so a learner browsing the repository sees every picture; the
+    # test run executes each notebook once and checks that these outputs are current
+    # (notebooks/conftest.py); `python -m tests.notebooks.refresh` stores them.
+    text = path.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) <= 1_000_000, f"{path.name} is over 1 MB with its outputs"
+    document = json.loads(text)
     assert document["metadata"]["kernelspec"]["name"] == "python3"
+    code = [cell for cell in document["cells"] if cell["cell_type"] == "code"]
+    # Executed top to bottom in one kernel, every cell once: counts 1, 2, 3, ...
+    assert [cell["execution_count"] for cell in code] == list(range(1, len(code) + 1)), path.name
+    pictures = 0
+    for number, cell in enumerate(code, start=1):
+        assert "execution" not in cell["metadata"], (path.name, number)  # no timings stored
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", (path.name, number)
+            data = output.get("data", {})
+            page = "".join(data.get("text/html", ""))
+            # A code-hosting site shows image/png and image/svg+xml, and HTML without its
+            # scripts: a live view (stepper, explorer) must carry a picture of itself.
+            if "<script" in page:
+                assert 'src="data:image/png;base64,' in page, (path.name, number)
+            assert "application/vnd.jupyter.widget-view+json" not in data or "text/plain" in data
+            if {"image/png", "image/svg+xml"} & set(data) or 'src="data:image/png;base64,' in page:
+                pictures += 1
+    assert pictures >= 1, path.name  # every tutorial shows at least one picture
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

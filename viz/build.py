@@ -31,13 +31,14 @@ from viz.graph import Graph, dot_text, new_graph, record_text
 from viz.labels import (
     box_lines,
     chain_text,
+    format_constant,
     format_number,
     node_kind,
     one_line,
     op_text,
     visible,
 )
-from viz.legend import COLOURS, HIGHLIGHT, TIMES, UPDATED, add_legend
+from viz.legend import COLOURS, CONSTANT_STYLE, HIGHLIGHT, TIMES, UPDATED, add_legend
 from viz.scopes import ScopeInfo, ScopeTree
 
 
@@ -139,6 +140,19 @@ def _partials(node: Value) -> tuple[float, ...]:
 
 def _value_node(drawing: _Drawing, i: int, kind: str) -> None:
     node = drawing.order[i]
+    if kind == "constant":  # its number, as an op folds one: no gradient, no input colour
+        drawing.container(node.scope).node(
+            f"n{i}",
+            label=dot_text(format_constant(node.data)),
+            **CONSTANT_STYLE,
+            fontsize="10",
+            height="0.3",
+            width="0.3",
+            margin="0.05,0.02",
+            tooltip=dot_text(f"the constant {node.data!r}"),
+            **{"class": kind},
+        )
+        return
     fields = [f"data {format_number(node.data)}"]
     if drawing.show_grad:
         fields.append(f"grad {format_number(drawing.grad(i))}")
@@ -202,7 +216,7 @@ def _operand_edges(drawing: _Drawing, i: int) -> None:
             else:
                 _count_edge(drawing, bundled[tail])
             continue
-        if labelled:
+        if labelled and not parent.is_constant:  # nothing flows into a constant
             attributes["label"] = dot_text(_edge_label(drawing, node, slot, partials))
         tail = "more" if p not in drawing.wanted else f"n{p}"
         drawing.edges.append((tail, f"n{i}_op", attributes))
@@ -294,9 +308,6 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
                 drawing.container(info.scope)
         _collapsed_nodes(drawing)
         if drawing.boxes:
-            # Keep the order of declaration (creation order) within each rank: dot's
-            # crossing minimisation would rotate a layer's neurons to save a few crossings.
-            drawing.graph.graph_attr["mclimit"] = "0.01"
             # Room between the ranks for the fan of edges from one layer to the next.
             drawing.graph.graph_attr["ranksep"] = "0.8"
     root = order[-1]
@@ -312,6 +323,10 @@ def build_graph(  # noqa: PLR0913 - the drawing options, all keywords
             _op_node(drawing, i)
             _operand_edges(drawing, i)
     _box_edges(drawing)
+    if drawing.clusters or drawing.boxes:
+        # Keep the order of declaration (creation order, see viz.ranks) within each rank:
+        # dot's crossing minimisation would rotate a layer's neurons to save a few crossings.
+        drawing.graph.graph_attr["mclimit"] = "0.01"
     if any(tail == "more" for tail, _, _ in drawing.edges):
         hidden = len(order) - len(drawing.wanted)
         drawing.graph.node(

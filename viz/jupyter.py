@@ -26,7 +26,7 @@ import sys
 from typing import Any
 
 from autograd import Value
-from viz.display import MimeBundle, display_data, fallback_html, png_display
+from viz.display import SVG_BUDGET, MimeBundle, display_data, fallback_html, png_display
 from viz.dot import draw
 from viz.engines import RenderError, render_svg, which_engine
 
@@ -37,7 +37,8 @@ MAX_NODES = 500
 def value_svg(value: Value) -> str | None:
     """The graph of ``value`` as SVG, or None if no engine can draw it. Never raises.
 
-    Above :data:`MAX_NODES` nodes it is the summary drawing.
+    Above :data:`MAX_NODES` nodes it is the summary drawing. None too for an SVG over
+    :data:`viz.display.SVG_BUDGET` characters that has a PNG: the PNG is shown instead.
 
     Example:
         >>> from autograd import Value
@@ -45,7 +46,12 @@ def value_svg(value: Value) -> str | None:
         True
     """
     try:
-        return _svg(draw(value, max_nodes=MAX_NODES).source)
+        svg = _svg(draw(value, max_nodes=MAX_NODES).source)
+        # As display_data: a whole network shows as its PNG only (value_png), so that a
+        # notebook stays small enough to share.
+        if len(svg) > SVG_BUDGET and value_png(value) is not None:
+            return None
+        return svg
     # Display must not raise: a notebook would print a traceback where the value goes.
     # Returning None lets IPython show the next format (value_html, then repr).
     except Exception:
@@ -63,14 +69,14 @@ def _svg_by(dot_source: str, engine: str | None) -> str:
     return render_svg(dot_source)
 
 
-def value_png(value: Value) -> tuple[str, dict[str, int]] | None:
+def value_png(value: Value) -> tuple[str, dict[str, int | bool]] | None:
     """The graph of ``value`` as PNG (base64) and its display width, or None. Never raises.
 
     Example:
         >>> from autograd import Value
         >>> data, metadata = value_png(Value(2.0, "x") * 3)
         >>> data[:8], sorted(metadata)
-        ('iVBORw0K', ['width'])
+        ('iVBORw0K', ['unconfined', 'width'])
     """
     try:
         return png_display(_svg(draw(value, max_nodes=MAX_NODES).source))
@@ -89,7 +95,7 @@ def value_bundle(value: Value) -> MimeBundle:
         >>> from autograd import Value
         >>> data, metadata = value_bundle(Value(2.0, "x") * 3)
         >>> sorted(data), sorted(metadata["image/png"])
-        (['image/png', 'image/svg+xml'], ['width'])
+        (['image/png', 'image/svg+xml'], ['unconfined', 'width'])
     """
     try:
         data, metadata = display_data(draw(value, max_nodes=MAX_NODES).source)

@@ -142,16 +142,22 @@ def op_text(node: Value) -> str:
 def node_kind(node: Value, root: Value) -> str:
     """The kind of ``node`` in a drawing of ``root``: its fill colour and SVG class.
 
-    One of "output", "parameter", "input" (any other leaf) and "value" (computed).
+    One of "output", "parameter", "constant" (a number an op made a leaf, as in
+    ``total([x, 1])``), "input" (any other leaf) and "value" (computed).
 
     Example:
         >>> x, w = Value(1.0), Value(2.0, parameter=True)
         >>> y = x * w
         >>> [node_kind(v, y) for v in (x, w, y)]
         ['input', 'parameter', 'output']
+        >>> from autograd import total
+        >>> [node_kind(v, y) for v in total([x, 1]).parents]
+        ['input', 'constant']
     """
     if node is root:
         return "output"
+    if node.is_constant:
+        return "constant"
     if node.is_parameter:
         return "parameter"
     return "input" if not node.parents else "value"

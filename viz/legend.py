@@ -23,10 +23,14 @@ COLOURS = {
     "parameter": "#ffd8a8",
     "input": "#cfe2ff",
     "value": "#ffffff",
+    "constant": "#ffffff",
     "op": "#ececec",
     "collapsed": "#e9ecef",
 }
 """Fill colour by node kind (also the node's SVG ``class``)."""
+
+CONSTANT_STYLE = {"shape": "box", "style": "dashed", "color": "#868e96", "fontcolor": "#495057"}
+"""A constant's box: dashed and unfilled, its number only (no gradient: it is no input)."""
 
 HIGHLIGHT = "#d6336c"  # the node backward is processing (used by the stepper)
 UPDATED = "#f08c00"  # the parents whose gradient that step changed
@@ -38,6 +42,7 @@ LEGEND_ROWS = (
     ("parameter", "parameter"),
     ("output", "output"),
     ("value", "computed value"),
+    ("constant", "constant (a number in an op)"),
     ("op", "operation"),
     ("collapsed", "folded scope (depth=, collapse=)"),
     ("current", "current step"),
@@ -114,6 +119,8 @@ def add_legend(drawing: _Drawing, kinds: set[str]) -> None:
             attributes.update(shape="ellipse", style="filled", fillcolor=COLOURS["op"])
         elif kind == "collapsed":
             attributes.update(shape="box3d", style="filled", fillcolor=COLOURS["collapsed"])
+        elif kind == "constant":
+            attributes.update(CONSTANT_STYLE)
         elif kind in ("current", "updated"):
             colour = HIGHLIGHT if kind == "current" else UPDATED
             attributes.update(shape="box", style="rounded", color=colour, penwidth="3")

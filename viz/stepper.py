@@ -21,7 +21,7 @@ from viz.build import Highlight, build_graph
 from viz.display import fallback_html, picture_html
 from viz.engines import RenderError, render_svg
 from viz.files import write_atomic
-from viz.labels import check_texts, expression, format_number, one_line, visible
+from viz.labels import check_texts, expression, format_constant, format_number, one_line, visible
 from viz.options import DrawOptions
 from viz.summary import count_nodes
 
@@ -154,7 +154,10 @@ class BackwardSteps:
         if not isinstance(options, DrawOptions):
             options = DrawOptions(rankdir=rankdir, legend=legend, function="BackwardSteps")
         self.options = options
-        self.names = [visible(node.label) or f"n{i}" for i, node in enumerate(order)]
+        self.names = [
+            visible(node.label) or (format_constant(node.data) if node.is_constant else f"n{i}")
+            for i, node in enumerate(order)
+        ]
         self._svgs: dict[str, list[str]] = {}
 
     def __repr__(self) -> str:
@@ -185,6 +188,8 @@ class BackwardSteps:
         running = list(self.frames[frame.step - 1].grads)
         parts = []
         for parent, partial, contribution in frame.contributions:
+            if self.order[parent].is_constant:  # a number in the op: no gradient to show
+                continue
             text = (
                 f"d{out}/d{self.names[parent]} += {upstream} · {format_number(partial)}"
                 f" = {format_number(contribution)}"

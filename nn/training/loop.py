@@ -84,19 +84,15 @@ class _Run:
 
     def run(self, restart: int) -> History:
         """Train from the model's current weights; returns the run's history."""
-        from tqdm.auto import tqdm  # noqa: PLC0415 - only fit needs it, and it is slow to import
-
         options, model = self.plan.options, self.plan.model
         early_stopping, tol = options["early_stopping"], options["tol"]
         restarts = options["restarts"]
         history = History()
         best_val, best_state, stale = math.inf, model.state_dict(), 0
         description = f"restart {restart + 1}/{restarts}" if restarts > 1 else "training"
-        bar = tqdm(
-            range(options["epochs"]),
-            desc=description,
-            disable=not show_progress(options["progress"]),
-            leave=True,
+        shown = show_progress(options["progress"])
+        bar = progress_bar(shown)(
+            range(options["epochs"]), desc=description, disable=not shown, leave=True
         )
         for epoch in bar:
             self._epoch(history)
@@ -170,6 +166,30 @@ def show_progress(progress: bool) -> bool:
     if not progress:
         return False
     return in_jupyter_kernel() or sys.stderr.isatty()
+
+
+def progress_bar(shown: bool) -> type:
+    """The tqdm class to draw with: the notebook widget in a kernel that has ipywidgets.
+
+    Not ``tqdm.auto``: importing it in a kernel without ipywidgets prints tqdm's red
+    "IProgress not found" warning, even for a bar that is never shown. Here the text bar
+    is used, quietly, wherever the widget cannot be drawn.
+
+    Example:
+        >>> progress_bar(False).__module__
+        'tqdm.std'
+    """
+    # Imported here: only fit needs tqdm, and it is slow to import.
+    if shown and in_jupyter_kernel():
+        try:
+            from tqdm import notebook  # noqa: PLC0415
+        except ImportError:
+            notebook = None
+        if notebook is not None and getattr(notebook, "IProgress", None) is not None:
+            return notebook.tqdm
+    from tqdm.std import tqdm  # noqa: PLC0415
+
+    return tqdm
 
 
 def in_jupyter_kernel() -> bool:

@@ -448,3 +448,51 @@ def test_random_variable_arguments_never_give_a_traceback(fuzz_dir, variables):
     assert code in (0, 2)
     if code == 2:
         assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["graph", "--", "-x*2", "x=3", "-o", "{out}"],  # the command
+        ["graph", "-o", "{out}", "--", "-x*2", "x=3"],
+        ["graph", "--", "-x*2", "-o", "{out}", "x=3", "--rankdir", "TB"],
+        ["graph", "-o", "{out}", "--", "-x*2", "--", "x=3"],  # a second -- ends options
+    ],
+)
+def test_double_dash_protects_only_the_expression_options_still_work(tmp_path, argv):
+    out = tmp_path / "neg.svg"
+    code, printed, err = run([word.format(out=out) for word in argv])
+    assert code == 0, err
+    assert table(printed) == {"x": ("3", "-2"), "output": ("-6", "1")}
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["graph", "--"], "the following arguments are required: EXPRESSION"),
+        (["graph", "-o", "g.svg"], "the following arguments are required: EXPRESSION"),
+        (["graph", "--", "-x*2", "x=3", "--bogus"], "unrecognized arguments: --bogus"),
+        (["graph", "--", "-x*2", "-y"], "unrecognized arguments: -y"),
+    ],
+)
+def test_double_dash_usage_errors_are_one_line(argv, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert message in err
+    assert err.startswith(("chainrule graph: error:", "chainrule: error:"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_double_dash_in_a_real_process(tmp_path):
+    out = tmp_path / "neg.svg"
+    result = subprocess.run(
+        [sys.executable, "-m", "chainrule", "graph", "--", "-x*2", "x=3", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.exists()

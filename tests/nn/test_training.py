@@ -2,8 +2,10 @@
 
 import math
 import re
+import subprocess
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -472,3 +474,40 @@ def test_compiled_fit_refuses_a_loss_that_returns_no_value_before_any_change():
     with pytest.raises(TypeError, match=r"fit\(loss\): the loss function returned a float"):
         fit(model, X, y, loss=lambda p, t: 0.0, epochs=2, progress=False, compiled=True)
     assert model.state_dict() == before
+
+
+_NO_WIDGETS = """
+import sys, warnings
+sys.modules["ipywidgets"] = None  # a Jupyter kernel without ipywidgets
+import ipykernel.zmqshell  # what makes tqdm.auto believe it runs in a notebook
+import nn
+import nn.training.loop as loop
+loop.in_jupyter_kernel = lambda: True  # fit draws its bar as in a kernel
+warnings.simplefilter("always")
+X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+history = nn.fit(nn.MLP(1, [1], seed=0), X, y, epochs=3, progress={progress}, seed=0)
+print("epochs", history.epochs)
+"""
+
+
+@pytest.mark.parametrize("progress", [False, True])
+def test_no_iprogress_warning_without_ipywidgets(progress):
+    # tqdm.auto, imported in a kernel without ipywidgets, printed "IProgress not found"
+    # even when fit(progress=False) drew no bar; with progress=True the text bar is
+    # drawn instead of the widget, quietly.
+    pytest.importorskip("ipykernel")
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_WIDGETS.format(progress=progress)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("epochs 3")
+    assert "IProgress" not in result.stderr
+    assert "Warning" not in result.stderr, result.stderr
+    if progress:
+        assert "3/3" in result.stderr  # tqdm's text bar, at its end
+    else:
+        assert result.stderr == ""

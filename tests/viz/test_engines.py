@@ -336,9 +336,14 @@ def test_display_bundle_is_svg_or_the_dot_text_and_hint(monkeypatch, seed):
     source = viz.to_dot(seed)
     assert list(engines.display_bundle(source)) == ["image/svg+xml", "image/png"]
     data, metadata = engines.display_data(source)
-    assert base64.b64decode(data["image/png"]) == engines.svg_to_png(data["image/svg+xml"])
+    assert base64.b64decode(data["image/png"]) == display.compact_png(
+        engines.svg_to_png(data["image/svg+xml"], display.NOTEBOOK_PNG_SCALE)
+    )
     assert metadata == {
-        "image/png": {"width": round(engines.svg_size(data["image/svg+xml"])[0] * 4 / 3)}
+        "image/png": {
+            "width": round(engines.svg_size(data["image/svg+xml"])[0] * 4 / 3),
+            "unconfined": True,
+        }
     }
     # No HTML beside the pictures: an untrusted JupyterLab would prefer it, sanitized.
     assert "text/html" not in data

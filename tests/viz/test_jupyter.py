@@ -10,7 +10,7 @@ import pytest
 import viz
 from autograd import Value
 from tests.viz.helpers import chain, seed_graph
-from viz import engines, jupyter
+from viz import display, engines, jupyter
 
 
 class FakeFormatter:
@@ -56,9 +56,14 @@ def test_outside_a_shell_nothing_is_registered(monkeypatch):
 
 
 def check_png_display(svg: str, png: str, metadata: dict) -> None:
-    """``png`` (base64) is ``svg`` rasterized, shown as wide as the SVG (4/3 px per pt)."""
-    assert base64.b64decode(png) == engines.svg_to_png(svg)
-    assert metadata == {"width": round(engines.svg_size(svg)[0] * 4 / 3)}
+    """``png`` (base64) is ``svg`` rasterized, shown as wide as the SVG (4/3 px per pt).
+
+    Unconfined: JupyterLab does not shrink it to the column (the output scrolls instead).
+    """
+    assert base64.b64decode(png) == display.compact_png(
+        engines.svg_to_png(svg, display.NOTEBOOK_PNG_SCALE)
+    )
+    assert metadata == {"width": round(engines.svg_size(svg)[0] * 4 / 3), "unconfined": True}
 
 
 def test_a_real_ipython_shows_svg_and_png_and_the_short_repr():
@@ -186,3 +191,35 @@ def test_value_displays_itself_through_viz_and_keeps_a_short_repr():
     assert "data 6" in svg
     assert z._repr_html_() is None  # an engine is installed: the SVG is the display
     assert repr(z) == "Value(data=6.0, grad=0.0, op='mul')"
+
+
+def test_a_whole_network_shows_as_its_png_only_to_keep_notebooks_small():
+    # micrograd's moons model at the default depth: its SVG is over the budget, so a
+    # notebook stores the PNG alone (shown at the SVG's size, not shrunk: unconfined).
+    import nn  # noqa: PLC0415
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    loss = nn.losses.hinge([model([0.5, -1.0])], [1.0])
+    loss.backward()
+    svg = viz.to_svg(loss)
+    assert len(svg) > display.SVG_BUDGET
+    data, metadata = viz.draw(loss)._repr_mimebundle_()
+    assert list(data) == ["image/png"]
+    check_png_display(svg, data["image/png"], metadata["image/png"])
+    assert viz.value_svg(loss) is None  # IPython then shows value_png
+    assert viz.draw(loss)._repr_svg_() is None  # IPython merges it with the bundle
+    pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415
+
+    shell = InteractiveShell.instance()
+    try:
+        shown, _ = shell.display_formatter.format(viz.draw(loss))
+        assert "image/svg+xml" not in shown
+        assert shown["image/png"] == data["image/png"]
+    finally:
+        InteractiveShell.clear_instance()
+    assert viz.draw(seed_graph())._repr_svg_().lstrip().startswith("<?xml")
+    assert viz.value_png(loss) == (data["image/png"], metadata["image/png"])
+    assert list(viz.value_bundle(loss)[0]) == ["image/png"]
+    # Under the budget both stay.
+    assert sorted(viz.draw(seed_graph())._repr_mimebundle_()[0]) == ["image/png", "image/svg+xml"]

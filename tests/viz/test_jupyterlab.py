@@ -32,7 +32,14 @@ CELLS = {
     "graph": "viz.draw(z, show_partials=True)",
     "stepper": "viz.backward_steps(z)",
     "explorer": "viz.explore(z)",
+    # A whole network: its drawing is wider than the notebook's column.
+    "network": (
+        "import nn\n\nmodel = nn.MLP(2, [16, 16, 1], seed=0)\n"
+        "loss = nn.losses.hinge([model([0.5, -1.0])], [1.0])\nloss.backward()\nviz.draw(loss)"
+    ),
+    "network explorer": "viz.explore(loss)",
 }
+INTERACTIVE_LATER = "it becomes interactive when the notebook is trusted or run"
 
 
 def _free_port() -> int:
@@ -166,6 +173,29 @@ def _open(page, base: str, token: str, name: str) -> None:
     )
 
 
+_SCROLL_BOX = """i => {
+  const b = i.parentElement;
+  return {height: b.clientHeight, scrollHeight: b.scrollHeight, width: b.clientWidth,
+          scrollWidth: b.scrollWidth, overflow: getComputedStyle(b).overflow};
+}"""
+
+
+def _check_wide_pictures_stay_readable(page) -> None:
+    """A network wider than the column is shown at full size, scrolling, not shrunk."""
+    column = _output(page, "value").evaluate("e => e.clientWidth")
+    for name in ("network", "network explorer"):
+        assert _shown_images(_output(page, name))[0]["shown"] > column * 1.5, name
+    # The explorer's still picture: its top at full size in a box that scrolls, and a
+    # line saying how it comes alive.
+    for name in ("explorer", "network explorer"):
+        assert INTERACTIVE_LATER in _output(page, name).inner_text(), name
+    box = _output(page, "network explorer").locator("img").evaluate(_SCROLL_BOX)
+    assert box["overflow"] == "auto", box
+    assert box["height"] <= 650, box
+    assert box["scrollHeight"] > box["height"], box
+    assert box["scrollWidth"] > box["width"], box
+
+
 def test_an_untrusted_notebook_shows_a_picture_for_every_display(browser, tmp_path):
     home = tmp_path / "home"
     root = tmp_path / "notebooks"
@@ -204,14 +234,17 @@ def test_an_untrusted_notebook_shows_a_picture_for_every_display(browser, tmp_pa
                 assert image["src"] == "data:image/png;base64,", name
                 assert image["natural"] > 200, (name, image)
                 assert image["shown"] > 100, (name, image)
-            # The PNGs are shown as wide as their SVG would be (2 px per point, shown at
-            # 4/3 CSS px per point), not at twice their size.
-            for name in ("value", "graph", "stepper"):
+            # The PNGs are shown as wide as their SVG would be (one pixel per CSS pixel,
+            # 4/3 per point), and not shrunk to the column when wider than it (the
+            # network: its labels stay readable, the output scrolls).
+            for name in CELLS:
                 image = _shown_images(_output(page, name))[0]
-                assert image["shown"] == pytest.approx(image["natural"] * 2 / 3, abs=2), name
+                assert image["shown"] == pytest.approx(image["natural"], abs=2), name
+            _check_wide_pictures_stay_readable(page)
             caption = _output(page, "stepper").inner_text()
             assert "Step 2 of 2: q = x + y passes dz/dq = 4" in caption
             page.screenshot(path=str(tmp_path / "untrusted.png"), full_page=True)
+            _output(page, "network explorer").screenshot(path=str(tmp_path / "explorer.png"))
 
             # Trusted (signed here), the stepper's script replaces its picture with the player.
             subprocess.run(

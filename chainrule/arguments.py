@@ -1,0 +1,99 @@
+"""The ``chainrule`` command's arguments: the parser, and the expression ``--`` protects.
+
+Usage errors are one line (and exit status 2), as every failure of the command is.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from autograd import __version__
+from autograd.parse import FUNCTIONS
+
+DEFAULT_OUTPUT = "graph.svg"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors in one line (and no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``chainrule`` command's arguments: ``demo`` and ``graph``."""
+    parser = _Parser(prog="chainrule", description="A scalar autograd engine you can see.")
+    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo_parser = commands.add_parser(
+        "demo",
+        help="z = (x + y) * w drawn to z.svg and z_steps.html; train the moons MLP (moons.png)",
+    )
+    demo_parser.add_argument(
+        "--output-dir",
+        default=".",
+        help="where to write z.svg, z_steps.html and moons.png (default: .)",
+    )
+    demo_parser.add_argument(
+        "--steps",
+        type=int,
+        default=100,
+        help="training steps of the moons MLP (default: 100; 0 skips training)",
+    )
+    graph = commands.add_parser(
+        "graph",
+        usage="%(prog)s [-h] [-o OUTPUT] [--partials] [--rankdir {LR,TB,RL,BT}] [--] "
+        "EXPRESSION [NAME=VALUE ...]",
+        help="build an expression, run backward, print gradients, draw the graph",
+        description=(
+            "Build EXPRESSION with the given variables, run backward, print each variable's "
+            "value and gradient, and draw the graph. EXPRESSION uses numbers, variables, "
+            "+ - * / **, and the functions " + ", ".join(sorted(FUNCTIONS)) + "; name "
+            "intermediate results with 'q = x + y; z = q * w'. Put -- before an expression "
+            "that starts with '-'."
+        ),
+    )
+    # Optional to argparse only: main() takes an expression after -- itself and checks
+    # that there is one (see protected_expression).
+    graph.add_argument("expression", metavar="EXPRESSION", nargs="?", help='e.g. "(x + y) * w"')
+    graph.add_argument("variables", metavar="NAME=VALUE", nargs="*", help="e.g. x=2 y=3 w=4")
+    graph.add_argument(
+        "-o",
+        "--output",
+        default=DEFAULT_OUTPUT,
+        help=f"the drawing: .svg, .dot/.gv, .png, or .pdf (needs a system Graphviz); "
+        f"default {DEFAULT_OUTPUT}",
+    )
+    graph.add_argument(
+        "--partials", action="store_true", help="label each edge with the chain rule"
+    )
+    graph.add_argument(
+        "--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR", help="layout direction"
+    )
+    # main() checks the expression after parsing; its usage error is the subcommand's.
+    graph.set_defaults(usage_error=graph.error)
+    return parser
+
+
+def protected_expression(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take out the expression that ``--`` protects in ``chainrule graph``.
+
+    ``--help`` says to put ``--`` before an expression that starts with "-"; to argparse,
+    ``--`` would also turn every later option into a positional (``-- "-x*2" x=3 -o
+    neg.svg`` read ``-o`` as a variable). A NAME=VALUE never starts with "-", so only the
+    one expression needs protecting: it is taken out here and options keep working after it.
+
+    Example:
+        >>> protected_expression(["graph", "--", "-x*2", "x=3", "-o", "neg.svg"])
+        (['graph', 'x=3', '-o', 'neg.svg'], '-x*2')
+        >>> protected_expression(["graph", "x*2", "x=3"])
+        (['graph', 'x*2', 'x=3'], None)
+    """
+    if "--" not in argv:
+        return argv, None
+    end = argv.index("--")
+    command = next((word for word in argv[:end] if not word.startswith("-")), None)
+    if command != "graph" or end + 1 == len(argv):
+        return argv, None
+    return argv[:end] + argv[end + 2 :], argv[end + 1]
