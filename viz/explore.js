@@ -12,6 +12,7 @@ function chainruleExplorer(ident) {
     data.fields.forEach(function (name, k) { value[name] = row[k]; });
     return value;
   });
+  var hasConstant = values.some(function (v) { return v.kind === "constant"; });
   var scopes = data.scopes;
   var N = values.length, S = scopes.length;
   // Widths in px: a column is as wide as its widest unit (a folded box has longer lines).
@@ -446,6 +447,8 @@ function chainruleExplorer(ident) {
     if (v.op) first += v.label ? " = " + v.op : "";
     var lines = [first];
     if (!v.label && v.op) lines[0] = v.op;
+    // A constant (a number an op turned into a leaf) has no gradient anybody asked for.
+    if (v.kind === "constant") return ["constant", String(v.data)];
     lines.push("data " + v.data, "grad " + v.grad);
     return lines;
   }
@@ -672,6 +675,7 @@ function chainruleExplorer(ident) {
       '<span style="background:#ffd8a8">' + end("span") + "parameter" +
       '<span style="background:#b7e4c7">' + end("span") + "output" +
       '<span style="background:#fff">' + end("span") + "computed" +
+      (hasConstant ? '<span class="cr-key-constant">' + end("span") + "constant" : "") +
       '<span style="background:#e9ecef">' + end("span") + "folded scope" +
       '<span style="border:2px solid #d6336c">' + end("span") + "step's node" +
       '<span style="border:2px solid #f08c00">' + end("span") + "its operands, search match" +

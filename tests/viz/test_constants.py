@@ -82,3 +82,19 @@ def test_the_explorer_data_says_constant():
     page = viz.explore(_summed())
     kinds = [value["kind"] for value in page.data["values"]]
     assert kinds == ["input", "input", "constant", "output"]
+
+
+@pytest.mark.browser
+def test_the_explorer_draws_the_constant_dashed_with_its_number_only(page, tmp_path):
+    path = viz.explore(_summed()).save_html(tmp_path / "constant.html")
+    page.goto(path.as_uri())
+    page.wait_for_function("window.chainrule !== undefined")
+    node = page.locator("g.cr-constant")
+    assert node.count() == 1
+    assert node.locator("text").all_text_contents() == ["constant", "1"]
+    dash = node.locator("rect").evaluate("r => getComputedStyle(r).strokeDasharray")
+    assert dash not in ("", "none")
+    # The inputs keep their gradient lines; the legend keys the dashed box.
+    texts = page.locator("g.cr-input").first.locator("text").all_text_contents()
+    assert texts[-1].startswith("grad ")
+    assert "constant" in page.inner_text(".cr-legend")
