@@ -51,6 +51,16 @@ def _partials(node: Value) -> tuple[float, ...]:
         return ()
 
 
+def _cut_lines(lines: list[str]) -> list[str]:
+    """A folded box's lines when some of its values are cut, saying so.
+
+    Its counts and its parameters' gradient norm are of the values shown only.
+    """
+    shown = [("shown params' grad norm" + line[15:]) if line.startswith("param grad norm")
+             else line for line in lines]  # fmt: skip
+    return [*shown, "part cut: counts are of those shown"]
+
+
 def graph_data(
     root: Value,
     depth: int | None = None,
@@ -92,11 +102,17 @@ def graph_data(
     order = topological_order(root)
     total = len(order)
     cut = None
+    partial: set[Any] = set()  # scopes holding a value that is cut
     if max_values is not None and total > max_values:
         # The tail of a topological order holds every consumer of each value in it, so the
         # output and every path from a shown value to it are shown.
-        order = order[total - max_values :]
         hidden = total - max_values
+        for node in order[:hidden]:
+            outer = node.scope
+            while outer is not None and outer not in partial:
+                partial.add(outer)
+                outer = outer.parent
+        order = order[hidden:]
         cut = {
             "hidden": hidden,
             "total": total,
@@ -116,7 +132,9 @@ def graph_data(
             "path": info.path,
             "parent": -1 if info.parent is None else number[info.parent],
             "level": info.level,
-            "lines": box_lines(info, order, lambda i: order[i].grad),
+            "lines": _cut_lines(box_lines(info, order, lambda i: order[i].grad))
+            if info.scope is not None and info.scope in partial
+            else box_lines(info, order, lambda i: order[i].grad),
             "size": len(info.members),
             "order": position.get(info, -1),  # -1: the inputs' group, drawn first
             "shared": info.shared,

@@ -85,6 +85,28 @@ def test_a_graph_over_max_values_is_summarised_up_front_saying_what_was_cut():
     assert MAX_VALUES >= 100_000  # the scale the explorer is built for opens by default
 
 
+def test_a_scope_cut_in_part_says_its_counts_are_of_the_values_shown():
+    a, b = Value(1.0, "a"), Value(2.0, "b", parameter=True)
+    with scope("early"):
+        u = a * b
+    with scope("late"):
+        v = u * 2
+        w = v + b
+    root = w * 3
+    root.backward()
+    assert len(topological_order(root)) == 6  # a, b, u, v, w, root
+    cut = explore(root, max_values=2).data  # w and root shown; v of "late" cut
+    assert [sc["path"] for sc in cut["scopes"]] == ["late"]
+    assert cut["scopes"][0]["lines"] == [
+        "late (1 value)",
+        "out: data 6 · grad 3",
+        "part cut: counts are of those shown",
+    ]
+    whole = explore(root, max_values=3).data  # v, w and root: "late" whole
+    assert [sc["path"] for sc in whole["scopes"]] == ["late"]
+    assert whole["scopes"][0]["lines"] == ["late (2 values)", "out: data 6 · grad 3"]
+
+
 @pytest.mark.browser
 def test_the_cut_page_draws_only_real_edges_and_the_cut_ones_dashed(page, tmp_path):
     root = small_graph()
