@@ -13,6 +13,9 @@ function chainruleExplorer(ident) {
     return value;
   });
   var hasConstant = values.some(function (v) { return v.kind === "constant"; });
+  // A graph over max_values: value 0 is one box standing for every value left out, and
+  // each edge from it is a real edge from one of those values (Python decided which).
+  var CUT = data.cut ? 1 : 0;
   var scopes = data.scopes;
   var N = values.length, S = scopes.length;
   // Widths in px: a column is as wide as its widest unit (a folded box has longer lines).
@@ -449,6 +452,7 @@ function chainruleExplorer(ident) {
     if (!v.label && v.op) lines[0] = v.op;
     // A constant (a number an op turned into a leaf) has no gradient anybody asked for.
     if (v.kind === "constant") return ["constant", String(v.data)];
+    if (v.kind === "cut") return [data.cut.hidden.toLocaleString("en-US") + " earlier", "values not shown", "(cut by max_values)"];
     lines.push("data " + v.data, "grad " + v.grad);
     return lines;
   }
@@ -467,6 +471,10 @@ function chainruleExplorer(ident) {
   // than MOST_DRAWN boxes would be in view, each column's boxes are drawn as one grey band.
   var DRAW_ALL = 5000, MOST_DRAWN = 3000;
   var stale = true, drawn = null, farOut = false;  // drawn: the region (graph coordinates) last drawn
+  // What is drawn is placed relative to the drawn region's corner (ox, oy), and the view's
+  // transform adds it back: a long graph is tens of millions of px wide, past what the
+  // browser's layout can place (about 33.5 million px), so coordinates must stay small.
+  var ox = 0, oy = 0;
   function viewRegion(margin) {
     var box = svg.getBoundingClientRect(), w = (box.width || 800) / zoom.k, h = (box.height || 600) / zoom.k;
     var x = -zoom.x / zoom.k, y = -zoom.y / zoom.k;
@@ -506,22 +514,23 @@ function chainruleExplorer(ident) {
       }
     }
     drawn = region; stale = false; farOut = bands !== null;
+    ox = region ? Math.floor(region[0]) : 0; oy = region ? Math.floor(region[1]) : 0;
     frames.forEach(function (f) {
       if (region && !meets(region, f.x, f.y, f.x + f.w, f.y + f.h)) return;
       var sc = scopes[f.s];
       out.push('<g class="cr-frame' + (sc.level % 2 ? " cr-odd" : "") + '" data-scope="' + f.s +
         '" data-path="' + esc(sc.path) + '"><title>' + esc(sc.path) + ": click the frame to fold it" + end("title") +
-        '<rect rx="6" x="' + f.x + '" y="' + f.y + '" width="' + f.w + '" height="' + f.h + '"/>' +
-        '<text x="' + (f.x + 6) + '" y="' + (f.y + 12) + '">' + esc(sc.name) +
+        '<rect rx="6" x="' + (f.x - ox) + '" y="' + (f.y - oy) + '" width="' + f.w + '" height="' + f.h + '"/>' +
+        '<text x="' + (f.x - ox + 6) + '" y="' + (f.y - oy + 12) + '">' + esc(sc.name) +
         "  (click to fold)" + end("text") + end("g"));
     });
     if (bands) bands.forEach(function (b) {
-      out.push('<rect class="cr-band" x="' + b[0] + '" y="' + b[1] + '" width="' + b[2] +
+      out.push('<rect class="cr-band" x="' + (b[0] - ox) + '" y="' + (b[1] - oy) + '" width="' + b[2] +
         '" height="' + (b[3] - b[1]) + '"/>');
     });
     lines.forEach(function (e) {
       var n = e.k, a = pos[e.t], b = pos[e.h];
-      var x1 = a.x + a.w, y1 = e.y1, x2 = b.x, y2 = e.y2;
+      var x1 = a.x + a.w - ox, y1 = e.y1 - oy, x2 = b.x - ox, y2 = e.y2 - oy;
       // Through the gaps between columns as curves (no box is ever in a gap), across each
       // column it spans along its lane.
       var d = "M" + x1 + "," + y1;
@@ -530,12 +539,12 @@ function chainruleExplorer(ident) {
         return "C" + (xa + dx) + "," + ya + " " + (xb - dx) + "," + yb + " " + xb + "," + yb;
       }
       e.via.forEach(function (w) {
-        var p = pos[w], y = p.y + p.h / 2;
-        d += curve(x1, y1, p.x, y) + "L" + (p.x + p.w) + "," + y;
-        x1 = p.x + p.w; y1 = y;
+        var p = pos[w], y = p.y + p.h / 2 - oy;
+        d += curve(x1, y1, p.x - ox, y) + "L" + (p.x + p.w - ox) + "," + y;
+        x1 = p.x + p.w - ox; y1 = y;
       });
       d += curve(x1, y1, x2, y2);
-      out.push('<path class="cr-edge" data-edge="' + n + '" data-tail="' + e.t + '" data-head="' +
+      out.push('<path class="cr-edge' + (CUT && e.t === 0 ? " cr-cut-edge" : "") + '" data-edge="' + n + '" data-tail="' + e.t + '" data-head="' +
         e.h + '" marker-end="url(#' + ident + '-arrow)" d="' + d + '"/>');
       if (e.n > 1) {  // the count, on the middle of the edge's last curve: in a gap
         out.push('<text class="cr-count" text-anchor="middle" x="' + (x1 + x2) / 2 + '" y="' +
@@ -559,11 +568,12 @@ function chainruleExplorer(ident) {
       }).join("");
       out.push('<g class="' + cls + '" data-unit="' + u + '" ' + (u >= N ? "data-path" : "data-id") +
         '="' + esc(unitId(u)) + '" transform="translate(' +
-        p.x + "," + p.y + ')"><rect rx="' +
+        (p.x - ox) + "," + (p.y - oy) + ')"><rect rx="' +
         (u >= N ? 2 : 8) + '" width="' + p.w + '" height="' + p.h + '"/>' + text + end("g"));
     });
     var built = performance.now();
     view.innerHTML = out.join("");
+    placeView();
     var parsed = performance.now();
     decorate();
     timings.build = built - renderStart; timings.parse = parsed - built;
@@ -599,7 +609,8 @@ function chainruleExplorer(ident) {
       paths[n].classList.toggle("cr-dim", !!(lit && !(lit.has(e.t) && lit.has(e.h))));
     }
     var boxes = shown.filter(function (u) { return u >= N; }).length;
-    status.textContent = boxes + " boxes, " + (shown.length - boxes) + " values shown of " + N +
+    status.textContent = (CUT ? data.cut.note + "; " : "") +
+      boxes + " boxes, " + (shown.length - boxes - CUT) + " values shown of " + (N - CUT) +
       (matches ? "; " + matches.size + " match" + (matches.size === 1 ? "" : "es") : "") +
       (stepIndex >= 0 ? "; backward step " + (stepIndex + 1) + "/" + N : "") +
       (farOut ? "; zoom in to see the values" : "");
@@ -622,6 +633,15 @@ function chainruleExplorer(ident) {
   }
   function showValue(i) {
     var v = values[i], sc = scopePath(i);
+    if (v.kind === "cut") {
+      panel.innerHTML = "<h3>" + esc(v.label) + end("h3") + "<p>" +
+        (stepIndex >= 0 && N - 1 - stepIndex === i ? "Backward step " + (stepIndex + 1) + " of " +
+          N + ": the walk goes on through these values, not shown here. " : "") +
+        esc(data.cut.note) + ". Each dashed edge from this box is a real edge from one of " +
+        "them; the grads shown are the real ones (backward ran on the whole graph)." +
+        end("p") + legend();
+      return;
+    }
     var rows = [["label", v.label || "(none)"], ["id", "n" + i], ["data", v.dataFull],
       ["grad", v.gradFull], ["op", v.opName ? v.op + " (" + v.opName + ")" : "(a leaf)"],
       ["kind", v.kind], ["scope", sc || "(none)"]];
@@ -676,6 +696,7 @@ function chainruleExplorer(ident) {
       '<span style="background:#b7e4c7">' + end("span") + "output" +
       '<span style="background:#fff">' + end("span") + "computed" +
       (hasConstant ? '<span class="cr-key-constant">' + end("span") + "constant" : "") +
+      (CUT ? '<span class="cr-key-cut">' + end("span") + "values not shown (cut)" : "") +
       '<span style="background:#e9ecef">' + end("span") + "folded scope" +
       '<span style="border:2px solid #d6336c">' + end("span") + "step's node" +
       '<span style="border:2px solid #f08c00">' + end("span") + "its operands, search match" +
@@ -686,8 +707,12 @@ function chainruleExplorer(ident) {
 
   // --- pan and zoom -----------------------------------------------------------------
   var zoom = { k: 1, x: 0, y: 0 }, sized = false;
+  function placeView() {  // the zoom, plus the drawn elements' origin (see ox, oy)
+    view.setAttribute("transform", "translate(" + (zoom.x + ox * zoom.k) + "," +
+      (zoom.y + oy * zoom.k) + ") scale(" + zoom.k + ")");
+  }
   function applyZoom() {
-    view.setAttribute("transform", "translate(" + zoom.x + "," + zoom.y + ") scale(" + zoom.k + ")");
+    placeView();
     // Too small to read: no text, which spares the browser laying out thousands of lines.
     view.classList.toggle("cr-far", zoom.k < 0.25);
     ensureDrawn();

@@ -51,20 +51,41 @@ def _partials(node: Value) -> tuple[float, ...]:
         return ()
 
 
-def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()) -> dict[str, Any]:
+def _cut_lines(lines: list[str]) -> list[str]:
+    """A folded box's lines when some of its values are cut, saying so.
+
+    Its counts and its parameters' gradient norm are of the values shown only.
+    """
+    shown = [("shown params' grad norm" + line[15:]) if line.startswith("param grad norm")
+             else line for line in lines]  # fmt: skip
+    return [*shown, "part cut: counts are of those shown"]
+
+
+def graph_data(
+    root: Value,
+    depth: int | None = None,
+    expand: Iterable[str] = (),
+    max_values: int | None = None,
+) -> dict[str, Any]:
     """Everything the explorer page shows about the graph of ``root``, as JSON-ready data.
 
     Args:
         root: the output Value.
         depth: the scope levels open at the start (None: the default of :func:`viz.draw`).
         expand: scope paths (``"Layer 1/Neuron 3"``) also open at the start.
+        max_values: at most this many values are shown (None: all). A bigger graph shows
+            the last ``max_values`` of its topological order (the first a backward walk
+            from the output visits; with a value, every value using it) and one box of
+            kind ``"cut"`` at index 0 standing for all the earlier ones: each edge from a
+            value not shown into one shown is drawn from that box.
 
     Returns:
         ``values``: per Value (in topological order, index ``i`` is the drawing's ``n{i}``)
         its label, kind, op text, data and grad (drawn and in full), innermost scope,
         parents and the chain rule text of each operand edge; ``scopes``: per scope its
-        name, path, parent, level and the lines of its folded box; ``depth``, ``height``
-        and ``expand``.
+        name, path, parent, level and the lines of its folded box; ``depth``, ``height``,
+        ``expand`` and ``cut`` (None, or what was left out: ``hidden``, ``total`` and the
+        ``note`` the page shows).
 
     Raises:
         ValueError: a path in ``expand`` that is no scope of the graph.
@@ -79,6 +100,27 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
         ('*', [0, 0], ['∂=2 · g=1 → 2', '∂=2 · g=1 → 2'])
     """
     order = topological_order(root)
+    total = len(order)
+    cut = None
+    partial: set[Any] = set()  # scopes holding a value that is cut
+    if max_values is not None and total > max_values:
+        # The tail of a topological order holds every consumer of each value in it, so the
+        # output and every path from a shown value to it are shown.
+        hidden = total - max_values
+        for node in order[:hidden]:
+            outer = node.scope
+            while outer is not None and outer not in partial:
+                partial.add(outer)
+                outer = outer.parent
+        order = order[hidden:]
+        cut = {
+            "hidden": hidden,
+            "total": total,
+            "note": f"showing the {max_values:,} values nearest the output of {total:,} "
+            f"({hidden:,} earlier {'one is' if hidden == 1 else 'ones are'} cut: one dashed box); "
+            "viz.explore(v, max_values=...) shows more",
+        }
+    shift = 1 if cut else 0  # the cut box is value 0; value i of order is i + shift
     tree = ScopeTree(order, samples=True)
     position = {info: n for n, info in enumerate(tree.scopes)}
     group = tree.input_group
@@ -90,7 +132,9 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
             "path": info.path,
             "parent": -1 if info.parent is None else number[info.parent],
             "level": info.level,
-            "lines": box_lines(info, order, lambda i: order[i].grad),
+            "lines": _cut_lines(box_lines(info, order, lambda i: order[i].grad))
+            if info.scope is not None and info.scope in partial
+            else box_lines(info, order, lambda i: order[i].grad),
             "size": len(info.members),
             "order": position.get(info, -1),  # -1: the inputs' group, drawn first
             "shared": info.shared,
@@ -98,6 +142,22 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
         for info in listed
     ]
     values = []
+    if cut:
+        values.append(
+            {
+                "label": f"{cut['hidden']:,} earlier values (not shown)",
+                "kind": "cut",
+                "op": "",
+                "opName": "",
+                "data": "",
+                "grad": "",
+                "dataFull": "(not shown: cut by max_values)",
+                "gradFull": "(not shown: cut by max_values)",
+                "scope": -1,
+                "parents": [],
+                "chain": [],
+            }
+        )
     for i, node in enumerate(order):
         chain = tree.chain(i)
         partials = _partials(node) if node.parents else ()
@@ -113,7 +173,11 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
                 "dataFull": repr(node.data),
                 "gradFull": repr(node.grad),
                 "scope": number[chain[-1]] if chain else -1,
-                "parents": [tree.index[parent] for parent in node.parents],
+                # A parent cut off is drawn as the cut box: an edge that exists, cut.
+                "parents": [
+                    tree.index[parent] + shift if parent in tree.index else 0
+                    for parent in node.parents
+                ],
                 "chain": [
                     chain_text(partials[slot], node.grad) if partials else "∂ undefined"
                     for slot in range(len(node.parents))
@@ -135,6 +199,7 @@ def graph_data(root: Value, depth: int | None = None, expand: Iterable[str] = ()
         "scopes": scopes,
         "depth": min(budget_depth if depth is None else depth, tree.height),
         "height": tree.height,
+        "cut": cut,
     }
 
 
@@ -143,6 +208,8 @@ class Explorer:
 
     Attributes:
         data: what the page shows (see :func:`graph_data`).
+        cut: None, or the note saying which values the page leaves out (its status line
+            shows it too).
 
     Example:
         >>> import pathlib, tempfile
@@ -157,8 +224,15 @@ class Explorer:
         (2, False)
     """
 
-    def __init__(self, root: Value, depth: int | None = None, expand: Iterable[str] = ()) -> None:
-        self.data = graph_data(root, depth, expand)
+    def __init__(
+        self,
+        root: Value,
+        depth: int | None = None,
+        expand: Iterable[str] = (),
+        max_values: int | None = None,
+    ) -> None:
+        self.data = graph_data(root, depth, expand, max_values)
+        self.cut: str | None = self.data["cut"]["note"] if self.data["cut"] else None
         self._root = root
         self._depth = depth
 
@@ -211,6 +285,8 @@ class Explorer:
 
     def _fallback(self) -> str:
         """A picture of the starting view, for displays that do not run the script."""
+        if self.cut:  # Graphviz would lay out the whole huge graph: no picture
+            return f"<p>(the explorer needs JavaScript; {self.cut})</p>"
         source = draw(self._root, depth=self._depth).source
         try:
             # The PNG has two pixels per point (sharp on dense screens); the width shows it
@@ -228,7 +304,9 @@ class Explorer:
     def __repr__(self) -> str:
         data = self.data
         return (
-            f"Explorer({len(data['values']):,} values, {len(data['scopes']):,} scopes, "
+            f"Explorer({len(data['values']) - (1 if data['cut'] else 0):,} values"
+            + (f" of {data['cut']['total']:,}" if data["cut"] else "")
+            + f", {len(data['scopes']):,} scopes, "
             f"starting at depth {data['depth']} of {data['height']})"
         )
 
@@ -251,7 +329,11 @@ def explore(
             :func:`viz.draw` (the deepest that draws at most 100 boxes).
         expand: scope paths to open too at the start, with the scopes around them
             (``["Layer 1/Neuron 3"]``: the path as drawn, names joined with "/").
-        max_values: a bigger graph is refused at once (its page would open slowly).
+        max_values: the most values the page shows. A bigger graph is summarised up
+            front: the ``max_values`` values nearest the output (the first a backward walk
+            visits) are shown, the earlier ones are one dashed "not shown" box with a
+            dashed edge into each shown value they feed, and ``Explorer.cut`` and the
+            page's status line say what was left out. Gradients shown are the real ones.
 
     Returns:
         An :class:`Explorer`: it displays itself in Jupyter, and ``.save_html(path)``
@@ -260,7 +342,7 @@ def explore(
     Raises:
         TypeError: ``root`` is not a Value.
         ValueError: a depth that is not None or an int >= 0, an unknown scope path, or a
-            graph of more than ``max_values`` values.
+            ``max_values`` that is not an int >= 1.
 
     Example:
         >>> from autograd import Value
@@ -269,16 +351,13 @@ def explore(
         >>> y.backward()
         >>> [v["grad"] for v in explore(y).data["values"]]
         ['-3', '2', '1']
+        >>> print(explore(y, max_values=2).cut)  # doctest: +NORMALIZE_WHITESPACE
+        showing the 2 values nearest the output of 3 (1 earlier one is cut: one dashed box);
+        viz.explore(v, max_values=...) shows more
     """
     root = _check_root(root, "explore")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
         raise ValueError(f"explore: depth must be None or an int >= 0, got {depth!r}")
     if isinstance(max_values, bool) or not isinstance(max_values, int) or max_values < 1:
         raise ValueError(f"explore: max_values must be an int >= 1, got {max_values!r}")
-    size = len(topological_order(root))
-    if size > max_values:
-        raise ValueError(
-            f"explore: the graph has {size:,} values, more than max_values={max_values:,}: "
-            "explore a part (viz.explore(v) for a Value v in it) or raise max_values="
-        )
-    return Explorer(root, depth, expand)
+    return Explorer(root, depth, expand, max_values)

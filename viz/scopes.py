@@ -192,7 +192,8 @@ class ScopeTree:
         for i, node in enumerate(self.order):
             k = self.sample_of.get(i, -1)
             for parent in node.parents:
-                p = sample[self.index[parent]]
+                # A parent outside ``order`` (cut off by explore's max_values) is no sample's.
+                p = sample[self.index[parent]] if parent in self.index else -1
                 k = p if k == -1 else (k if p in (-1, k) else -2)
             sample.append(k)
         return sample
@@ -243,6 +244,8 @@ class ScopeTree:
                 inside.add(info)
                 info = info.parent
             for parent in node.parents:
+                if parent not in self.index:  # cut off by explore's max_values: not drawn
+                    continue
                 p = self.index[parent]
                 info = self.innermost[p]
                 while info is not None and info not in inside:
