@@ -11,6 +11,7 @@ stays blank. :func:`script_json` is the one way viz puts data into a script.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -52,3 +53,24 @@ def script_json(value: Any) -> str:
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.translate(_SCRIPT_SAFE)
+
+
+def html_document(title: str, body: str, *, fill: bool = False) -> str:
+    """A whole HTML document around ``body`` (markup), titled ``title`` (text, escaped).
+
+    ``fill`` is for a page that lays itself out to the window (the explorer, the
+    playground): a viewport for phones and no margin around the body.
+
+    Example:
+        >>> page = html_document("a < b", "<p>hi</p>")
+        >>> page.startswith("<!DOCTYPE html>"), "<title>a &lt; b</title>" in page
+        (True, True)
+        >>> page.rstrip().endswith("<body><p>hi</p></body></html>")
+        True
+    """
+    head = '<meta name="viewport" content="width=device-width, initial-scale=1">' if fill else ""
+    body_tag = '<body style="margin:0">' if fill else "<body>"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"{head}<title>{html.escape(title)}</title></head>{body_tag}{body}</body></html>\n"
+    )

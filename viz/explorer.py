@@ -27,7 +27,7 @@ from typing import Any
 from autograd import Value, local_partials, topological_order
 from viz.display import SCROLL_HEIGHT, png_display, scrolled_picture
 from viz.dot import draw
-from viz.embed import script_json
+from viz.embed import html_document, script_json
 from viz.engines import RenderError, render_svg
 from viz.labels import box_lines, chain_text, format_number, node_kind, op_text
 from viz.options import check_root as _check_root
@@ -268,12 +268,7 @@ class Explorer:
 
     def page(self) -> str:
         """The explorer as a whole HTML document."""
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>chainrule explorer</title></head>"
-            f'<body style="margin:0">{self.html(whole_page=True)}</body></html>\n'
-        )
+        return html_document("chainrule explorer", self.html(whole_page=True), fill=True)
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path``, atomically (no half-written file on failure).

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from viz.display import png_display
-from viz.embed import script_json
+from viz.embed import html_document, script_json
 from viz.files import write_atomic
 from viz.javascript import op_templates
 
@@ -179,12 +179,7 @@ class Playground:
 
     def page(self) -> str:
         """The playground as a whole HTML document."""
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>chainrule playground</title></head>"
-            f'<body style="margin:0">{self.html(whole_page=True)}</body></html>\n'
-        )
+        return html_document("chainrule playground", self.html(whole_page=True), fill=True)
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path``, atomically (no half-written file on failure).

@@ -19,6 +19,7 @@ from typing import Any
 from autograd import Value, local_partials, topological_order
 from viz.build import Highlight, build_graph
 from viz.display import fallback_html, picture_html
+from viz.embed import html_document
 from viz.engines import RenderError, render_svg
 from viz.files import write_atomic
 from viz.labels import check_texts, expression, format_constant, format_number, one_line, visible
@@ -294,11 +295,8 @@ class BackwardSteps:
             >>> page.startswith("<!DOCTYPE html>"), page.count("<svg")
             (True, 2)
         """
-        title = html.escape(f"Backward through {self.names[-1]}, step by step")
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{title}</title></head><body>{self._widget(engine)}</body></html>\n"
-        )
+        title = f"Backward through {self.names[-1]}, step by step"
+        return html_document(title, self._widget(engine))
 
     def _repr_html_(self) -> str:
         """The player, behind a picture of the last frame for where scripts do not run.
