@@ -9,17 +9,24 @@ forward and backward passes are the engine's formulas, in JavaScript's float64.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograd import TABLE
-from autograd.source import source
 
 Number = int | float
 
 
 def _text(value: Js | Number) -> str:
-    """JavaScript source of an expression or a number (Python's literal is JavaScript's)."""
-    return value.text if isinstance(value, Js) else source(value)
+    """JavaScript source of an expression or a number (``repr``: the shortest round trip)."""
+    if isinstance(value, Js):
+        return value.text
+    number = float(value)
+    if math.isnan(number):
+        return "nan"
+    if math.isinf(number):
+        return "inf" if number > 0 else "(-inf)"
+    return f"({number!r})" if number < 0 else repr(number)
 
 
 class Js:
