@@ -33,6 +33,15 @@ Workloads:
   PyTorch on batched float64 tensors (one thread). Targets: compiled floats within 2x
   of the float code, the numpy batch at least 100x faster than micrograd and within 5x
   of PyTorch.
+- E, F, H, training steps through the public API (``compile``, ``backward(reduce=...)``,
+  an ``nn.optim`` optimizer) against PyTorch on batched float64 tensors: E micrograd's
+  demo step (target <= 0.7x PyTorch), F ``MLP(64, [32, 10])`` with cross-entropy on 256
+  digits, H the seed articles' MNIST network ``MLP(784, [16, 10])`` on 256 random inputs
+  (targets <= 1.0x); H's compile cost is measured in a fresh process.
+- G, the compile cost of ``y = tanh(y * 1.0001 + x)`` repeated N times (100,000 and
+  1,000,000), for a float call and for a numpy batch of 4, each in a fresh process (wall
+  and CPU time, peak resident memory); target 5 s and 600 MB at 100,000, ten times that
+  at 1,000,000.
 
 What one timed run covers (``time.perf_counter``, one call of one function):
 creating the leaves, building the graph, backward, reading the gradients into floats,
