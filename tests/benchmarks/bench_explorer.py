@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from autograd import Value, topological_order
 from tests.benchmarks import microgpt
 from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.viz.test_explorer_scale import chain  # the scale tests' chain, backward run
 from viz.explorer import explore
 
 CONTROLS = {
@@ -46,15 +47,6 @@ CONTROLS = {
     "collapse all": "chainrule.collapseAll()",
     "default view": "chainrule.reset()",
 }
-
-
-def chain(size: int) -> Value:
-    """A chain of ``size`` values, backward run."""
-    y = Value(0.5, "x")
-    for k in range(size - 1):
-        y = y * 1.0000001 if k % 2 else y + 0.001
-    y.backward()
-    return y
 
 
 def gpt() -> Value:
