@@ -163,6 +163,12 @@ def graph_of(root: object, options: DrawOptions, function: str) -> Graph:
     order = topological_order(root)
     check_texts(function, order)
     tree = ScopeTree(order)
+    unknown = tree.unmatched(options.collapse)
+    if unknown:  # a typo would otherwise fold nothing, silently
+        raise ValueError(
+            f"{function}: collapse names no scope of this graph: {unknown!r} "
+            f"(scopes: {tree.names_preview()})"
+        )
     budget = min(BUDGET, options.max_nodes)
     depth = options.depth
     level = min(tree.default_depth(budget) if depth is None else depth, tree.height)

@@ -296,6 +296,15 @@ class ScopeTree:
                 found[i] = box
         return found
 
+    def unmatched(self, collapse: Collection[str | Scope]) -> list[str | Scope]:
+        """The entries of ``collapse`` that name or are no scope of this graph."""
+        return [c for c in collapse if not any(_matches(i.scope, (c,)) for i in self.scopes)]
+
+    def names_preview(self, limit: int = 6) -> str:
+        """The first ``limit`` scope names, for an error message (or "none")."""
+        names = sorted({i.scope.name for i in self.scopes if i.scope is not None})
+        return ", ".join(names[:limit]) + (", ..." if len(names) > limit else "") or "none"
+
     def box_count(self, depth: int) -> int:
         """How many boxes a drawing at ``depth`` shows: folded scopes plus single Values."""
         boxes = self.boxes(depth)

@@ -267,3 +267,15 @@ def test_a_huge_chain_is_not_sent_to_the_explorer():
     text = viz.to_dot(y)
     assert "viz.explore" not in text
     assert "fold them with depth= or collapse=." in text
+
+
+@pytest.mark.parametrize("function", [viz.draw, viz.to_dot, viz.to_svg])
+def test_collapse_naming_no_scope_is_an_error_not_a_silent_no_op(function):
+    with scope("Layer 1"):
+        hidden = Value(2.0, "x") * 3.0
+    out = hidden + 1.0
+    assert "cluster" not in viz.to_dot(out, collapse=["Layer 1"])  # the real name folds
+    with pytest.raises(ValueError, match=rf"^{function.__name__}: collapse names no scope") as e:
+        function(out, collapse=["Layer 1", "Layr 1"])
+    assert "['Layr 1']" in str(e.value)
+    assert "(scopes: Layer 1)" in str(e.value)
