@@ -690,18 +690,22 @@ function chainruleExplorer(ident) {
       "it enters. Search finds values by label, op or scope (Enter opens the first)." + end("p") + legend();
   }
   function legend() {
+    // Each key with its words is one unbreakable entry: a wrap never parts them.
+    function key(look, words) {
+      return '<i class="cr-entry"><span ' + look + ">" + end("span") + words + end("i");
+    }
     return '<p class="cr-legend">' +
-      '<span style="background:#cfe2ff">' + end("span") + "input" +
-      '<span style="background:#ffd8a8">' + end("span") + "parameter" +
-      '<span style="background:#b7e4c7">' + end("span") + "output" +
-      '<span style="background:#fff">' + end("span") + "computed" +
-      (hasConstant ? '<span class="cr-key-constant">' + end("span") + "constant" : "") +
-      (CUT ? '<span class="cr-key-cut">' + end("span") + "values not shown (cut)" : "") +
-      '<span style="background:#e9ecef">' + end("span") + "folded scope" +
-      '<span style="border:2px solid #d6336c">' + end("span") + "step's node" +
-      '<span style="border:2px solid #f08c00">' + end("span") + "its operands, search match" +
-      '<span style="border:2px solid #1c7ed6">' + end("span") + "selected" +
-      '<span class="cr-key-focus">' + end("span") + "focus (its gradient's path)" + end("p") +
+      key('style="background:#cfe2ff"', "input") +
+      key('style="background:#ffd8a8"', "parameter") +
+      key('style="background:#b7e4c7"', "output") +
+      key('style="background:#fff"', "computed") +
+      (hasConstant ? key('class="cr-key-constant"', "constant") : "") +
+      (CUT ? key('class="cr-key-cut"', "values not shown (cut)") : "") +
+      key('style="background:#e9ecef"', "folded scope") +
+      key('style="border:2px solid #d6336c"', "step's node") +
+      key('style="border:2px solid #f08c00"', "its operands / search match") +
+      key('style="border:2px solid #1c7ed6"', "selected") +
+      key('class="cr-key-focus"', "focus (its gradient's path)") + end("p") +
       "<p>Edge: \u2202=local partial \u00b7 g=upstream gradient \u2192 contribution." + end("p");
   }
 

@@ -132,3 +132,27 @@ def test_expand_all_stays_readable_around_the_selection(page, tmp_path):
     page.evaluate("chainrule.collapseAll()")
     seen = page.evaluate(READABLE.replace("window.ids.map(inView)", "[]"))
     assert min(seen["texts"]) >= 11
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_each_legend_key_stays_on_one_line_with_its_words(page, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    open_page(page, explore(moons_loss()).save_html(tmp_path / "moons.html"))
+    entries = page.evaluate(
+        """() => [...document.querySelectorAll('.cr-legend span')].map(key => {
+          const words = document.createRange();
+          words.selectNodeContents(key.parentNode);
+          words.setStartAfter(key);
+          let next = key.nextSibling;  // the words end at the next key, if it shares the parent
+          while (next && next.nodeName !== 'SPAN') next = next.nextSibling;
+          if (next) words.setEndBefore(next);
+          const k = key.getBoundingClientRect(), lines = words.getClientRects();
+          return [words.toString(), lines.length,
+                  lines.length ? Math.abs((lines[0].top + lines[0].bottom) / 2 -
+                                          (k.top + k.bottom) / 2) : 99];
+        })"""
+    )
+    assert len(entries) >= 9, entries
+    for words, lines, offset in entries:
+        assert lines == 1, f"{words!r} is broken over {lines} lines"
+        assert offset < 4, f"{words!r} is {offset:.1f} px off its key's line"
