@@ -85,16 +85,27 @@ class Context:
 
 
 class FunctionOp(CustomOp):
-    """The op of one ``Function.apply`` node: the Function class, its context, its slots."""
+    """The op of one ``Function.apply`` node: the Function class, its context, its slots.
 
-    __slots__ = ("ctx", "function", "slots")
+    ``inputs`` are ``apply``'s arguments as given (Values and the rest), so that the
+    node's forward can be re-run on other numbers (``autograd.testing`` does).
+    """
+
+    __slots__ = ("ctx", "function", "inputs", "slots")
 
     kind = "an autograd.Function"
 
-    def __init__(self, function: type[Function], ctx: Context, slots: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        function: type[Function],
+        ctx: Context,
+        slots: tuple[int, ...],
+        inputs: tuple[Any, ...] = (),
+    ) -> None:
         super().__init__(function.symbol or function.__name__, len(slots))
         self.function = function
         self.ctx = ctx
+        self.inputs = inputs
         self.slots = slots  # the positions of the Value inputs among forward's arguments
 
     def _gradients(self, upstream: Any) -> list[Any]:
@@ -212,7 +223,7 @@ class Function:
         slots = tuple(i for i, needed in enumerate(needs) if needed)
         if not slots or not recording:
             return Value(data)
-        op = FunctionOp(cls, ctx, slots)
+        op = FunctionOp(cls, ctx, slots, inputs)
         parents = tuple(inputs[i] for i in slots)
         out = record(op, parents, None, data)  # type: ignore[arg-type]
         if isinstance(result, Value) and any(item is result for item in ctx._saved):

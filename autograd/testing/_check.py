@@ -15,7 +15,6 @@ from autograd.testing._nodes import (
     check_node,
     factory,
     kind_of,
-    recording_functions,
     regular,
 )
 from autograd.testing._numeric import judge
@@ -353,8 +352,7 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
             return
         state["count"] += 1
         try:
-            with recording_functions():
-                _examine(call, shape, names, point, order, atol, rtol)
+            _examine(call, shape, names, point, order, atol, rtol)
         except _Reject:
             return
         except _Found as found:
@@ -376,8 +374,7 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
 def _fail(  # noqa: PLR0913, PLR0917 - one caller, passing the check's own options
     found: _Found, fn: Any, names: list[str], seed: int, order: int, atol: float, rtol: float
 ) -> None:
-    with recording_functions():
-        finding, ops, pruned = _prune(found, order, atol, rtol)
+    finding, ops, pruned = _prune(found, order, atol, rtol)
     target = getattr(fn, "__name__", None) or getattr(fn, "name", None) or repr(fn)
     report = Report(finding, found.shape.name, dict(zip(names, found.point, strict=True)), ops,
                     pruned, seed, str(target))  # fmt: skip

@@ -6,7 +6,7 @@ Every node of a graph is checked on its own, in three ways:
   backward that forgets ``grad_output`` shows) on parents whose ``.grad`` starts at 0, and
   what each parent receives, divided by the seed, is compared with central differences of
   the node's own forward (the op entry's forward, or the Function's ``forward`` re-run on
-  the recorded arguments);
+  the arguments its op keeps);
 - **accumulation**: the same backward run on parents whose ``.grad`` already holds a
   number must *add* to it (micrograd's ``=`` for ``+=`` fails here);
 - **second order**: the node rebuilt on fresh leaves, its first-order partials taken with
@@ -19,13 +19,13 @@ and its derivative through the whole function (see :mod:`autograd.testing._check
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import Context, Function, Op, Value, apply, grad, no_grad, operands
+from autograd import Context, Op, Value, apply, grad, no_grad, operands
+from autograd.function import FunctionOp
 from autograd.testing._numeric import judge
 
 SEED_GRAD = 0.7310585786300049  # not 1: a backward that drops grad_output is visible
@@ -79,44 +79,12 @@ def name_of(node: Value) -> str:
     return f"{text} labelled {node.label!r}" if node.label else text
 
 
-# --- how Function nodes were called: recorded while a check runs -----------------------
-_CALLS: dict[int, tuple[type, tuple[Any, ...], Value]] = {}
-_RECORDING = [0]
-_ORIGINAL: list[Any] = []  # the classmethod object itself (reading it off the class binds it)
-
-
-@contextlib.contextmanager
-def recording_functions() -> Iterator[None]:
-    """Record each ``Function.apply``'s arguments, so its node's forward can be re-run.
-
-    The recording wraps ``Function.apply`` for the duration of a check (nested checks
-    share it) and is removed afterwards; nothing of the library is edited.
-    """
-    original = Function.__dict__["apply"]
-    if _RECORDING[0] == 0:
-
-        def apply_recorded(cls: type, *inputs: Any) -> Value:
-            out = original.__func__(cls, *inputs)
-            _CALLS[id(out)] = (cls, inputs, out)
-            return out
-
-        _ORIGINAL.append(original)
-        Function.apply = classmethod(apply_recorded)  # type: ignore[method-assign,assignment]
-    _RECORDING[0] += 1
-    try:
-        yield
-    finally:
-        _RECORDING[0] -= 1
-        if _RECORDING[0] == 0:
-            Function.apply = _ORIGINAL.pop()  # type: ignore[method-assign]
-            _CALLS.clear()
-
-
 def _function_call(node: Value) -> tuple[type, tuple[Any, ...]] | None:
-    entry = _CALLS.get(id(node))
-    if entry is None or entry[2] is not node:
-        return None
-    return entry[0], entry[1]
+    """The Function class and arguments of a ``Function.apply`` node, or None."""
+    op = node.op
+    if isinstance(op, FunctionOp):
+        return op.function, op.inputs
+    return None
 
 
 def factory(node: Value) -> Callable[[list[Any]], Any] | None:

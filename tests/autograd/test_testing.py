@@ -91,6 +91,24 @@ def test_a_function_that_forgets_grad_output_is_found_locally():
     assert isinstance(error, AssertionError)
 
 
+def test_a_check_changes_nothing_other_threads_could_see():
+    # The checker re-runs a Function's forward from the arguments its op keeps: it never
+    # swaps Function.apply (another thread building a graph meanwhile would go through it).
+    original, seen = Function.__dict__["apply"], []
+
+    class Watching(Cube):
+        @staticmethod
+        def forward(ctx, x):
+            seen.append(Function.__dict__["apply"] is original)
+            return Cube.forward(ctx, x)
+
+    with pytest.raises(GradientMismatch) as caught:
+        check_gradients(Watching)
+    assert caught.value.report.guilty == "Function 'Watching'"  # found locally, re-run
+    assert seen
+    assert all(seen)
+
+
 def test_equals_for_plus_equals_is_an_accumulation_failure():
     ops = {name: (f, d) for f, d in correct_closures() for name in [f.__name__]}
     bug = next(b for b in corpus() if b.name == "closure/mul/= for +=")
