@@ -88,6 +88,23 @@ def pipe_digraph(  # noqa: PLR0913, PLR0917 - Digraph.pipe's own signature
         >>> pipe_digraph(g, g.pipe, format="svg", encoding="utf-8").count('<g id="node')
         2
     """
+    return _piped(graph, system_pipe, "pipe", format, renderer, formatter, neato_no_op, quiet,
+                  engine=engine, encoding=encoding)  # fmt: skip
+
+
+def _piped(  # noqa: PLR0913, PLR0917 - pipe's arguments, and who is calling
+    graph: graphviz.Digraph,
+    system_pipe: Callable[..., bytes | str],
+    who: str,
+    format: str | None,
+    renderer: str | None,
+    formatter: str | None,
+    neato_no_op: bool | int | None,
+    quiet: bool,
+    *,
+    engine: str | None,
+    encoding: str | None = None,
+) -> bytes | str:
     layout = engine or graph.engine
     if _has_system_graphviz(layout):
         return system_pipe(
@@ -101,14 +118,14 @@ def pipe_digraph(  # noqa: PLR0913, PLR0917 - Digraph.pipe's own signature
         )
     fmt = (format or graph.format).lower()
     custom = renderer is not None or formatter is not None
-    _check_without_system("pipe", fmt, layout, custom, graph.source)
+    _check_without_system(who, fmt, layout, custom, graph.source)
     data = render(graph.source, fmt, "wasi")
     return data.decode(encoding) if encoding is not None else data
 
 
 def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
     graph: graphviz.Digraph,
-    system_render: Callable[..., str],
+    system_pipe: Callable[..., bytes | str],
     filename: str | os.PathLike[str] | None = None,
     directory: str | os.PathLike[str] | None = None,
     view: bool = False,
@@ -125,17 +142,20 @@ def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
     raise_if_result_exists: bool = False,
     overwrite_source: bool = False,
 ) -> str:
-    """``graph.render(...)``: graphviz's ``system_render`` if the system Graphviz is there.
+    """``graph.render(...)`` as graphviz's, with every file written atomically.
 
-    Without it, it does what graphviz's ``render`` does, for SVG and PNG: saves the DOT
-    source (``filename``, default ``graph.filename``, in ``directory``), writes the picture
-    next to it (``<source>.svg``) or to ``outfile``, deletes the source if ``cleanup``,
-    opens a viewer if ``view`` and returns the picture's path. The picture is rendered
-    before anything is written, so an error leaves no file behind.
+    It does what graphviz's ``render`` does: saves the DOT source (``filename``, default
+    ``graph.filename``, in ``directory``), writes the picture next to it
+    (``<source>[.formatter][.renderer].<format>``) or to ``outfile``, deletes the source if
+    ``cleanup``, opens a viewer if ``view`` and returns the picture's path. The picture
+    comes from :func:`pipe_digraph` (the system Graphviz, every format, if it is there;
+    else SVG and PNG from the pip-installed engines) before anything is written, so an
+    error leaves no file behind; graphviz's own render would let ``dot`` write the
+    picture in place, and write through a symlink to a device.
 
     Args:
         graph: the Digraph.
-        system_render: ``graphviz.Digraph.render`` bound to ``graph``.
+        system_pipe: ``graphviz.Digraph.pipe`` bound to ``graph``.
         filename: see ``graphviz.Digraph.render``.
         directory: see ``graphviz.Digraph.render``.
         view: see ``graphviz.Digraph.render``.
@@ -163,42 +183,23 @@ def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
     Example:
         >>> import tempfile
         >>> g = graphviz.Digraph(body=["a -> b"], directory=tempfile.mkdtemp())
-        >>> path = render_digraph(g, g.render, format="svg")
+        >>> path = render_digraph(g, g.pipe, format="svg")
         >>> Path(path).name, Path(path).read_text().count('<g id="node')
         ('Digraph.gv.svg', 2)
     """
-    layout = engine or graph.engine
-    if _has_system_graphviz(layout):
-        return system_render(
-            filename=filename,
-            directory=directory,
-            view=view,
-            cleanup=cleanup,
-            format=format,
-            renderer=renderer,
-            formatter=formatter,
-            neato_no_op=neato_no_op,
-            quiet=quiet,
-            quiet_view=quiet_view,
-            outfile=outfile,
-            engine=engine,
-            raise_if_result_exists=raise_if_result_exists,
-            overwrite_source=overwrite_source,
-        )
     # As graphviz does: the format comes from outfile's suffix unless given; a relative
     # outfile lies in the graph's directory unless a directory is given.
     out = None if outfile is None else Path(outfile)
     if out is not None and format is None:
         format = out.suffix.lstrip(".").lower() or None
     fmt = (format or graph.format).lower()
-    custom = renderer is not None or formatter is not None
-    _check_without_system("render", fmt, layout, custom, graph.source)
     if out is not None and directory is None:
         out = Path(graph.directory, out)
     if out is not None and filename is None:
         filename = out.with_suffix(".gv")
     # Everything that can fail for a reason of ours, before anything is written.
-    data = render(graph.source, fmt, "wasi")
+    data = _piped(graph, system_pipe, "render", fmt, renderer, formatter, neato_no_op, quiet,
+                  engine=engine)  # fmt: skip
     # Where graph.save(filename, directory=directory) will write, as graphviz joins it.
     source = Path(
         os.path.join(
@@ -206,7 +207,8 @@ def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
             graph.filename if filename is None else filename,
         )
     )
-    result = out if out is not None else Path(f"{source}.{fmt}")
+    suffix = ".".join(part for part in (formatter, renderer, fmt) if part)
+    result = out if out is not None else Path(f"{source}.{suffix}")
     if raise_if_result_exists and result.exists():
         raise graphviz.FileExistsError(f"output file exists: {os.fspath(result)!r}")
     if result.resolve() == source.resolve() and not overwrite_source:
@@ -214,9 +216,9 @@ def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
             f"render: outfile {os.fspath(result)!r} is the source file (pass overwrite_source=True)"
         )
     existed = source.exists()
-    saved = Path(graph.save(filename, directory=directory))
+    saved = Path(save_digraph(graph, filename, directory))
     try:
-        write_atomic(result, data, "render", "outfile")
+        write_atomic(result, data, "render", "outfile")  # type: ignore[arg-type]
     except BaseException:
         if not existed:
             saved.unlink(missing_ok=True)
@@ -226,3 +228,32 @@ def render_digraph(  # noqa: PLR0913, PLR0917 - Digraph.render's signature
     if view or quiet_view:
         graphviz.view(result, quiet=quiet_view)
     return os.fspath(result)
+
+
+def save_digraph(
+    graph: graphviz.Digraph,
+    filename: str | os.PathLike[str] | None = None,
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    skip_existing: bool | None = False,
+) -> str:
+    """``graph.save(...)`` as graphviz's (the DOT source to ``directory/filename``), atomically.
+
+    Example:
+        >>> import tempfile
+        >>> g = graphviz.Digraph(body=["a -> b"], directory=tempfile.mkdtemp())
+        >>> Path(save_digraph(g, "g.gv")).read_text().count("a -> b")
+        1
+    """
+    if filename is not None:
+        graph.filename = os.fspath(filename)
+    if directory is not None:
+        graph.directory = os.fspath(directory)
+    path = graph.filepath
+    if skip_existing and os.path.exists(path):
+        return path
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    write_atomic(path, "".join(graph).encode(graph.encoding), "save", "filename")
+    return path

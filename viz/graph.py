@@ -16,7 +16,7 @@ import graphviz
 
 from viz.display import SVG_BUDGET, MimeBundle, display_bundle, display_data
 from viz.engines import in_creation_order, render_svg
-from viz.files import pipe_digraph, render_digraph
+from viz.files import pipe_digraph, render_digraph, save_digraph
 
 FONT = "Verdana"
 # Graphviz's WebAssembly build has no font files: it sizes boxes from width tables it
@@ -85,8 +85,12 @@ class Graph(graphviz.Digraph):
         return pipe_digraph(self, self._for_system().pipe, *args, **kwargs)
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        """``graphviz.Digraph.render``; without a system Graphviz, SVG and PNG still work."""
-        return render_digraph(self, self._for_system().render, *args, **kwargs)
+        """``graphviz.Digraph.render``, atomic; without a system Graphviz, SVG and PNG work."""
+        return render_digraph(self, self._for_system().pipe, *args, **kwargs)
+
+    def save(self, *args: Any, **kwargs: Any) -> str:
+        """``graphviz.Digraph.save`` (the DOT source), written atomically."""
+        return save_digraph(self, *args, **kwargs)
 
     def _for_system(self) -> graphviz.Digraph | graphviz.Source:
         """What the system Graphviz lays out: this graph, in the order its version needs."""

@@ -140,3 +140,47 @@ def test_a_failed_write_removes_the_source_it_saved(hide_dot, seed, folder, monk
     with pytest.raises(PermissionError):
         viz.draw(seed).render("z", directory=folder)
     assert os.listdir(folder) == []
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    "call",
+    [
+        {"filename": "z", "format": "pdf"},
+        {"filename": "z.gv", "format": "png", "renderer": "cairo"},
+        {"format": "svg", "cleanup": True},
+        {"outfile": "pic.svg"},
+    ],
+)
+def test_render_names_files_as_graphviz_own_render(seed, tmp_path, call):
+    # graphviz's own render (on a plain Digraph, system dot) is the oracle for names.
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    graph = viz.draw(seed)
+    plain = graphviz.Digraph(graph.name, filename=graph.filename, body=list(graph.body))
+    expected = plain.render(directory=theirs, **call)
+    result = graph.render(directory=ours, **call)
+    assert os.path.relpath(result, ours) == os.path.relpath(expected, theirs)
+    assert sorted(os.listdir(ours)) == sorted(os.listdir(theirs))
+
+
+def test_render_and_save_never_write_through_a_link_to_a_device(machine, seed, folder):
+    (folder / "z.svg").symlink_to("/dev/null")
+    graph = viz.draw(seed)
+    device = r"cannot replace .*{}.*: it is a character device"
+    with pytest.raises(OSError, match=r"^render\(outfile\): " + device.format(r"z\.svg")):
+        graph.render("z", directory=folder)
+    assert sorted(os.listdir(folder)) == ["z.svg"]  # the source it saved is removed again
+    (folder / "g.gv").symlink_to("/dev/null")
+    with pytest.raises(OSError, match=r"^save\(filename\): " + device.format(r"g\.gv")):
+        graph.save("g.gv", directory=folder)
+    assert Path("/dev/null").is_char_device()
+
+
+def test_save_writes_the_source_atomically_and_makes_its_folder(seed, tmp_path):
+    graph = viz.draw(seed)
+    path = graph.save("deep/er/g.gv", directory=tmp_path)
+    assert path == os.path.join(tmp_path, "deep/er/g.gv")
+    assert Path(path).read_text(encoding="utf-8") == graph.source
+    assert graph.save(skip_existing=True) == path
