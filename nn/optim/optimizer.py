@@ -1,15 +1,20 @@
 """The shared part of every optimizer: the parameter list, one ``step`` over arrays, state dicts.
 
-A step reads every parameter's ``data`` and ``grad`` into two float64 arrays, hands them with
-the optimizer's state (as arrays) to the optimizer's update rule, and writes the results
-back. The rule is written once, over arrays, whatever the number of parameters: a single
-parameter is an array of length one. So there is no second path whose numbers could drift.
+An optimizer adopts its parameters into an :class:`autograd.ParameterStore` when it is
+made: their ``data`` and ``grad`` then live in two float64 arrays, and a step hands those
+arrays with the optimizer's state (arrays too) to the optimizer's update rule and writes the
+result into the data array in place, with no pass over the Values. If another store has
+since taken some of them over (a second optimizer over the same model), or a parameter is
+of a ``Value`` subclass (never adopted), the step reads each parameter into arrays and
+writes each back instead: the same rule, on the same arrays. The rule is written once, over
+arrays, whatever the number of parameters: a single parameter is an array of length one.
+So there is no second path whose numbers could drift.
 
 Example:
     One parameter or a thousand, the same rule: each parameter's numbers depend only on
     its own data, gradient and state.
 
-    >>> from autograd import Value
+    >>> from autograd import ParameterStore, Value
     >>> from nn.optim import RMSprop
     >>> alone, crowd = [Value(1.0)], [Value(1.0) for _ in range(1000)]
     >>> for params in (alone, crowd):
@@ -31,7 +36,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Value
+from autograd import ParameterStore, Value
 
 __all__ = ["Optimizer"]
 
@@ -62,6 +67,28 @@ def _parameters(owner: str, params: Iterable[Value]) -> list[Value]:
     return items
 
 
+def _state_array(owner: str, name: str, value: object, size: int) -> Array:
+    """A per-parameter state list (or array) as a float64 array, checked before any change."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
+        raise TypeError(f"{owner}: {name} must be a list of floats")
+    if len(value) != size:
+        raise ValueError(f"{owner}: {name} has {len(value)} entries for {size} parameters")
+    return np.array([_state_float(owner, name, v) for v in value], dtype=float)
+
+
+def _buffer(name: str) -> property:
+    """``optimizer.<name>``: a per-parameter state read as a list and set from one."""
+
+    def read(self: Optimizer) -> list[float]:
+        return self._state[name].tolist()  # type: ignore[no-any-return]
+
+    def write(self: Optimizer, value: Sequence[float]) -> None:
+        owner = f"{type(self).__name__}.{name}"
+        self._state[name] = _state_array(owner, name, value, len(self.params))
+
+    return property(read, write, doc=f"The per-parameter ``{name}``, a list of floats.")
+
+
 def _state_float(owner: str, name: str, value: object) -> float:
     # Not checks.real: a state entry may be +-inf or nan, as a huge gradient leaves it, and
     # an optimizer must take back the state it gave.
@@ -87,7 +114,7 @@ class Optimizer(ABC):
         params: the parameters to update, an iterable of distinct ``Value`` objects.
 
     Example:
-        >>> from autograd import Value
+        >>> from autograd import ParameterStore, Value
         >>> from nn.optim import SGD
         >>> w = Value(1.0, parameter=True)
         >>> w.grad = 2.0
@@ -107,10 +134,18 @@ class Optimizer(ABC):
     lr: float
     weight_decay: float
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Buffers are arrays inside (the rule's operands); users read and set lists.
+        for name in cls.__dict__.get("_BUFFERS", ()):
+            setattr(cls, name, _buffer(name))
+
     def __init__(self, params: Iterable[Value]) -> None:
         self.params: list[Value] = _parameters(type(self).__name__, params)
-        for name in self._BUFFERS:
-            setattr(self, name, [0.0] * len(self.params))
+        # One store per optimizer; a subclass of Value keeps its own data and is not adopted.
+        storable = all(map(ParameterStore.storable, self.params))
+        self._store = ParameterStore(self.params) if storable else None
+        self._state: dict[str, Array] = {name: np.zeros(len(self.params)) for name in self._BUFFERS}
         for name in self._COUNTERS:
             setattr(self, name, 0)
 
@@ -135,24 +170,37 @@ class Optimizer(ABC):
             return grad + self.weight_decay * data
         return grad
 
+    def _stored(self) -> ParameterStore | None:
+        """The store, while it still holds exactly ``params`` (else the per-Value path)."""
+        store = self._store
+        if store is None or not store.intact or len(store) != len(self.params):
+            return None
+        return store
+
     def step(self) -> None:
         """Update every parameter's ``data`` from its ``grad``, by the optimizer's rule."""
-        size = len(self.params)
-        data = np.fromiter(map(_DATA, self.params), float, size)
-        grad = np.fromiter(map(_GRAD, self.params), float, size)
-        state = {name: np.array(getattr(self, name), dtype=float) for name in self._BUFFERS}
+        store = self._stored()
+        if store is not None:
+            data, grad = store.data, store.grad
+        else:
+            size = len(self.params)
+            data = np.fromiter(map(_DATA, self.params), float, size)
+            grad = np.fromiter(map(_GRAD, self.params), float, size)
+        state = dict(self._state)
         # An overflow to inf or a nan raises numpy's RuntimeWarning: worth seeing, not hiding.
-        data = self._update(data, grad, state)
-        for name in self._BUFFERS:
-            setattr(self, name, state[name].tolist())
-        for p, value in zip(self.params, data.tolist(), strict=True):
-            p.data = value
+        new = self._update(data, grad, state)  # a new array: the rule never writes its input
+        self._state = state
+        if store is not None:
+            data[...] = new
+        else:
+            for p, value in zip(self.params, new.tolist(), strict=True):
+                p.data = value
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (``backward`` adds to it).
 
         Example:
-            >>> from autograd import Value
+            >>> from autograd import ParameterStore, Value
             >>> from nn.optim import SGD
             >>> w = Value(1.0)
             >>> w.grad = 5.0
@@ -160,6 +208,10 @@ class Optimizer(ABC):
             >>> w.grad
             0.0
         """
+        store = self._stored()
+        if store is not None:
+            store.grad.fill(0.0)
+            return
         for p in self.params:
             p.grad = 0.0
 
@@ -167,7 +219,7 @@ class Optimizer(ABC):
         """The hyperparameters and per-parameter state, copied (parameter values excluded).
 
         Example:
-            >>> from autograd import Value
+            >>> from autograd import ParameterStore, Value
             >>> from nn.optim import SGD
             >>> SGD([Value(1.0)], lr=0.1, momentum=0.9).state_dict()
             {'lr': 0.1, 'momentum': 0.9, 'weight_decay': 0.0, 'deltas': [0.0]}
@@ -188,7 +240,7 @@ class Optimizer(ABC):
                 wrong length.
 
         Example:
-            >>> from autograd import Value
+            >>> from autograd import ParameterStore, Value
             >>> from nn.optim import SGD
             >>> saved = SGD([Value(1.0)], lr=0.1, momentum=0.9)
             >>> saved.deltas = [-0.25]
@@ -206,14 +258,7 @@ class Optimizer(ABC):
             raise ValueError(f"{owner}: missing keys {missing}, unexpected keys {unexpected}")
         restored: dict[str, Any] = {}
         for name in self._BUFFERS:
-            value = state[name]
-            if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-                raise TypeError(f"{owner}: {name} must be a list of floats")
-            if len(value) != len(self.params):
-                raise ValueError(
-                    f"{owner}: {name} has {len(value)} entries for {len(self.params)} parameters"
-                )
-            restored[name] = [_state_float(owner, name, v) for v in value]
+            restored[name] = _state_array(owner, name, state[name], len(self.params))
         for name in self._COUNTERS:
             value = state[name]
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -230,7 +275,10 @@ class Optimizer(ABC):
                 setattr(self, name, value)
             raise type(error)(f"{owner}: {error}") from None
         for name, value in restored.items():
-            setattr(self, name, value)
+            if name in self._state:
+                self._state[name] = value
+            else:
+                setattr(self, name, value)
 
     def to_torch(self, net: Any, model: Any) -> Any:
         """A ``torch.optim`` optimizer over ``net`` with this state (``nn.optim.torch_bridge``)."""
