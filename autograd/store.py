@@ -63,6 +63,25 @@ def _number(field: str, value: Any) -> float:
     return number
 
 
+def _field(name: str, which: int) -> property:
+    """The property ``name`` of a stored Value: entry ``_store_index`` of a store's array.
+
+    It reads the array through a memoryview (``_views[which]``): indexing one gives a
+    Python float directly, the fastest live read measured (an ndarray index gives a numpy
+    scalar, ``.item`` costs a call).
+    """
+
+    def read(self: StoredValue) -> float:
+        return self._store._views[which][self._store_index]  # type: ignore[no-any-return]
+
+    def write(self: StoredValue, value: Any) -> None:
+        if value.__class__ is not float:
+            value = _number(name, value)
+        self._store._views[which][self._store_index] = value
+
+    return property(read, write, doc=f"The {name}, read from and written to the store.")
+
+
 class StoredValue(Value):
     """A ``Value`` whose ``data`` and ``grad`` live in a :class:`ParameterStore`'s arrays.
 
@@ -74,29 +93,8 @@ class StoredValue(Value):
 
     __slots__ = ()
 
-    # Properties on the store's memoryviews: indexing one gives a Python float directly,
-    # the fastest live read measured (an ndarray index gives a numpy scalar, `.item` a call).
-    @property  # type: ignore[override]
-    def data(self) -> float:
-        """The value, read from the store."""
-        return self._store._data_view[self._store_index]  # type: ignore[no-any-return]
-
-    @data.setter
-    def data(self, value: Any) -> None:
-        if value.__class__ is not float:
-            value = _number("data", value)
-        self._store._data_view[self._store_index] = value
-
-    @property  # type: ignore[override]
-    def grad(self) -> float:
-        """The gradient, read from the store."""
-        return self._store._grad_view[self._store_index]  # type: ignore[no-any-return]
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        if value.__class__ is not float:
-            value = _number("grad", value)
-        self._store._grad_view[self._store_index] = value
+    data = _field("data", 0)
+    grad = _field("grad", 1)
 
     def _reduced(self) -> tuple[type, tuple[tuple[str, ...], tuple[Any, ...]]]:
         """A plain Value's class and fields, with the current numbers (see ``Picklable``)."""
@@ -108,6 +106,24 @@ class StoredValue(Value):
 
 
 _STORABLE = (Value, StoredValue)
+
+
+def _array(name: str, which: int) -> property:
+    """The property ``name`` of a store: its array, which may be changed in place only."""
+
+    def read(self: ParameterStore) -> Any:
+        return self._arrays[which]
+
+    def write(self: ParameterStore, array: Any) -> None:
+        # `store.grad += g` assigns the array back to itself: that is all a setter allows,
+        # since the Values read this very array.
+        if array is not self._arrays[which]:
+            raise AttributeError(
+                f"ParameterStore.{name}: the Values read this array, so it cannot be "
+                f"replaced; write into it instead (store.{name}[...] = new)"
+            )
+
+    return property(read, write, doc=f"The ``{name}`` of every parameter: a float64 array.")
 
 
 class ParameterStore:
@@ -156,8 +172,8 @@ class ParameterStore:
         # Every number is read (and checked) before any Value changes class.
         data = np.array([_number("data", p.data) for p in items], dtype=float)
         grad = np.array([_number("grad", p.grad) for p in items], dtype=float)
-        self._data, self._grad = data, grad
-        self._data_view, self._grad_view = memoryview(data), memoryview(grad)
+        self._arrays = (data, grad)
+        self._views = (memoryview(data), memoryview(grad))
         self.params: tuple[Value, ...] = tuple(items)
         self._generation = 0
         _epoch += 1
@@ -173,33 +189,8 @@ class ParameterStore:
         for owner in losers:
             owner._generation += 1
 
-    @property
-    def data(self) -> Any:
-        """The ``data`` of every parameter, as one float64 array (live)."""
-        return self._data
-
-    @data.setter
-    def data(self, array: Any) -> None:
-        self._in_place("data", self._data, array)
-
-    @property
-    def grad(self) -> Any:
-        """The ``grad`` of every parameter, as one float64 array (live)."""
-        return self._grad
-
-    @grad.setter
-    def grad(self, array: Any) -> None:
-        self._in_place("grad", self._grad, array)
-
-    @staticmethod
-    def _in_place(name: str, own: Any, array: Any) -> None:
-        # `store.grad += g` assigns the array back to itself: that is all a setter allows,
-        # since the Values read this very array (write into it: `store.grad[...] = g`).
-        if array is not own:
-            raise AttributeError(
-                f"ParameterStore.{name}: the Values read this array, so it cannot be "
-                f"replaced; write into it instead (store.{name}[...] = new)"
-            )
+    data = _array("data", 0)
+    grad = _array("grad", 1)
 
     @property
     def generation(self) -> int:
