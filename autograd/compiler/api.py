@@ -235,7 +235,8 @@ class CompiledFunction:
         else:
             store, index = located
             if index is None:
-                store.grad += grads
+                total_grad = store.grad
+                total_grad += grads  # in place: the Values read this array
             else:  # indices are distinct (a tape lists each parameter once)
                 store.grad[index] += grads
         return outputs[0] if self.tape.single else list(outputs)
