@@ -145,6 +145,7 @@ class Optimizer(ABC):
         # One store per optimizer; a subclass of Value keeps its own data and is not adopted.
         storable = all(map(ParameterStore.storable, self.params))
         self._store = ParameterStore(self.params) if storable else None
+        self._adopted = self.params  # a list put in its place is stepped per Value
         self._state: dict[str, Array] = {name: np.zeros(len(self.params)) for name in self._BUFFERS}
         for name in self._COUNTERS:
             setattr(self, name, 0)
@@ -173,7 +174,10 @@ class Optimizer(ABC):
     def _stored(self) -> ParameterStore | None:
         """The store, while it still holds exactly ``params`` (else the per-Value path)."""
         store = self._store
-        if store is None or not store.intact or len(store) != len(self.params):
+        params = self.params
+        if store is None or not store.intact or params is not self._adopted:
+            return None
+        if len(params) != len(store):  # items added or removed in place
             return None
         return store
 

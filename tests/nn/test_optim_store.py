@@ -100,3 +100,14 @@ def test_zero_grad_and_step_reach_every_value_on_both_paths():
     assert [p.data for p in w] == [-0.5, 0.5]
     first.zero_grad()
     assert [p.grad for p in w] == [0.0, 0.0]
+
+
+def test_a_params_list_put_in_place_is_stepped_per_value():
+    first, second = [Value(1.0)], [Value(5.0)]
+    optimizer = SGD(first, lr=0.5)
+    optimizer.params = second  # not adopted: the per-Value path updates these
+    second[0].grad = 2.0
+    optimizer.step()
+    assert (first[0].data, second[0].data) == (1.0, 4.0)
+    optimizer.zero_grad()
+    assert second[0].grad == 0.0
