@@ -14,7 +14,7 @@ Example:
     One parameter or a thousand, the same rule: each parameter's numbers depend only on
     its own data, gradient and state.
 
-    >>> from autograd import ParameterStore, Value
+    >>> from autograd import Value
     >>> from nn.optim import RMSprop
     >>> alone, crowd = [Value(1.0)], [Value(1.0) for _ in range(1000)]
     >>> for params in (alone, crowd):
@@ -114,7 +114,7 @@ class Optimizer(ABC):
         params: the parameters to update, an iterable of distinct ``Value`` objects.
 
     Example:
-        >>> from autograd import ParameterStore, Value
+        >>> from autograd import Value
         >>> from nn.optim import SGD
         >>> w = Value(1.0, parameter=True)
         >>> w.grad = 2.0
@@ -204,7 +204,7 @@ class Optimizer(ABC):
         """Set every parameter's gradient to 0.0 (``backward`` adds to it).
 
         Example:
-            >>> from autograd import ParameterStore, Value
+            >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> w = Value(1.0)
             >>> w.grad = 5.0
@@ -223,7 +223,7 @@ class Optimizer(ABC):
         """The hyperparameters and per-parameter state, copied (parameter values excluded).
 
         Example:
-            >>> from autograd import ParameterStore, Value
+            >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> SGD([Value(1.0)], lr=0.1, momentum=0.9).state_dict()
             {'lr': 0.1, 'momentum': 0.9, 'weight_decay': 0.0, 'deltas': [0.0]}
@@ -244,7 +244,7 @@ class Optimizer(ABC):
                 wrong length.
 
         Example:
-            >>> from autograd import ParameterStore, Value
+            >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> saved = SGD([Value(1.0)], lr=0.1, momentum=0.9)
             >>> saved.deltas = [-0.25]
