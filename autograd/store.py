@@ -47,11 +47,6 @@ _epoch = 0
 _STORE, _INDEX = "_store", "_store_index"
 
 
-def epoch() -> int:
-    """A counter that changes whenever any store adopts Values (see ``locate``)."""
-    return _epoch
-
-
 def _number(field: str, value: Any) -> float:
     """``value`` as the float a store's array holds; a clear error for anything else."""
     number = None if isinstance(value, Value) else as_number(value)
@@ -212,6 +207,11 @@ class ParameterStore:
     def __reduce__(self) -> tuple[Any, ...]:
         # A copy of a store adopts the copies of its Values (they are plain after a copy).
         return (ParameterStore, (list(self.params),))
+
+    @staticmethod
+    def epoch() -> int:
+        """A counter that changes whenever any store adopts Values (see :meth:`locate`)."""
+        return _epoch
 
     @staticmethod
     def storable(value: object) -> bool:

@@ -55,7 +55,7 @@ from autograd.compiler.inputs import (
 from autograd.compiler.program import Program
 from autograd.compiler.tape import Tape, TraceError, collector_paused, reject_custom_ops
 from autograd.context import recording_creation
-from autograd.store import ParameterStore, epoch
+from autograd.store import ParameterStore
 from autograd.value import Value
 
 __all__ = ["CompiledFunction", "Gradients", "TraceError", "compile"]
@@ -115,7 +115,7 @@ class CompiledFunction:
         self.fuse = fuse
         self._tape: Tape | None = None
         self._programs: dict[tuple[str, bool], Program] = {}
-        self._located: tuple[int, Any] = (-1, None)  # (store epoch, where the parameters are)
+        self._located: tuple[int, Any, bool] = (-1, None, False)  # epoch, where, adopted?
 
     # --- tracing -----------------------------------------------------------------------
     def trace(self, *example: float) -> CompiledFunction:
@@ -126,7 +126,7 @@ class CompiledFunction:
         tape = self._record([float(x) for x in example])
         self._tape = tape
         self._programs = {}
-        self._located = (-1, None)
+        self._located = (-1, None, False)
         return self
 
     def _record(self, example: list[float]) -> Tape:
@@ -228,7 +228,7 @@ class CompiledFunction:
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
         outputs, params, _, _, count = self._run(inputs, backward=True)
         grads = self._parameter_gradients(params, count, reduce)
-        located = self._stored_parameters()
+        located = self._stored_parameters(adopt=True)
         if located is None:
             for p, g in zip(self.tape.parameters, grads.tolist() if count else grads, strict=True):
                 p.grad += g
@@ -247,13 +247,22 @@ class CompiledFunction:
             return flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
         return [total(g, count) for g in params]
 
-    def _stored_parameters(self) -> tuple[ParameterStore, Any] | None:
-        """Where the parameters live, if all in one intact store (re-checked by epoch)."""
-        now = epoch()
-        when, located = self._located
+    def _stored_parameters(self, adopt: bool = False) -> tuple[ParameterStore, Any] | None:
+        """Where the parameters live, if all in one intact store (re-checked by epoch).
+
+        With ``adopt`` (``backward``: a training loop), plain parameters that no store holds
+        are adopted into a new one, so that an optimizer over them finds them in arrays.
+        """
+        now = ParameterStore.epoch()
+        when, located, tried = self._located
         if when != now:
-            located = ParameterStore.locate(self.tape.parameters)
-            self._located = (now, located)
+            located, tried = ParameterStore.locate(self.tape.parameters), False
+        if located is None and adopt and not tried:
+            tried = True
+            parameters = self.tape.parameters
+            if parameters and all(type(p) is Value for p in parameters):
+                located = (ParameterStore(parameters), None)
+        self._located = (ParameterStore.epoch(), located, tried)
         return located  # type: ignore[no-any-return]
 
     def _parameter_vector(self) -> Any:

@@ -1,13 +1,13 @@
 """The shared part of every optimizer: the parameter list, one ``step`` over arrays, state dicts.
 
-An optimizer adopts its parameters into an :class:`autograd.ParameterStore` when it is
-made: their ``data`` and ``grad`` then live in two float64 arrays, and a step hands those
-arrays with the optimizer's state (arrays too) to the optimizer's update rule and writes the
-result into the data array in place, with no pass over the Values. If another store has
-since taken some of them over (a second optimizer over the same model), or a parameter is
-of a ``Value`` subclass (never adopted), the step reads each parameter into arrays and
-writes each back instead: the same rule, on the same arrays. The rule is written once, over
-arrays, whatever the number of parameters: a single parameter is an array of length one.
+When the parameters' numbers live in one intact :class:`autograd.ParameterStore` (a
+compiled loss's ``backward`` puts them there at its first call), a step hands the store's
+two float64 arrays with the optimizer's state (arrays too) to the optimizer's update rule
+and writes the result into the data array in place, with no pass over the Values.
+Otherwise (eager training, where a stored Value's property would slow every read of
+``.data``) the step reads each parameter into arrays and writes each back: the same rule,
+on the same arrays. The rule is written once, over arrays, whatever the number of
+parameters: a single parameter is an array of length one.
 So there is no second path whose numbers could drift.
 
 Example:
@@ -142,10 +142,9 @@ class Optimizer(ABC):
 
     def __init__(self, params: Iterable[Value]) -> None:
         self.params: list[Value] = _parameters(type(self).__name__, params)
-        # One store per optimizer; a subclass of Value keeps its own data and is not adopted.
-        storable = all(map(ParameterStore.storable, self.params))
-        self._store = ParameterStore(self.params) if storable else None
-        self._adopted = self.params  # a list put in its place is stepped per Value
+        # Where the parameters are: (store epoch, the list and its length it was found for,
+        # (store, indices) or None), found again when any of the three changes.
+        self._located: tuple[int, Any, int, Any] = (-1, None, 0, None)
         self._state: dict[str, Array] = {name: np.zeros(len(self.params)) for name in self._BUFFERS}
         for name in self._COUNTERS:
             setattr(self, name, 0)
@@ -171,34 +170,36 @@ class Optimizer(ABC):
             return grad + self.weight_decay * data
         return grad
 
-    def _stored(self) -> ParameterStore | None:
-        """The store, while it still holds exactly ``params`` (else the per-Value path)."""
-        store = self._store
-        params = self.params
-        if store is None or not store.intact or params is not self._adopted:
-            return None
-        if len(params) != len(store):  # items added or removed in place
-            return None
-        return store
+    def _stored(self) -> tuple[ParameterStore, Array | None] | None:
+        """The intact store holding every parameter, with their indices (None: its order)."""
+        params, now = self.params, ParameterStore.epoch()
+        when, listed, size, located = self._located
+        if when != now or listed is not params or size != len(params):
+            located = ParameterStore.locate(params)
+            self._located = (now, params, len(params), located)
+        return located  # type: ignore[no-any-return]
 
     def step(self) -> None:
         """Update every parameter's ``data`` from its ``grad``, by the optimizer's rule."""
-        store = self._stored()
-        if store is not None:
-            data, grad = store.data, store.grad
-        else:
+        located = self._stored()
+        if located is None:
             size = len(self.params)
             data = np.fromiter(map(_DATA, self.params), float, size)
             grad = np.fromiter(map(_GRAD, self.params), float, size)
+        else:
+            store, index = located
+            data, grad = (store.data, store.grad) if index is None else (
+                store.data[index], store.grad[index]
+            )  # fmt: skip
         state = dict(self._state)
         # An overflow to inf or a nan raises numpy's RuntimeWarning: worth seeing, not hiding.
         new = self._update(data, grad, state)  # a new array: the rule never writes its input
         self._state = state
-        if store is not None:
-            data[...] = new
-        else:
+        if located is None:
             for p, value in zip(self.params, new.tolist(), strict=True):
                 p.data = value
+        else:
+            store.data[slice(None) if index is None else index] = new
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (``backward`` adds to it).
@@ -212,9 +213,10 @@ class Optimizer(ABC):
             >>> w.grad
             0.0
         """
-        store = self._stored()
-        if store is not None:
-            store.grad.fill(0.0)
+        located = self._stored()
+        if located is not None:
+            store, index = located
+            store.grad[slice(None) if index is None else index] = 0.0
             return
         for p in self.params:
             p.grad = 0.0

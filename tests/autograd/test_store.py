@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import ParameterStore, Value, compile, grad
-from autograd.store import StoredValue, epoch
+from autograd.store import StoredValue
 from autograd.strategies import expressions
 
 
@@ -120,9 +120,9 @@ def test_bad_params_are_refused_before_any_value_changes():
 def test_a_second_store_takes_values_over_with_their_current_numbers():
     first, (a, b, c) = stored(1.0, 2.0, 3.0)
     b.grad = 5.0
-    before = epoch()
+    before = ParameterStore.epoch()
     second = ParameterStore([c, b])
-    assert epoch() != before
+    assert ParameterStore.epoch() != before
     assert (first.intact, first.generation, second.intact) == (False, 1, True)
     assert second.data.tolist() == [3.0, 2.0]
     assert second.grad.tolist() == [0.0, 5.0]
@@ -208,6 +208,25 @@ def test_compiled_replays_read_and_add_into_the_store_and_follow_writes():
         f.backward(x)
     assert [p.grad for p in w] == [p.grad for p in plain]
     assert store.grad.tolist() == [p.grad for p in plain[::-1]]
+
+
+def test_a_compiled_backward_adopts_plain_parameters_once():
+    w = [Value(x, parameter=True) for x in (0.5, -1.0)]
+    f = compile(lambda x: w[0] * x + w[1])
+    f(2.0)
+    f.grad(np.ones(3))
+    assert all(type(p) is Value for p in w)
+    f.backward(np.ones(3))
+    store, index = ParameterStore.locate(w)
+    assert index is None
+    assert store.grad.tolist() == [3.0, 3.0]
+    f.backward(2.0)
+    assert ParameterStore.locate(w)[0] is store
+    assert store.grad.tolist() == [5.0, 4.0]
+    other = ParameterStore(w[1:])  # takes one over: the next backward adopts nothing
+    f.backward(1.0)
+    assert ParameterStore.locate(w) is None
+    assert (w[0].grad, w[1].grad, other.grad.tolist()) == (6.0, 5.0, [5.0])
 
 
 # --- copies are plain Values ------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""An optimizer's parameter store: the array path, the per-Value path, and the buffers.
+"""Optimizers on a parameter store: the array path, the per-Value path, and the buffers.
 
-Every optimizer works on its ParameterStore's arrays while the store is intact, and on
-per-Value reads and writes otherwise (another optimizer took the parameters over, or a
-parameter is of a Value subclass, never adopted). The numbers of both paths are checked
+An optimizer works on the arrays of the intact ParameterStore holding all its parameters
+(a compiled loss's backward puts them there), in the store's order or through indices, and
+on per-Value reads and writes otherwise (eager training: no store; one store took some of
+them from another). The numbers of both paths are checked
 against torch.optim in tests/reference/test_store.py; here, that both paths give the same
 numbers as an optimizer on untouched plain Values, bit for bit, and the list interface.
 """
@@ -47,16 +48,20 @@ def train(params, optimizer, steps=range(6)):
 def test_every_path_gives_the_same_numbers(rule, options):
     numbers = [0.5, -1.5, 2.0, 0.0, 3.25]
     plain = [Tagged(x) for x in numbers]
-    expected = train(plain, rule(plain, **options), range(9))  # the per-Value path only
+    expected = train(plain, rule(plain, **options), range(12))  # the per-Value path only
     assert all(type(p) is Tagged for p in plain)
     stored = [Value(x) for x in numbers]
     optimizer = rule(stored, **options)
-    train(stored, optimizer, range(3))  # the array path
-    taken = rule(stored, **options)  # takes the Values over: the first one falls back
-    assert ParameterStore.locate(stored)[0].params == tuple(stored)
-    train(stored, optimizer, range(3, 6))  # the per-Value path on stored Values
-    taken.load_state_dict(optimizer.state_dict())
-    assert train(stored, taken, range(6, 9)) == expected  # the array path again
+    assert all(type(p) is Value for p in stored)  # an optimizer adopts nothing
+    train(stored, optimizer, range(3))  # the per-Value path
+    ParameterStore(stored)
+    train(stored, optimizer, range(3, 6))  # the array path, in the store's order
+    ParameterStore(stored[::-1])
+    train(stored, optimizer, range(6, 9))  # the array path, through indices
+    ParameterStore(stored[:2])  # the reversed store is no longer intact
+    assert ParameterStore.locate(stored) is None
+    train(stored, optimizer, range(9, 12))  # the per-Value path on stored Values
+    assert [p.data for p in stored] == expected
 
 
 def test_buffers_read_as_lists_and_are_set_from_lists():
@@ -87,13 +92,14 @@ def test_buffers_read_as_lists_and_are_set_from_lists():
 def test_zero_grad_and_step_reach_every_value_on_both_paths():
     w = [Value(1.0), Value(2.0)]
     first = SGD(w, lr=0.5)
+    ParameterStore(w)
     for p in w:
         p.grad = 1.0
     first.step()
     assert [p.data for p in w] == [0.5, 1.5]
     first.zero_grad()
     assert [p.grad for p in w] == [0.0, 0.0]
-    SGD(w[1:], lr=0.5)  # takes w[1] over
+    ParameterStore(w[1:])  # takes w[1] over
     for p in w:
         p.grad = 2.0
     first.step()  # the per-Value path: w[1] lives in the other store now
@@ -105,7 +111,8 @@ def test_zero_grad_and_step_reach_every_value_on_both_paths():
 def test_a_params_list_put_in_place_is_stepped_per_value():
     first, second = [Value(1.0)], [Value(5.0)]
     optimizer = SGD(first, lr=0.5)
-    optimizer.params = second  # not adopted: the per-Value path updates these
+    ParameterStore(first)
+    optimizer.params = second  # found nowhere: the per-Value path updates these
     second[0].grad = 2.0
     optimizer.step()
     assert (first[0].data, second[0].data) == (1.0, 4.0)

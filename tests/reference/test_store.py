@@ -6,10 +6,12 @@ moons (``MLP(2, [16, 16, 1])``, hinge + L2), every optimizer; PyTorch runs the s
 as batched float64 tensors with ``torch.optim``. Weights and gradients must agree to 1e-10
 after every step, through every path the store has:
 
+- steps 0-49: the store the compiled loss's first ``backward`` made, in the tape's order;
 - step 30: weights written through the Values (``p.data = ...``), read by the next call;
-- step 50: a second optimizer over the same parameters takes them over; the first keeps
-  stepping on its no longer intact store (the per-Value path) until step 75, where the
-  second one loads its ``state_dict`` and carries on (its store intact);
+- step 50: a store in reverse order takes them over (read and written through indices);
+- step 60: another store takes five of them, so no intact store holds them all: the
+  per-Value path for the optimizer and the compiled calls (which adopt nothing then);
+- step 75: a second optimizer loads the first one's ``state_dict`` and carries on;
 - the last step: NaN and infinite gradients, then three more steps on them.
 """
 
@@ -113,10 +115,16 @@ def test_a_hundred_compiled_steps_through_the_store_equal_torch_optim(torch, pro
             weights[0].data, weights[-1].data = 0.25, -0.5
             with torch.no_grad():
                 theta[0], theta[-1] = 0.25, -0.5
-        if step == 50:  # a second optimizer takes the parameters over, unused for now
+        if step == 1:
+            assert ParameterStore.locate(weights)[1] is None  # adopted by the first backward
+        if step == 50:
+            reversed_store = ParameterStore(weights[::-1])
+            assert ParameterStore.locate(weights)[0] is reversed_store
+        if step == 60:
+            ParameterStore(weights[:5])
+            assert ParameterStore.locate(weights) is None
+        if step == 75:  # a second optimizer carries on from the first one's state
             second = cls(weights, **options)
-            assert ParameterStore.locate(weights)[0].params == tuple(weights)
-        if step == 75:  # ... and carries on from the first one's state
             second.load_state_dict(optimizer.state_dict())
             optimizer = second
         optimizer.zero_grad()

@@ -1,16 +1,16 @@
-"""Drawings of parameters held by an optimizer's store are those of plain parameters."""
+"""Drawings of parameters held by a ParameterStore are those of plain parameters."""
 
 from __future__ import annotations
 
+from autograd import ParameterStore
 from nn import MLP
-from nn.optim import SGD
 from viz import to_dot
 
 
 def graph(stored: bool):
     model = MLP(2, [3, 1], seed=7)
     if stored:
-        SGD(model.parameters(), lr=0.1)  # adopts the parameters into its store
+        ParameterStore(model.parameters())
     out = model([0.5, -1.25])
     out.backward()
     return model, out
