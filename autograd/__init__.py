@@ -24,6 +24,7 @@ from autograd.functional import dot, log_softmax, logsumexp, softmax, total
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import OPS, TABLE, Interval, Op
 from autograd.parse import Parsed, ParseError, parse
+from autograd.store import ParameterStore
 from autograd.value import Value, apply
 
 try:  # the installed distribution's version: one number, in pyproject.toml
@@ -42,6 +43,7 @@ __all__ = [
     "Gradients",
     "Interval",
     "Op",
+    "ParameterStore",
     "ParseError",
     "Parsed",
     "Scope",

@@ -27,18 +27,22 @@ class Picklable:
         when it is, and are referenced, not nested. Those nodes reduce to their own fields.
         Identity is kept: a parameter shared by a model and a graph is one object after.
         """
-        names = _slot_names(type(self))
-        fields = (names, tuple([getattr(self, name) for name in names]))
+        cls, fields = self._reduced()
         pending = _copying.__dict__.setdefault("pending", set())
         if id(self) in pending or not self.parents:
             pending.discard(id(self))
-            return (_empty_value, (type(self),), (None, fields))
+            return (_empty_value, (cls,), (None, fields))
         ancestors = topological_order(self)[:-1]
         # Nothing else is being copied in this thread now: a stale id left by a failed copy
         # would only cost recursion, never a wrong copy, but is dropped here anyway.
         pending.clear()
         pending.update(id(node) for node in ancestors if node.parents)
-        return (_empty_value, (type(self),), (ancestors, fields))
+        return (_empty_value, (cls,), (ancestors, fields))
+
+    def _reduced(self) -> tuple[type, tuple[tuple[str, ...], tuple[Any, ...]]]:
+        """The class a copy is made of and its fields: names and values (every slot)."""
+        names = _slot_names(type(self))
+        return type(self), (names, tuple([getattr(self, name) for name in names]))
 
     def __setstate__(self, state: tuple[Any, tuple[tuple[str, ...], tuple[Any, ...]]]) -> None:
         """Restore the fields ``__reduce__`` saved (the ancestors are restored on their own)."""

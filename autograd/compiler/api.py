@@ -55,6 +55,7 @@ from autograd.compiler.inputs import (
 from autograd.compiler.program import Program
 from autograd.compiler.tape import Tape, TraceError, collector_paused, reject_custom_ops
 from autograd.context import recording_creation
+from autograd.store import ParameterStore
 from autograd.value import Value
 
 __all__ = ["CompiledFunction", "Gradients", "TraceError", "compile"]
@@ -114,6 +115,7 @@ class CompiledFunction:
         self.fuse = fuse
         self._tape: Tape | None = None
         self._programs: dict[tuple[str, bool], Program] = {}
+        self._located: tuple[int, Any, bool] = (-1, None, False)  # epoch, where, adopted?
 
     # --- tracing -----------------------------------------------------------------------
     def trace(self, *example: float) -> CompiledFunction:
@@ -124,6 +126,7 @@ class CompiledFunction:
         tape = self._record([float(x) for x in example])
         self._tape = tape
         self._programs = {}
+        self._located = (-1, None, False)
         return self
 
     def _record(self, example: list[float]) -> Tape:
@@ -206,31 +209,91 @@ class CompiledFunction:
         """
         if reduce not in ("sum", "mean"):
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
-        outputs, params, xs, _ = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
-        count = plain_batch(inputs) or batch_size(inputs)
-        if count:  # a batch: one flat array, already summed over the samples
-            flat = flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
-            grads = flat.tolist()
-        else:
-            grads = [total(g, count) for g in params]
+        outputs, params, xs, _, count = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
+        grads = self._parameter_gradients(params, count, reduce)
         input_grads = [(zeros_like(g, count) if g is None else g) for g in xs] if wrt_inputs else []
-        return Gradients(outputs[0] if self.tape.single else list(outputs), grads, input_grads)
+        return Gradients(
+            outputs[0] if self.tape.single else list(outputs),
+            grads.tolist() if count else grads,
+            input_grads,
+        )
 
     def backward(self, *inputs: Any, reduce: str = "sum") -> Any:
-        """Add the parameters' gradients into their ``.grad`` (as backward); return the output."""
-        result = self.grad(*inputs, reduce=reduce)
-        for p, g in zip(self.tape.parameters, result.parameters, strict=True):
-            p.grad += g
-        return result.output
+        """Add the parameters' gradients into their ``.grad`` (as backward); return the output.
+
+        Parameters held by one intact :class:`~autograd.ParameterStore` (an optimizer's)
+        receive them in one array addition; others one by one.
+        """
+        if reduce not in ("sum", "mean"):
+            raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
+        outputs, params, _, _, count = self._run(inputs, backward=True)
+        grads = self._parameter_gradients(params, count, reduce)
+        located = self._stored_parameters(adopt=True)
+        if located is None:
+            for p, g in zip(self.tape.parameters, grads.tolist() if count else grads, strict=True):
+                p.grad += g
+        else:
+            store, index = located
+            if index is None:
+                total_grad = store.grad
+                total_grad += grads  # in place: the Values read this array
+            else:  # indices are distinct (a tape lists each parameter once)
+                store.grad[index] += grads
+        return outputs[0] if self.tape.single else list(outputs)
+
+    def _parameter_gradients(self, params: Any, count: int, reduce: str) -> Any:
+        """A call's parameter gradients: an array for a batch (summed, or averaged), else floats."""
+        if count:  # a batch: one flat array, already summed over the samples
+            return flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
+        return [total(g, count) for g in params]
+
+    def _stored_parameters(self, adopt: bool = False) -> tuple[ParameterStore, Any] | None:
+        """Where the parameters live, if all in one intact store (re-checked by epoch).
+
+        With ``adopt`` (``backward``: a training loop), plain parameters that no store holds
+        are adopted into a new one, so that an optimizer over them finds them in arrays.
+        """
+        now = ParameterStore.epoch()
+        when, located, tried = self._located
+        if when != now:
+            located, tried = ParameterStore.locate(self.tape.parameters), False
+        if located is None and adopt and not tried:
+            tried = True
+            parameters = self.tape.parameters
+            if parameters and all(type(p) is Value for p in parameters):
+                located = (ParameterStore(parameters), None)
+        self._located = (ParameterStore.epoch(), located, tried)
+        return located  # type: ignore[no-any-return]
+
+    def _parameter_vector(self) -> Any:
+        """The parameters' current data as one float64 array (a batch call's ``P``)."""
+        import numpy as np  # noqa: PLC0415 - only batches need numpy
+
+        located = self._stored_parameters()
+        if located is None:
+            parameters = self.tape.parameters
+            return np.fromiter(map(_DATA, parameters), float, len(parameters))
+        store, index = located
+        return store.data if index is None else store.data[index]  # read, never written
+
+    def _parameter_values(self) -> list[float]:
+        """The parameters' current data as floats (a float call's ``params``)."""
+        located = self._stored_parameters()
+        if located is None:
+            return [p.data for p in self.tape.parameters]
+        store, index = located
+        return (store.data if index is None else store.data[index]).tolist()  # type: ignore[no-any-return]
 
     def _run(
         self, inputs: Sequence[Any], backward: bool, wrt_inputs: bool = False
-    ) -> tuple[Any, Any, Any, Any]:
+    ) -> tuple[Any, Any, Any, Any, int]:
+        """Outputs, parameter and input gradients, guarded values, and the batch size."""
         if len(inputs) != self.n_inputs:
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(inputs)}")
         plain = plain_batch(inputs)  # float64 columns of one length: checked already
         if not plain:
             check_inputs(inputs)
+        count = plain or batch_size(inputs)
         batch = bool(plain) or any(is_array(x) for x in inputs)
         if self._tape is None:
             self.trace(*sample_at(inputs, 0))
@@ -238,9 +301,11 @@ class CompiledFunction:
             self._verify(inputs, batch)
         program = self._program("numpy" if batch else "float", wrt_inputs)
         if not batch:
-            params = [p.data for p in self.tape.parameters]
-            return self._run_floats(program, sample_at(inputs, 0), params, backward)
-        return self._run_numpy(program, inputs, backward, plain)
+            params = self._parameter_values()
+            result = self._run_floats(program, sample_at(inputs, 0), params, backward)
+        else:
+            result = self._run_numpy(program, inputs, backward, plain, count)
+        return (*result, count)
 
     def _run_floats(
         self, program: Program, inputs: list[float], params: list[float], backward: bool
@@ -254,26 +319,25 @@ class CompiledFunction:
             raise error from None  # not found op by op (it cannot happen): as raised
 
     def _run_numpy(
-        self, program: Program, inputs: Sequence[Any], backward: bool, plain: int
+        self, program: Program, inputs: Sequence[Any], backward: bool, plain: int, count: int
     ) -> Any:
         import numpy as np  # noqa: PLC0415 - only batches need numpy
 
-        count = plain or batch_size(inputs)
         # A number input is every sample's: a full column, so every node that depends on
         # an input is an array over the batch (the fused layers stack them as columns).
         arrays = list(inputs) if plain else [
             np.asarray(x, dtype=float) if is_array(x) else np.full(count, float(x))
             for x in inputs
         ]  # fmt: skip
-        parameters = self.tape.parameters
-        flat = np.fromiter(map(_DATA, parameters), float, len(parameters))
-        params = flat.tolist()
+        flat = self._parameter_vector()
+        name = "forward_backward" if backward else "forward"
+        function = program.function(name)  # compiled first: it says if it reads `params`
+        params = flat.tolist() if program.reads_params.get(name, True) else None
         with np.errstate(all="ignore"):  # domain errors are found below, per sample
             if backward:
-                function = program.function("forward_backward")
                 result = function(*arrays, params, flat, count, np.ones(count))
             else:
-                result = program.function("forward")(*arrays, params, flat, count)
+                result = function(*arrays, params, flat, count)
         outputs, param_grads, input_grads, guarded = result
         # An output that reads no input is one number: still one value per sample.
         outputs = tuple(o if is_array(o) else np.full(count, float(o)) for o in outputs)
@@ -281,7 +345,7 @@ class CompiledFunction:
         summed_finite = param_grads is None or bool(np.all(np.isfinite(param_grads)))
         if not summed_finite or not all(np.all(np.isfinite(v)) for v in per_sample):
             find_domain_errors(
-                self.tape, arrays, params, per_sample, count,
+                self.tape, arrays, flat.tolist(), per_sample, count,
                 backward=backward, summed_finite=summed_finite,
             )  # fmt: skip
         return outputs, param_grads, input_grads, guarded

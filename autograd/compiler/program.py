@@ -171,6 +171,9 @@ class Program:
         self.tag = dialect
         self.wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
         self.functions: dict[str, Callable[..., Any]] = {}
+        # Whether a batch function unpacks `params` (a list per call, 12,730 floats for the
+        # MNIST net, when only fused layers read the weights, as slices of `P`).
+        self.reads_params: dict[str, bool] = {}
         if dialect == "float":
             builtins_ = {**FLOAT_GLOBALS["__builtins__"], "range": range, "reversed": reversed}
             self.namespace = {**FLOAT_GLOBALS, "__builtins__": builtins_}  # loops need both
@@ -193,6 +196,7 @@ class Program:
             return _function("forward", tape, [*forward, _returned(tape, None)])
         writer = BatchWriter(self.plan, self.namespace, self.runs)
         body = [*writer.forward(), _returned(tape, None, batch=True)]
+        self.reads_params["forward"] = writer.uses_params
         return _batch_function("forward", tape, body, writer.uses_params)
 
     @functools.cached_property
@@ -207,6 +211,7 @@ class Program:
         forward = writer.forward(store=True)
         backward, adjoint = writer.backward(self.needs)
         body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
+        self.reads_params["forward_backward"] = writer.uses_params
         return _batch_function("forward_backward", tape, body, writer.uses_params, "seed")
 
     def function(self, name: str) -> Callable[..., Any]:

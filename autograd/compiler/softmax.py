@@ -92,14 +92,16 @@ def _match(plan: BatchPlan, log: Value, number: int, position: dict[Value, int])
     if total.op is not SUM or not _only_user(plan, total, log):
         return None
     exps = list(total.parents)
-    shifted = [e.parents[0] for e in exps]
-    root = shifted[0].parents[1]
-    if (
-        len(set(exps)) != len(exps)
-        or any(e.op is not EXP or not _only_user(plan, e, total) for e in exps)
-        or len(set(shifted)) != len(shifted)
-        or any(s.op is not SUB or s.parents[1] is not root for s in shifted)
+    # Each node's op is checked before its parents are read: a leaf has none.
+    if len(set(exps)) != len(exps) or any(
+        e.op is not EXP or not _only_user(plan, e, total) for e in exps
     ):
+        return None
+    shifted = [e.parents[0] for e in exps]
+    if len(set(shifted)) != len(shifted) or any(s.op is not SUB for s in shifted):
+        return None
+    root = shifted[0].parents[1]
+    if any(s.parents[1] is not root for s in shifted):
         return None
     logits = [s.parents[0] for s in shifted]
     tree = _max_tree(plan, root)

@@ -1,9 +1,14 @@
 """The shared part of every optimizer: the parameter list, one ``step`` over arrays, state dicts.
 
-A step reads every parameter's ``data`` and ``grad`` into two float64 arrays, hands them with
-the optimizer's state (as arrays) to the optimizer's update rule, and writes the results
-back. The rule is written once, over arrays, whatever the number of parameters: a single
-parameter is an array of length one. So there is no second path whose numbers could drift.
+When the parameters' numbers live in one intact :class:`autograd.ParameterStore` (a
+compiled loss's ``backward`` puts them there at its first call), a step hands the store's
+two float64 arrays with the optimizer's state (arrays too) to the optimizer's update rule
+and writes the result into the data array in place, with no pass over the Values.
+Otherwise (eager training, where a stored Value's property would slow every read of
+``.data``) the step reads each parameter into arrays and writes each back: the same rule,
+on the same arrays. The rule is written once, over arrays, whatever the number of
+parameters: a single parameter is an array of length one.
+So there is no second path whose numbers could drift.
 
 Example:
     One parameter or a thousand, the same rule: each parameter's numbers depend only on
@@ -31,7 +36,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Value
+from autograd import ParameterStore, Value
 
 __all__ = ["Optimizer"]
 
@@ -60,6 +65,28 @@ def _parameters(owner: str, params: Iterable[Value]) -> list[Value]:
             raise ValueError(f"{owner}(params): item {index} ({item!r:.60}) is listed twice")
         seen.add(id(item))
     return items
+
+
+def _state_array(owner: str, name: str, value: object, size: int) -> Array:
+    """A per-parameter state list (or array) as a float64 array, checked before any change."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
+        raise TypeError(f"{owner}: {name} must be a list of floats")
+    if len(value) != size:
+        raise ValueError(f"{owner}: {name} has {len(value)} entries for {size} parameters")
+    return np.array([_state_float(owner, name, v) for v in value], dtype=float)
+
+
+def _buffer(name: str) -> property:
+    """``optimizer.<name>``: a per-parameter state read as a list and set from one."""
+
+    def read(self: Optimizer) -> list[float]:
+        return self._state[name].tolist()  # type: ignore[no-any-return]
+
+    def write(self: Optimizer, value: Sequence[float]) -> None:
+        owner = f"{type(self).__name__}.{name}"
+        self._state[name] = _state_array(owner, name, value, len(self.params))
+
+    return property(read, write, doc=f"The per-parameter ``{name}``, a list of floats.")
 
 
 def _state_float(owner: str, name: str, value: object) -> float:
@@ -107,10 +134,18 @@ class Optimizer(ABC):
     lr: float
     weight_decay: float
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Buffers are arrays inside (the rule's operands); users read and set lists.
+        for name in cls.__dict__.get("_BUFFERS", ()):
+            setattr(cls, name, _buffer(name))
+
     def __init__(self, params: Iterable[Value]) -> None:
         self.params: list[Value] = _parameters(type(self).__name__, params)
-        for name in self._BUFFERS:
-            setattr(self, name, [0.0] * len(self.params))
+        # Where the parameters are: (store epoch, the list and its length it was found for,
+        # (store, indices) or None), found again when any of the three changes.
+        self._located: tuple[int, Any, int, Any] = (-1, None, 0, None)
+        self._state: dict[str, Array] = {name: np.zeros(len(self.params)) for name in self._BUFFERS}
         for name in self._COUNTERS:
             setattr(self, name, 0)
 
@@ -135,18 +170,36 @@ class Optimizer(ABC):
             return grad + self.weight_decay * data
         return grad
 
+    def _stored(self) -> tuple[ParameterStore, Array | None] | None:
+        """The intact store holding every parameter, with their indices (None: its order)."""
+        params, now = self.params, ParameterStore.epoch()
+        when, listed, size, located = self._located
+        if when != now or listed is not params or size != len(params):
+            located = ParameterStore.locate(params)
+            self._located = (now, params, len(params), located)
+        return located  # type: ignore[no-any-return]
+
     def step(self) -> None:
         """Update every parameter's ``data`` from its ``grad``, by the optimizer's rule."""
-        size = len(self.params)
-        data = np.fromiter(map(_DATA, self.params), float, size)
-        grad = np.fromiter(map(_GRAD, self.params), float, size)
-        state = {name: np.array(getattr(self, name), dtype=float) for name in self._BUFFERS}
+        located = self._stored()
+        if located is None:
+            size = len(self.params)
+            data = np.fromiter(map(_DATA, self.params), float, size)
+            grad = np.fromiter(map(_GRAD, self.params), float, size)
+        else:
+            store, index = located
+            data, grad = (store.data, store.grad) if index is None else (
+                store.data[index], store.grad[index]
+            )  # fmt: skip
+        state = dict(self._state)
         # An overflow to inf or a nan raises numpy's RuntimeWarning: worth seeing, not hiding.
-        data = self._update(data, grad, state)
-        for name in self._BUFFERS:
-            setattr(self, name, state[name].tolist())
-        for p, value in zip(self.params, data.tolist(), strict=True):
-            p.data = value
+        new = self._update(data, grad, state)  # a new array: the rule never writes its input
+        self._state = state
+        if located is None:
+            for p, value in zip(self.params, new.tolist(), strict=True):
+                p.data = value
+        else:
+            store.data[slice(None) if index is None else index] = new
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (``backward`` adds to it).
@@ -160,6 +213,11 @@ class Optimizer(ABC):
             >>> w.grad
             0.0
         """
+        located = self._stored()
+        if located is not None:
+            store, index = located
+            store.grad[slice(None) if index is None else index] = 0.0
+            return
         for p in self.params:
             p.grad = 0.0
 
@@ -206,14 +264,7 @@ class Optimizer(ABC):
             raise ValueError(f"{owner}: missing keys {missing}, unexpected keys {unexpected}")
         restored: dict[str, Any] = {}
         for name in self._BUFFERS:
-            value = state[name]
-            if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-                raise TypeError(f"{owner}: {name} must be a list of floats")
-            if len(value) != len(self.params):
-                raise ValueError(
-                    f"{owner}: {name} has {len(value)} entries for {len(self.params)} parameters"
-                )
-            restored[name] = [_state_float(owner, name, v) for v in value]
+            restored[name] = _state_array(owner, name, state[name], len(self.params))
         for name in self._COUNTERS:
             value = state[name]
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -230,7 +281,10 @@ class Optimizer(ABC):
                 setattr(self, name, value)
             raise type(error)(f"{owner}: {error}") from None
         for name, value in restored.items():
-            setattr(self, name, value)
+            if name in self._state:
+                self._state[name] = value
+            else:
+                setattr(self, name, value)
 
     def to_torch(self, net: Any, model: Any) -> Any:
         """A ``torch.optim`` optimizer over ``net`` with this state (``nn.optim.torch_bridge``)."""

@@ -123,19 +123,17 @@ class CompiledStep:
 
     def batch(self, indices: np.ndarray, opt: optim.Optimizer) -> tuple[float, np.ndarray]:
         """The batch's objective and outputs; its gradient is left in the parameters."""
-        result = self.loss.grad(*(c[indices] for c in self.train_columns), reduce="mean")
-        losses_per_sample, *outputs = result.output
+        # As the eager step: zero, then backward adds in (one array addition when the
+        # optimizer's store holds the parameters, instead of a write per parameter).
+        opt.zero_grad()
+        result = self.loss.backward(*(c[indices] for c in self.train_columns), reduce="mean")
+        losses_per_sample, *outputs = result
         scores = _stacked(outputs)
         if self.plan.task is not None:
             self.plan.task.check_outputs(scores)
-        grads = result.parameters
         objective = float(np.mean(losses_per_sample))
         if self.penalty is not None:
-            penalty = self.penalty.grad()
-            grads = [g + h for g, h in zip(grads, penalty.parameters, strict=True)]
-            objective += penalty.output
-        for p, g in zip(self.parameters, grads, strict=True):
-            p.grad = g
+            objective += self.penalty.backward()
         return objective, scores
 
     def train_scores(self, scores: np.ndarray) -> np.ndarray:

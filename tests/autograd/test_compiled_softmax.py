@@ -251,3 +251,17 @@ def test_a_different_shift_is_not_the_pattern():
         return total([s.exp() for s in shifted]).log() + top
 
     check(leaves_out_of_order, list(np.random.default_rng(11).normal(size=(3, 5))), fused=False)
+
+
+def test_a_log_of_a_sum_of_non_exps_is_not_the_pattern():
+    # Found by hypothesis (tests/reference/test_compiled.py): log(sum(c + a)) + b made the
+    # matcher read the parents of a leaf (IndexError) before checking the exp's op.
+    def fn(a, b, c):
+        return b + total([c + a]).log()
+
+    check(fn, [np.array([0.0, 1.0]), np.array([0.0, 2.0]), np.array([1.0, 2.0])], fused=False)
+
+    def exp_of_a_leaf(a, b):
+        return b + total([a.exp(), b.exp()]).log()
+
+    check(exp_of_a_leaf, list(np.random.default_rng(12).normal(size=(2, 5))), fused=False)
