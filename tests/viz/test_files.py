@@ -159,8 +159,12 @@ def test_render_names_files_as_graphviz_own_render(seed, tmp_path, call):
     theirs.mkdir()
     graph = viz.draw(seed)
     plain = graphviz.Digraph(graph.name, filename=graph.filename, body=list(graph.body))
-    expected = plain.render(directory=theirs, **call)
-    result = graph.render(directory=ours, **call)
+
+    def where(folder):  # an outfile is relative to the working folder: give it a place
+        return {**call, "outfile": folder / call["outfile"]} if "outfile" in call else call
+
+    expected = plain.render(directory=theirs, **where(theirs))
+    result = graph.render(directory=ours, **where(ours))
     assert os.path.relpath(result, ours) == os.path.relpath(expected, theirs)
     assert sorted(os.listdir(ours)) == sorted(os.listdir(theirs))
 
