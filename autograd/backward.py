@@ -83,6 +83,16 @@ def make_propagate(inline: Sequence[Op]) -> Callable[[Iterable[Value]], None]:
     (a tuple per node would double the allocations), a variadic or custom one a tuple in
     ``_first``. An error names the node's op and inputs. Which ops are inlined changes
     only the speed (a test runs every op of the table both ways).
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.ops import MUL
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> c = a * b
+        >>> c.grad = 1.0
+        >>> make_propagate([MUL])([c])
+        >>> a.grad, b.grad
+        (-3.0, 2.0)
     """
     namespace: dict[str, Any] = {
         **FLOAT_GLOBALS,

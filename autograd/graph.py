@@ -132,6 +132,14 @@ def backward_order(root: Value) -> list[Value]:
     walk took longer than the gradients did. Leaves are never marked: their gradients
     accumulate. A node whose ``grad`` does not keep the object stored (a subclass's
     property) makes the walk start over with a set.
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(2.0)
+        >>> y = x * x + x
+        >>> y.grad = 5.0
+        >>> [node.op.name for node in backward_order(y)], y.grad
+        (['mul', 'add'], 0.0)
     """
     if root._operation is None:
         return []
