@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from autograd.coercion import as_number
+from autograd.coercion import _EXACT_INT, as_number
 from autograd.context import STATE, current, scope_tags
 from autograd.source import FLOAT_GLOBALS, forward_source
 
@@ -137,7 +137,7 @@ def {name}(self, other):
 {_indent(_BUILD.format(op="op", first=left, second=right), 8)}
     if type(other) is float:
         number = other
-    elif type(other) is int and -9007199254740992 <= other <= 9007199254740992:
+    elif type(other) is int and -{_EXACT_INT} <= other <= {_EXACT_INT}:
         number = float(other)  # as as_number does, without its call: `x / 2`, sum()'s 0
     else:
         number = as_number(other)
