@@ -5,8 +5,9 @@ import math
 import pytest
 
 from autograd import Value, apply
-from autograd.builder import unary_method
-from autograd.ops import TABLE, Op
+from autograd.builder import binary_method, unary_method
+from autograd.coercion import as_number
+from autograd.ops import ADD, TABLE, Op
 
 POINTS = (-2.5, -1.0, -0.0, 0.0, 0.5, 3.0, math.inf, -math.inf, math.nan)
 
@@ -61,3 +62,29 @@ def test_an_input_name_the_generated_code_uses_is_refused():
     op = Op("bad", "bad", ("node",), lambda m, node: node, (lambda m, node, out: 1.0,))
     with pytest.raises(ValueError, match=r"op 'bad': input names \['node'\] are reserved"):
         unary_method(op)
+
+
+@pytest.mark.parametrize("zeros", [(0.0, -0.0), (-0.0, 0.0), (0, -0.0, 0)])
+def test_a_zero_is_folded_by_its_sign_whichever_comes_first(zeros):
+    # 0.0 == -0.0 as dict keys: the methods keep the two folds apart (sum() starts at 0).
+    add, radd = binary_method(ADD), binary_method(ADD, True)  # fresh caches
+    for zero in zeros:
+        sign = math.copysign(1.0, zero)
+        for method, slot in ((add, 1), (radd, 0)):
+            node = method(Value(-0.0), zero)
+            (constant,) = node.op.constants.values()
+            assert list(node.op.constants) == [slot]
+            assert same(constant, float(zero))
+            assert same(node.data, -0.0 + zero)  # -0.0 only for -0.0 + -0.0
+            assert math.copysign(1.0, node.op.fwd(-0.0)) == sign  # the kernel has it too
+
+
+def test_an_int_operand_is_converted_as_as_number_does():
+    x = Value(3.0)
+    for number in (2, -7, 2**53, -(2**53), 2**53 + 1, True):
+        for node in (x * number, number * x, x / number):
+            (constant,) = node.op.constants.values()
+            assert constant == as_number(number)
+            assert type(constant) is float
+    with pytest.raises(ValueError, match="too large for a float"):
+        x + 10**400

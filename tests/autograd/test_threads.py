@@ -9,6 +9,7 @@ threads at once: the README says so.)
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 
 import autograd
@@ -79,3 +80,49 @@ def test_grad_on_one_shared_graph_from_many_threads():
     results = _in_threads(4, lambda index: [grad(loss, [w, *x]) for _ in range(20)])
     assert all(r == expected for run in results for r in run)
     assert w.grad == 0.0  # grad never touches .grad
+
+
+def test_a_task_made_inside_a_block_keeps_its_state_after_the_block_exits():
+    # asyncio copies the context into a task at its creation: the task keeps the scope
+    # and no_grad of the block it was made in, though that block has exited when it runs
+    # (so no count of open blocks can stand for "no state anywhere").
+    async def build() -> tuple:
+        await asyncio.sleep(0)
+        node = Value(1.0) * 2
+        return node.scope.path, node.op
+
+    async def main() -> tuple:
+        with no_grad(), scope("outer"):
+            task = asyncio.create_task(build())
+        fresh = Value(1.0) * 2  # this task left the block
+        return await task, (fresh.scope, fresh.op.name)
+
+    assert asyncio.run(main()) == ((("outer",), None), (None, "mul"))
+
+
+def test_a_context_copied_inside_a_scope_runs_in_another_thread_with_it():
+    with scope("copied"):
+        context = contextvars.copy_context()
+    other_started = threading.Event()
+    release = threading.Event()
+    seen: dict[str, object] = {}
+
+    def other() -> None:
+        with scope("busy"):  # a scope open in a thread while the others build
+            other_started.set()
+            release.wait(10)
+
+    def copied() -> None:
+        seen["copied"] = context.run(lambda: (Value(1.0) * 2).scope.path)
+
+    busy = threading.Thread(target=other)
+    busy.start()
+    other_started.wait(10)
+    seen["main"] = (Value(1.0) * 2).scope
+    thread = threading.Thread(target=copied)
+    thread.start()
+    thread.join()
+    release.set()
+    busy.join()
+    seen["after"] = (Value(1.0) * 2).scope
+    assert seen == {"main": None, "copied": ("copied",), "after": None}
