@@ -22,8 +22,9 @@ MODULE_LIMIT = 500
 # compiler/softmax.py, 325 lines, and loops shared by both programs): 7,430, 7,463 with
 # Constant (issue 19), 7,567 with backward's own walk (one template, two walks) and its
 # dispatch generated with add and mul inlined (issue 23: a faster backward), 7,580 with the
-# builder's folds of a signed zero and of an int, 7,598 with their examples, then the parameter store (issue 23: autograd/store.py,
-# optimizers and compiled calls on two arrays instead of a pass per Value): 7,908; nn 5,803 with the
+# builder's folds of a signed zero and of an int, 7,598 with their examples, then the
+# parameter store (issue 23: autograd/store.py, optimizers and compiled calls on two arrays
+# instead of a pass per Value): 7,908; nn 5,803 with the
 # PyTorch bridge; viz 3,488, 4,133 with the explorer's walk and scale (issue 19) and the
 # playground (issue 20: its page writer and JavaScript space), then issue 19's creation order
 # on every Graphviz (viz/ranks.py), drawn constants and the notebook pictures: 4,434;

@@ -67,6 +67,33 @@ def _parameters(owner: str, params: Iterable[Value]) -> list[Value]:
     return items
 
 
+class _Params(list):  # type: ignore[type-arg]
+    """``optimizer.params``: a list that counts its changes (``changes``).
+
+    A step finds where the parameters' numbers live once and reuses the answer while the
+    list is unchanged: without the count, ``optimizer.params[0] = v`` would leave the step
+    updating the Value that was there before, silently.
+    """
+
+    changes = 0
+
+
+def _counting(name: str) -> Any:
+    method = getattr(list, name)
+
+    def changed(self: _Params, *args: Any, **kwargs: Any) -> Any:
+        self.changes += 1
+        return method(self, *args, **kwargs)
+
+    changed.__name__ = name
+    return changed
+
+
+for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend",
+              "insert", "pop", "remove", "clear", "sort", "reverse"):  # fmt: skip
+    setattr(_Params, _name, _counting(_name))
+
+
 def _state_array(owner: str, name: str, value: object, size: int) -> Array:
     """A per-parameter state list (or array) as a float64 array, checked before any change."""
     if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
@@ -141,10 +168,7 @@ class Optimizer(ABC):
             setattr(cls, name, _buffer(name))
 
     def __init__(self, params: Iterable[Value]) -> None:
-        self.params: list[Value] = _parameters(type(self).__name__, params)
-        # Where the parameters are: (store epoch, the list and its length it was found for,
-        # (store, indices) or None), found again when any of the three changes.
-        self._located: tuple[int, Any, int, Any] = (-1, None, 0, None)
+        self.params = params  # type: ignore[assignment]
         self._state: dict[str, Array] = {name: np.zeros(len(self.params)) for name in self._BUFFERS}
         for name in self._COUNTERS:
             setattr(self, name, 0)
@@ -170,13 +194,25 @@ class Optimizer(ABC):
             return grad + self.weight_decay * data
         return grad
 
+    @property
+    def params(self) -> list[Value]:
+        """The parameters, a list (checked when set: distinct Values, at least one)."""
+        return self._params
+
+    @params.setter
+    def params(self, params: Iterable[Value]) -> None:
+        self._params = _Params(_parameters(type(self).__name__, params))
+        # Where the parameters are: (store epoch, the list's changes, (store, indices) or
+        # None), found again when either moves.
+        self._located: tuple[int, int, Any] = (-1, 0, None)
+
     def _stored(self) -> tuple[ParameterStore, Array | None] | None:
         """The intact store holding every parameter, with their indices (None: its order)."""
-        params, now = self.params, ParameterStore.epoch()
-        when, listed, size, located = self._located
-        if when != now or listed is not params or size != len(params):
+        params, now = self._params, ParameterStore.epoch()
+        when, changes, located = self._located
+        if when != now or changes != params.changes:
             located = ParameterStore.locate(params)
-            self._located = (now, params, len(params), located)
+            self._located = (now, params.changes, located)
         return located  # type: ignore[no-any-return]
 
     def step(self) -> None:

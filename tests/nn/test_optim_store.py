@@ -118,3 +118,34 @@ def test_a_params_list_put_in_place_is_stepped_per_value():
     assert (first[0].data, second[0].data) == (1.0, 4.0)
     optimizer.zero_grad()
     assert second[0].grad == 0.0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda params, new: params.__setitem__(0, new),
+        lambda params, new: params.__setitem__(slice(0, 1), [new]),
+        lambda params, new: (params.pop(0), params.insert(0, new)),
+        lambda params, new: (params.clear(), params.extend([new])),
+    ],
+)
+def test_a_params_list_changed_in_place_steps_what_it_holds(change):
+    old, new = Value(1.0), Value(5.0)
+    optimizer = SGD([old], lr=0.5)
+    ParameterStore([old])
+    old.grad = 2.0
+    optimizer.step()  # found in the store: its arrays are stepped
+    assert old.data == 0.0
+    change(optimizer.params, new)
+    new.grad = 2.0
+    optimizer.step()  # the list changed: looked up again, so `new` is stepped, not `old`
+    assert (old.data, new.data) == (0.0, 4.0)
+
+
+def test_params_set_later_are_checked_like_the_constructors():
+    optimizer = SGD([Value(1.0)], lr=0.1)
+    with pytest.raises(TypeError, match=r"SGD\(params\): item 1 is a float, expected a Value"):
+        optimizer.params = [Value(1.0), 2.0]
+    w = Value(1.0)
+    with pytest.raises(ValueError, match="listed twice"):
+        optimizer.params = [w, w]
