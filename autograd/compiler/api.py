@@ -43,10 +43,13 @@ from autograd.compiler import torch_code
 from autograd.compiler.diagnosis import diagnose, find_domain_errors, first_change
 from autograd.compiler.inputs import (
     batch_size,
+    check_count,
     check_inputs,
+    columns,
     flat_gradients,
     input_count,
     is_array,
+    layout,
     plain_batch,
     sample_at,
     total,
@@ -114,7 +117,8 @@ class CompiledFunction:
         self.verify = verify
         self.fuse = fuse
         self._tape: Tape | None = None
-        self._programs: dict[tuple[str, bool], Program] = {}
+        self._programs: dict[tuple[str, bool, Any], Program] = {}
+        self._layout: tuple[int | None, ...] | None = None  # the last batch call's (batch_source)
         self._located: tuple[int, Any, bool] = (-1, None, False)  # epoch, where, adopted?
 
     # --- tracing -----------------------------------------------------------------------
@@ -182,22 +186,32 @@ class CompiledFunction:
 
     @property
     def batch_source(self) -> str:
-        """The generated Python for numpy batches (hoisted nodes, fused layers)."""
-        program = self._program("numpy")
+        """The generated Python for numpy batches (hoisted nodes, fused layers).
+
+        Written for the arguments of the last batch call: its 2-D arrays are read as
+        slices (see :func:`compile`); before any, for one 1-D array per input.
+        """
+        program = self._program("numpy", False, self._layout)
         return program.forward_source + "\n" + program.backward_source
 
-    def _program(self, dialect: str, wrt_inputs: bool = False) -> Program:
-        key = (dialect, wrt_inputs)
+    def _program(
+        self, dialect: str, wrt_inputs: bool = False, widths: tuple[int | None, ...] | None = None
+    ) -> Program:
+        key = (dialect, wrt_inputs, widths)
         program = self._programs.get(key)
         if program is None:
             with collector_paused():
-                program = Program(self.tape, dialect, wrt_inputs, self.fuse)
+                program = Program(self.tape, dialect, wrt_inputs, self.fuse, widths)
             self._programs[key] = program
         return program
 
     # --- calling -----------------------------------------------------------------------
     def __call__(self, *inputs: Any) -> Any:
-        """The function's output(s) at ``inputs`` (numbers, or 1-D arrays for a batch)."""
+        """The function's output(s) at ``inputs`` (numbers, or arrays for a batch).
+
+        A 1-D array holds one input's value per sample; a 2-D array ``(samples, k)``
+        supplies ``k`` consecutive inputs (its columns); a number is every sample's.
+        """
         outputs = self._run(inputs, backward=False)[0]
         return outputs[0] if self.tape.single else list(outputs)
 
@@ -205,7 +219,9 @@ class CompiledFunction:
         """The output and its gradients at ``inputs``; ``.grad`` of nothing is touched.
 
         For a batch, parameter gradients are summed over the samples (``reduce="mean"``
-        averages them); input gradients stay per sample.
+        averages them); input gradients stay per sample. ``inputs`` has one gradient per
+        scalar input, a 2-D argument's columns included (``numpy.column_stack`` of its
+        slice gives the argument's shape): the same list for every way of passing them.
         """
         if reduce not in ("sum", "mean"):
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
@@ -288,18 +304,23 @@ class CompiledFunction:
         self, inputs: Sequence[Any], backward: bool, wrt_inputs: bool = False
     ) -> tuple[Any, Any, Any, Any, int]:
         """Outputs, parameter and input gradients, guarded values, and the batch size."""
-        if len(inputs) != self.n_inputs:
+        if len(inputs) != self.n_inputs and not any(getattr(x, "ndim", 0) > 1 for x in inputs):
             raise TypeError(f"compile: expected {self.n_inputs} inputs, got {len(inputs)}")
-        plain = plain_batch(inputs)  # float64 columns of one length: checked already
+        plain, matrix = plain_batch(inputs)  # float64 arrays of one length: checked already
         if not plain:
             check_inputs(inputs)
-        count = plain or batch_size(inputs)
+        count = plain or batch_size(inputs)  # different sample counts: refused before the trace
+        widths = layout(inputs) if matrix or not plain else None  # 2-D arrays' column counts
+        if widths is not None:
+            check_count(inputs, widths, self.n_inputs)
         batch = bool(plain) or any(is_array(x) for x in inputs)
         if self._tape is None:
             self.trace(*sample_at(inputs, 0))
         if self.verify:
             self._verify(inputs, batch)
-        program = self._program("numpy" if batch else "float", wrt_inputs)
+        if batch:
+            self._layout = widths
+        program = self._program("numpy" if batch else "float", wrt_inputs, widths)
         if not batch:
             params = self._parameter_values()
             result = self._run_floats(program, sample_at(inputs, 0), params, backward)
@@ -345,7 +366,7 @@ class CompiledFunction:
         summed_finite = param_grads is None or bool(np.all(np.isfinite(param_grads)))
         if not summed_finite or not all(np.all(np.isfinite(v)) for v in per_sample):
             find_domain_errors(
-                self.tape, arrays, flat.tolist(), per_sample, count,
+                self.tape, columns(arrays), flat.tolist(), per_sample, count,
                 backward=backward, summed_finite=summed_finite,
             )  # fmt: skip
         return outputs, param_grads, input_grads, guarded
@@ -387,7 +408,14 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
     """Compile ``fn`` (positional inputs -> a Value or a list of Values) for fast replay.
 
     The trace happens at the first call (or :meth:`CompiledFunction.trace`), with that
-    call's numbers. See the module docstring for what the trace freezes.
+    call's numbers (its first sample). See the module docstring for what the trace freezes.
+
+    A call passes numbers (one sample), or a batch: a 1-D array is one input's values over
+    the samples, a 2-D array of shape ``(samples, k)`` supplies ``k`` consecutive inputs
+    (its columns, in order), and a number is every sample's. ``f(X, Y)`` with ``X`` of
+    shape ``(256, 784)`` and ``Y`` of shape ``(256, 10)`` calls a 794-input function; a
+    fused layer reads its inputs as a slice of ``X``, not a copy. Gradients with respect
+    to inputs stay one per scalar input (:meth:`CompiledFunction.grad`).
 
     Args:
         fn: the function; its positional arguments are the inputs.
@@ -410,5 +438,10 @@ def compile(  # the verb users look for (autograd.compile), as jax.jit
         [4.0, 10.0]
         >>> f.grad(2.0, 3.0, wrt_inputs=True).inputs
         [4.0, 2.0]
+        >>> X = np.array([[1.0, 3.0], [2.0, 4.0]])  # 2 samples x 2 inputs: x, then y
+        >>> f(X).tolist()
+        [4.0, 10.0]
+        >>> f(X[:, :1], 5.0).tolist()  # a 1-column matrix, then y = 5 for every sample
+        [6.0, 12.0]
     """
     return CompiledFunction(fn, n_inputs, parameters=parameters, verify=verify, fuse=fuse)

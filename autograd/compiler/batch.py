@@ -213,14 +213,14 @@ def _block(name: str, rows: list[list[int]], size: int, globals_: dict[str, Any]
     return f"{name}[{_constant(rows, globals_)}]"
 
 
-def _vector(name: str, indices: list[int], globals_: dict[str, Any]) -> str:
-    """``name`` at ``indices``: a strided slice (a view) when they are evenly spaced."""
+def _vector(name: str, indices: list[int], globals_: dict[str, Any], axis: str = "") -> str:
+    """``name`` at ``indices`` (after ``axis``, ``":, "`` for columns): a view if evenly spaced."""
     start = indices[0]
     step = indices[1] - start if len(indices) > 1 else 1
     if step > 0 and all(i == start + k * step for k, i in enumerate(indices)):
         stop = start + (len(indices) - 1) * step + 1
-        return f"{name}[{start}:{stop}{f':{step}' if step != 1 else ''}]"
-    return f"{name}[{_constant(indices, globals_)}]"
+        return f"{name}[{axis}{start}:{stop}{f':{step}' if step != 1 else ''}]"
+    return f"{name}[{axis}{_constant(indices, globals_)}]"
 
 
 def _constant(indices: Any, globals_: dict[str, Any]) -> str:
@@ -234,8 +234,11 @@ def _constant(indices: Any, globals_: dict[str, Any]) -> str:
 class BatchWriter:
     """Writes the lines of the batch program from a :class:`BatchPlan` (and its loops)."""
 
-    def __init__(self, plan: BatchPlan, globals_: dict[str, Any], runs: list[Run]) -> None:
+    def __init__(
+        self, plan: BatchPlan, globals_: dict[str, Any], runs: list[Run], places: dict[Any, Any]
+    ) -> None:
         self.plan = plan
+        self.places = places  # input -> (argument, column) when a call passes 2-D arrays
         self.tape = plan.tape
         self.globals = globals_
         self.size = len(self.tape.parameters)
@@ -256,6 +259,13 @@ class BatchWriter:
         if node in self.plan.param_index:  # type: ignore[operator]
             self.uses_params = True
         return self.tape.expr(node)
+
+    def input_matrix(self, nodes: list[Value] | tuple[Value, ...]) -> str | None:
+        """``nodes`` as columns of one 2-D argument of the call: a slice (a view), or None."""
+        found = [self.places.get(n, (None, None)) for n in nodes]
+        if len({a for a, _ in found}) != 1 or found[0][1] is None:
+            return None  # not all inputs, from several arguments, or a 1-D one
+        return _vector(f"arg{found[0][0]}", [c for _, c in found], self.globals, ":, ")
 
     def operands(self, node: Value) -> tuple[Expr | float, ...]:
         """A node's operands (folded numbers in place) as source expressions."""
@@ -312,7 +322,10 @@ class BatchWriter:
         plural = "s" if len(layer.dots) > 1 else ""
         size = f"{len(layer.dots)} dot node{plural} over the same {len(layer.inputs)} inputs"
         lines = [f"# layer {k}: {size}"]
-        if layer.source is None:
+        view = self.input_matrix(layer.inputs) if layer.source is None else None
+        if view is not None:
+            lines.append(f"X{k} = {view}")
+        elif layer.source is None:
             columns = [source(self.expr(x)) for x in layer.inputs]
             if all(x in self.plan.varying for x in layer.inputs):
                 lines.append(f"X{k} = _column_stack(({', '.join(columns)},))")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -166,9 +167,11 @@ class Program:
         dialect: str,
         wrt_inputs: bool,
         fuse: bool = True,
+        widths: tuple[int | None, ...] | None = None,
     ) -> None:
         self.tape = tape
         self.tag = dialect
+        self.places = _places(tape, widths)
         self.wanted = set(tape.parameters) | (set(tape.inputs) if wrt_inputs else set())
         self.functions: dict[str, Callable[..., Any]] = {}
         # Whether a batch function unpacks `params` (a list per call, 12,730 floats for the
@@ -194,10 +197,10 @@ class Program:
         if self.tag == "float":
             forward = _forward_lines(tape, SOURCE_SPACE, self.runs)
             return _function("forward", tape, [*forward, _returned(tape, None)])
-        writer = BatchWriter(self.plan, self.namespace, self.runs)
+        writer = BatchWriter(self.plan, self.namespace, self.runs, self.places)
         body = [*writer.forward(), _returned(tape, None, batch=True)]
         self.reads_params["forward"] = writer.uses_params
-        return _batch_function("forward", tape, body, writer.uses_params)
+        return _batch_function("forward", tape, body, writer.uses_params, places=self.places)
 
     @functools.cached_property
     def backward_source(self) -> str:
@@ -207,12 +210,14 @@ class Program:
             forward = _forward_lines(tape, SOURCE_SPACE, self.runs, store=True)
             backward = _backward_lines(tape, SOURCE_SPACE, self.needs, self.runs)
             return _function("forward_backward", tape, forward + backward, "seed")
-        writer = BatchWriter(self.plan, self.namespace, self.runs)
+        writer = BatchWriter(self.plan, self.namespace, self.runs, self.places)
         forward = writer.forward(store=True)
         backward, adjoint = writer.backward(self.needs)
         body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
         self.reads_params["forward_backward"] = writer.uses_params
-        return _batch_function("forward_backward", tape, body, writer.uses_params, "seed")
+        return _batch_function(
+            "forward_backward", tape, body, writer.uses_params, extra="seed", places=self.places
+        )
 
     def function(self, name: str) -> Callable[..., Any]:
         """The compiled function ``forward`` or ``forward_backward``."""
@@ -226,11 +231,49 @@ class Program:
         return found
 
 
-def _batch_function(
-    name: str, tape: Tape, body: list[str], uses_params: bool, extra: str = ""
+def _places(tape: Tape, widths: tuple[int | None, ...] | None) -> dict[Value, tuple[int, Any]]:
+    """Where each input comes from: (argument, column), column None for a 1-D argument.
+
+    Empty when every argument is one input (``widths`` None): input ``i`` is argument ``i``.
+    """
+    if widths is None:
+        return {}
+    places: dict[Value, tuple[int, Any]] = {}
+    inputs = iter(tape.inputs)
+    for a, width in enumerate(widths):
+        for column in [None] if width is None else range(width):
+            places[next(inputs)] = (a, column)
+    return places
+
+
+def _batch_function(  # noqa: PLR0913 - the parts of one generated function
+    name: str,
+    tape: Tape,
+    body: list[str],
+    uses_params: bool,
+    *,
+    extra: str = "",
+    places: dict[Value, tuple[int, Any]] | None = None,
 ) -> str:
-    args = [*(f"x{i}" for i in range(len(tape.inputs))), "params", "P", "count"]
-    lines = [f"def {name}({', '.join([*args, *([extra] if extra else [])])}):"]
+    """``def name(x0, x1, ..., params, P, count[, extra])``, one argument per input.
+
+    With ``places`` (a call passing 2-D arrays), one argument ``argJ`` per argument of the
+    call instead; the body reads a fused layer's inputs as a slice of one (a view), and
+    each input it names alone is bound first, to its column (a view too).
+    """
+    if places:
+        arguments = max(a for a, _ in places.values()) + 1
+        inputs = [f"arg{a}" for a in range(arguments)]
+    else:
+        inputs = [f"x{i}" for i in range(len(tape.inputs))]
+    args = [*inputs, "params", "P", "count", *([extra] if extra else [])]
+    lines = [f"def {name}({', '.join(args)}):"]
+    if places:
+        named = {int(i) for i in re.findall(r"\bx(\d+)\b", "\n".join(body))}
+        for i, x in enumerate(tape.inputs):
+            if i in named:
+                a, column = places[x]
+                lines.append(f"    x{i} = arg{a}" + ("" if column is None else f"[:, {column}]"))
     if tape.parameters and uses_params:
         unpack = ", ".join(f"p{i}" for i in range(len(tape.parameters)))
         lines.append(f"    {unpack}, = params")

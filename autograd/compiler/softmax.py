@@ -223,6 +223,9 @@ def _used_outside(plan: BatchPlan, node: Value, block: Softmax) -> bool:
 
 
 def _stack(writer: BatchWriter, nodes: list[Value] | tuple[Value, ...]) -> str:
+    view = writer.input_matrix(nodes)  # columns of a 2-D argument: its slice
+    if view is not None:
+        return view
     columns = ", ".join(source(writer.expr(n)) for n in nodes)
     if all(n in writer.plan.varying for n in nodes):
         return f"_column_stack(({columns},))"

@@ -94,18 +94,22 @@ class CompiledStep:
             if l2
             else None
         )
-        self.train_columns = self._columns(plan.train)
-        self.val_columns = self._columns(plan.val) if plan.val.rows else []
+        self.train_args = self._arguments(plan.train)
+        self.val_args = self._arguments(plan.val) if plan.val.rows else []
         try:  # traced now, so that what cannot compile is refused before anything changes
-            self.loss.trace(*(float(column[0]) for column in self.train_columns))
+            self.loss.trace(*(v for m in self.train_args for v in np.atleast_1d(m[0]).tolist()))
         except TraceError as error:
             raise ValueError(f"fit(compiled): {error}; use compiled=False") from None
         if plan.task is None or type(plan.model) not in _BRANCH_FREE_MODELS:
             self._verify()
 
-    def _columns(self, samples: data.Samples) -> list[np.ndarray]:
-        features = np.asarray(samples.rows, dtype=float)
-        return [*features.T.copy(), *self.plan.labels.target_columns(samples.y)]
+    def _arguments(self, samples: data.Samples) -> list[np.ndarray]:
+        """The compiled loss's arguments: the feature matrix, then the targets (one-hot)."""
+        features = np.asarray(samples.rows, dtype=float).reshape(len(samples.rows), -1)
+        targets = self.plan.labels.target_columns(samples.y)
+        matrix = [np.column_stack(targets)] if len(targets) > 1 else targets
+        # One matrix each (a 2-D argument supplies its columns): sliced, not stacked, per step.
+        return [*([features] if features.shape[1] else []), *matrix]
 
     def _verify(self) -> None:
         """Trace at every training sample: a graph that changes cannot be replayed."""
@@ -113,7 +117,7 @@ class CompiledStep:
             self._sample_loss, self.loss.n_inputs, parameters=self.parameters, verify=True
         )
         try:
-            checked(*self.train_columns)
+            checked(*self.train_args)
         except TraceError as error:
             raise ValueError(
                 f"fit(compiled): the loss or the model builds a different graph for different "
@@ -126,7 +130,7 @@ class CompiledStep:
         # As the eager step: zero, then backward adds in (one array addition when the
         # optimizer's store holds the parameters, instead of a write per parameter).
         opt.zero_grad()
-        result = self.loss.backward(*(c[indices] for c in self.train_columns), reduce="mean")
+        result = self.loss.backward(*(c[indices] for c in self.train_args), reduce="mean")
         losses_per_sample, *outputs = result
         scores = _stacked(outputs)
         if self.plan.task is not None:
@@ -141,8 +145,8 @@ class CompiledStep:
         return scores
 
     def validate(self) -> tuple[float, float | None]:
-        """Loss and accuracy on the validation columns."""
-        loss_per_sample, *outputs = self.loss(*self.val_columns)
+        """Loss and accuracy on the validation data."""
+        loss_per_sample, *outputs = self.loss(*self.val_args)
         scores = _stacked(outputs)
         if self.plan.task is not None:
             self.plan.task.check_outputs(scores)

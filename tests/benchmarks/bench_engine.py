@@ -423,8 +423,11 @@ def public_api_step(
     targets for the digits) is traced once, untimed; the L2 term is part of it, averaged
     over the batch like the rest (hoisting computes it once per call). ``step.reset()``
     restores the initial weights (for the gradient check; a timed step does not pay it,
-    nor does PyTorch's).
+    nor does PyTorch's). ``columns``: the call's arguments, a 1-D array per input or a 2-D
+    array supplying one input per column.
     """
+    import numpy as np  # noqa: PLC0415
+
     from autograd import compile as compile_graph  # noqa: PLC0415
     from nn import MLP, losses, optim  # noqa: PLC0415
 
@@ -441,8 +444,11 @@ def public_api_step(
         def loss(*v: Any) -> Any:
             return losses.cross_entropy(model(list(v[:nin])), list(v[nin:]))
 
-    f = compile_graph(loss, len(columns), parameters=weights)
-    f.trace(*(float(c[0]) for c in columns))
+    # A 2-D argument (the images, the one-hot targets) supplies one input per column.
+    f = compile_graph(
+        loss, sum(c.shape[1] if c.ndim == 2 else 1 for c in columns), parameters=weights
+    )
+    f.trace(*(v for c in columns for v in np.atleast_1d(c[0]).tolist()))
     optimizer = optim.SGD(weights, lr=LEARNING_RATE)
 
     check = False  # read the gradients (for the check), or not (a timed step)
@@ -559,10 +565,13 @@ def classification_workload(
     name: str, sizes: Sequence[int], problem: tuple[list[float], Any, Any], repeats: int
 ) -> Workload:
     """Cross-entropy over one-hot targets: the compiled public API and PyTorch."""
+    import numpy as np  # noqa: PLC0415
+
     params, images, labels = problem
-    one_hot = [(labels == k).astype(float) for k in range(sizes[-1])]
-    columns = [*images.T.copy(), *one_hot]
-    runs = {PUBLIC: public_api_step(sizes, params, columns, "cross_entropy")}
+    one_hot = (labels[:, None] == np.arange(sizes[-1])).astype(float)
+    # As a user holds them (and PyTorch's side gets them): one matrix each, not columns.
+    matrices = [np.asarray(images, dtype=float), one_hot]
+    runs = {PUBLIC: public_api_step(sizes, params, matrices, "cross_entropy")}
     torch_run = torch_mlp_step(sizes, params, images, labels, "cross_entropy")
     if torch_run is not None:
         runs[TORCH] = torch_run
