@@ -105,6 +105,7 @@ def test_a_check_changes_nothing_other_threads_could_see():
     with pytest.raises(GradientMismatch) as caught:
         check_gradients(Watching)
     assert caught.value.report.guilty == "Function 'Watching'"  # found locally, re-run
+    assert caught.value.report.pruned  # re-checked alone on fresh leaves, from its arguments
     assert seen
     assert all(seen)
 
