@@ -237,8 +237,10 @@ class CompiledFunction:
     def backward(self, *inputs: Any, reduce: str = "sum") -> Any:
         """Add the parameters' gradients into their ``.grad`` (as backward); return the output.
 
-        Parameters held by one intact :class:`~autograd.ParameterStore` (an optimizer's)
-        receive them in one array addition; others one by one.
+        At the first call the parameters (plain Values that no store holds) are adopted into
+        one :class:`~autograd.ParameterStore`; while they are all in one intact store, they
+        receive their gradients in one array addition (else one by one), and an optimizer
+        over them steps the store's arrays.
         """
         if reduce not in ("sum", "mean"):
             raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")

@@ -127,8 +127,8 @@ class CompiledStep:
 
     def batch(self, indices: np.ndarray, opt: optim.Optimizer) -> tuple[float, np.ndarray]:
         """The batch's objective and outputs; its gradient is left in the parameters."""
-        # As the eager step: zero, then backward adds in (one array addition when the
-        # optimizer's store holds the parameters, instead of a write per parameter).
+        # As the eager step: zero, then backward adds in (one array addition while the
+        # parameters are in the store the compiled loss put them in, not a write per one).
         opt.zero_grad()
         result = self.loss.backward(*(c[indices] for c in self.train_args), reduce="mean")
         losses_per_sample, *outputs = result
