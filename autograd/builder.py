@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from autograd.coercion import _EXACT_INT, as_number
-from autograd.context import STATE, current, scope_tags
+from autograd.context import STATE, scope_tags
 from autograd.source import FLOAT_GLOBALS, forward_source
 
 if TYPE_CHECKING:
@@ -34,8 +34,9 @@ node._operation = {op}
 node._first = {first}
 node._second = {second}
 node._tags = None
-if state() is not None:  # inside scope(), no_grad() or a trace: the uncommon case
-    contextual(node)
+active = state()
+if active is not None:  # inside scope(), no_grad() or a trace: the uncommon case
+    contextual(node, active)
 return node"""
 
 # The forward formula, with its domain error naming the op and the operand values.
@@ -46,9 +47,8 @@ except (ArithmeticError, ValueError) as error:
     raise {op}.input_error(error, ({values},)) from None"""
 
 
-def _contextual(node: Value) -> None:
-    """The uncommon state: tag ``node`` with the scope; a leaf under ``no_grad``; log a trace."""
-    state = current()
+def _contextual(node: Value, state: Any) -> None:
+    """In ``state`` (read by the builder, not None): tag ``node``; no_grad's leaf; a trace."""
     node._tags = scope_tags(state.scope)
     if not state.grad_enabled:  # under no_grad every result is a leaf
         node._operation = node._first = node._second = None
@@ -70,7 +70,8 @@ _SPACE: dict[str, Any] = {
 # Names the generated methods use for themselves: an op's input may not take one.
 _RESERVED = frozenset(
     {"self", "other", "out", "error", "number", "folded", "node", "op", "folds"}
-    | {"new", "state", "contextual", "as_number", "Value", "isinstance", "type", "float"}
+    | {"new", "state", "active", "contextual", "as_number", "Value", "isinstance", "type"}
+    | {"float"}
     | {"copysign", "zeros", "int"}
 )
 

@@ -9,7 +9,7 @@ from itertools import repeat
 from autograd.coercion import as_number
 from autograd.context import scope
 from autograd.ops import DOT, SUM
-from autograd.value import Constant, Value, apply
+from autograd.value import Constant, Value, variadic_node
 
 
 def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
@@ -47,7 +47,7 @@ def total(values: Iterable[Value | float]) -> Value:
         >>> s.data, s.op.name, len(s.parents)
         (6.0, 'sum', 3)
     """
-    return apply(SUM, *_values("total", values))
+    return variadic_node(SUM, tuple(_values("total", values)))
 
 
 def dot(weights: Sequence[Value | float], inputs: Sequence[Value | float]) -> Value:
@@ -66,7 +66,10 @@ def dot(weights: Sequence[Value | float], inputs: Sequence[Value | float]) -> Va
     w, x = _values("dot", weights), _values("dot", inputs)
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs")
-    return apply(DOT, *[v for pair in zip(w, x, strict=True) for v in pair])
+    # w0, x0, w1, ...: interleaved in C, no second check (both are checked Values already).
+    pairs: list[Value] = w + x
+    pairs[0::2], pairs[1::2] = w, x
+    return variadic_node(DOT, tuple(pairs))
 
 
 def _maximum(name: str, items: list[Value]) -> Value:

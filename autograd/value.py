@@ -122,6 +122,11 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
                 )
             parents.append(number if isinstance(number, Value) else Constant(number))
         operands = tuple(parents)
+    return variadic_node(op, operands)
+
+
+def variadic_node(op: Op, operands: tuple[Value, ...]) -> Value:
+    """The node of the variadic ``op`` on ``operands``, Values already checked (``dot``'s)."""
     values = list(map(_data, operands))
     try:
         out = op.fwd(*values)
