@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from autograd import Value, topological_order
 from tests.benchmarks import microgpt
 from tests.browser import CHROMIUM_ARGS, chromium_path
-from tests.viz.test_explorer_scale import chain  # the scale tests' chain, backward run
+from tests.viz.test_explorer_scale import chain, million_chain  # the scale tests' chains
 from viz.explorer import explore
 
 CONTROLS = {
@@ -90,15 +90,6 @@ def measure(browser: Any, name: str, root: Value, folder: Path, **options: Any) 
     }
 
 
-def million(size: int = 1_000_000) -> Value:
-    """A chain of ``size`` values as the scale tests build it, backward run."""
-    y = Value(0.5, "x")
-    for k in range(size - 1):
-        y = y * 1.0001 if k % 2 == 0 else y + 0.0001
-    y.backward()
-    return y
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print one row per graph."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -119,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         graphs += [
             ("chain 100k", lambda: chain(100_000), {}),
             ("microgpt step", gpt, {}),
-            ("chain 1M cut", million, {}),
+            ("chain 1M cut", million_chain, {}),
         ]
     if args.million:
-        graphs.append(("chain 1M whole", million, {"max_values": 1_000_000}))
+        graphs.append(("chain 1M whole", million_chain, {"max_values": 1_000_000}))
     rows = []
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
         browser = playwright.chromium.launch(
