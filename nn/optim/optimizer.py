@@ -7,8 +7,8 @@ and writes the result into the data array in place, with no pass over the Values
 Otherwise (eager training, where a stored Value's property would slow every read of
 ``.data``) the step reads each parameter into arrays and writes each back: the same rule,
 on the same arrays. The rule is written once, over arrays, whatever the number of
-parameters: a single parameter is an array of length one.
-So there is no second path whose numbers could drift.
+parameters: a single parameter is an array of length one. So there is no second path whose
+numbers could drift.
 
 Example:
     One parameter or a thousand, the same rule: each parameter's numbers depend only on
@@ -206,12 +206,14 @@ class Optimizer(ABC):
         # None), found again when either moves.
         self._located: tuple[int, int, Any] = (-1, 0, None)
 
-    def _stored(self) -> tuple[ParameterStore, Array | None] | None:
-        """The intact store holding every parameter, with their indices (None: its order)."""
+    def _stored(self) -> tuple[ParameterStore, Any] | None:
+        """The intact store holding every parameter, and where they are in its arrays."""
         params, now = self._params, ParameterStore.epoch()
         when, changes, located = self._located
         if when != now or changes != params.changes:
             located = ParameterStore.locate(params)
+            if located is not None:  # the whole array (a view) in the store's own order
+                located = (located[0], slice(None) if located[1] is None else located[1])
             self._located = (now, params.changes, located)
         return located  # type: ignore[no-any-return]
 
@@ -223,10 +225,8 @@ class Optimizer(ABC):
             data = np.fromiter(map(_DATA, self.params), float, size)
             grad = np.fromiter(map(_GRAD, self.params), float, size)
         else:
-            store, index = located
-            data, grad = (store.data, store.grad) if index is None else (
-                store.data[index], store.grad[index]
-            )  # fmt: skip
+            store, where = located
+            data, grad = store.data[where], store.grad[where]
         state = dict(self._state)
         # An overflow to inf or a nan raises numpy's RuntimeWarning: worth seeing, not hiding.
         new = self._update(data, grad, state)  # a new array: the rule never writes its input
@@ -235,7 +235,7 @@ class Optimizer(ABC):
             for p, value in zip(self.params, new.tolist(), strict=True):
                 p.data = value
         else:
-            store.data[slice(None) if index is None else index] = new
+            store.data[where] = new
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (``backward`` adds to it).
@@ -251,8 +251,8 @@ class Optimizer(ABC):
         """
         located = self._stored()
         if located is not None:
-            store, index = located
-            store.grad[slice(None) if index is None else index] = 0.0
+            store, where = located
+            store.grad[where] = 0.0
             return
         for p in self.params:
             p.grad = 0.0
@@ -317,10 +317,7 @@ class Optimizer(ABC):
                 setattr(self, name, value)
             raise type(error)(f"{owner}: {error}") from None
         for name, value in restored.items():
-            if name in self._state:
-                self._state[name] = value
-            else:
-                setattr(self, name, value)
+            setattr(self, name, value)
 
     def to_torch(self, net: Any, model: Any) -> Any:
         """A ``torch.optim`` optimizer over ``net`` with this state (``nn.optim.torch_bridge``)."""
