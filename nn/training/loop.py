@@ -133,7 +133,8 @@ class _Run:
         scores: np.ndarray | None = None
         for start in range(0, count, size):
             batch = order[start : start + size]
-            objective, batch_scores = step.batch(batch, opt)
+            opt.zero_grad()  # then either step adds the batch's gradient in
+            objective, batch_scores = step.batch(batch)
             if not math.isfinite(objective):
                 raise Diverged(
                     f"the loss became {objective} at epoch {history.epochs + 1}, "

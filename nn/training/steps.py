@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import TraceError, Value, compile, no_grad
-from nn import losses, optim
+from nn import losses
 from nn.layers import MLP, Layer, Neuron
 from nn.training import data
 from nn.training.arguments import Plan
@@ -41,10 +41,9 @@ class EagerStep:
         self.parameters = plan.model.parameters()
         self.dropout = data.has_dropout(plan.model)
 
-    def batch(self, indices: np.ndarray, opt: optim.Optimizer) -> tuple[float, np.ndarray]:
-        """The batch's objective and outputs; its gradient is left in the parameters."""
+    def batch(self, indices: np.ndarray) -> tuple[float, np.ndarray]:
+        """The batch's objective and outputs; its gradient is added into the parameters'."""
         plan, rows = self.plan, self.plan.train.rows
-        opt.zero_grad()
         outputs = [plan.model(rows[i]) for i in indices]  # type: ignore[operator]
         objective = loss_value("fit", plan.function(outputs, [self.targets[i] for i in indices]))
         if plan.options["l2"]:
@@ -125,11 +124,10 @@ class CompiledStep:
                 f"trace cannot be replayed for all; use compiled=False ({error})"
             ) from None
 
-    def batch(self, indices: np.ndarray, opt: optim.Optimizer) -> tuple[float, np.ndarray]:
-        """The batch's objective and outputs; its gradient is left in the parameters."""
-        # As the eager step: zero, then backward adds in (one array addition while the
-        # parameters are in the store the compiled loss put them in, not a write per one).
-        opt.zero_grad()
+    def batch(self, indices: np.ndarray) -> tuple[float, np.ndarray]:
+        """The batch's objective and outputs; its gradient is added into the parameters'."""
+        # backward adds in: one array addition while the parameters are in the store the
+        # compiled loss put them in, not a write per parameter.
         result = self.loss.backward(*(c[indices] for c in self.train_args), reduce="mean")
         losses_per_sample, *outputs = result
         scores = _stacked(outputs)
