@@ -212,8 +212,7 @@ class CompiledFunction:
         A 1-D array holds one input's value per sample; a 2-D array ``(samples, k)``
         supplies ``k`` consecutive inputs (its columns); a number is every sample's.
         """
-        outputs = self._run(inputs, backward=False)[0]
-        return outputs[0] if self.tape.single else list(outputs)
+        return self._shaped(self._run(inputs, backward=False)[0])
 
     def grad(self, *inputs: Any, wrt_inputs: bool = False, reduce: str = "sum") -> Gradients:
         """The output and its gradients at ``inputs``; ``.grad`` of nothing is touched.
@@ -223,16 +222,9 @@ class CompiledFunction:
         scalar input, a 2-D argument's columns included (``numpy.column_stack`` of its
         slice gives the argument's shape): the same list for every way of passing them.
         """
-        if reduce not in ("sum", "mean"):
-            raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
-        outputs, params, xs, _, count = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
-        grads = self._parameter_gradients(params, count, reduce)
+        outputs, grads, xs, count = self._gradients(inputs, reduce, wrt_inputs)
         input_grads = [(zeros_like(g, count) if g is None else g) for g in xs] if wrt_inputs else []
-        return Gradients(
-            outputs[0] if self.tape.single else list(outputs),
-            grads.tolist() if count else grads,
-            input_grads,
-        )
+        return Gradients(self._shaped(outputs), grads.tolist() if count else grads, input_grads)
 
     def backward(self, *inputs: Any, reduce: str = "sum") -> Any:
         """Add the parameters' gradients into their ``.grad`` (as backward); return the output.
@@ -242,28 +234,35 @@ class CompiledFunction:
         receive their gradients in one array addition (else one by one), and an optimizer
         over them steps the store's arrays.
         """
-        if reduce not in ("sum", "mean"):
-            raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
-        outputs, params, _, _, count = self._run(inputs, backward=True)
-        grads = self._parameter_gradients(params, count, reduce)
+        outputs, grads, _, count = self._gradients(inputs, reduce)
         located = self._stored_parameters(adopt=True)
         if located is None:
             for p, g in zip(self.tape.parameters, grads.tolist() if count else grads, strict=True):
                 p.grad += g
-        else:
-            store, index = located
-            if index is None:
-                total_grad = store.grad
-                total_grad += grads  # in place: the Values read this array
-            else:  # indices are distinct (a tape lists each parameter once)
-                store.grad[index] += grads
-        return outputs[0] if self.tape.single else list(outputs)
+        else:  # in place (the Values read this array); a tape lists each parameter once
+            store, where = located
+            store.grad[where] += grads
+        return self._shaped(outputs)
 
-    def _parameter_gradients(self, params: Any, count: int, reduce: str) -> Any:
-        """A call's parameter gradients: an array for a batch (summed, or averaged), else floats."""
+    def _gradients(
+        self, inputs: Sequence[Any], reduce: str, wrt_inputs: bool = False
+    ) -> tuple[Any, Any, Any, int]:
+        """What ``grad`` and ``backward`` share: outputs, parameter and input gradients, count.
+
+        Parameter gradients are one array for a batch (summed, or averaged), else floats.
+        """
+        if reduce not in ("sum", "mean"):
+            raise ValueError(f"compile: reduce must be 'sum' or 'mean', got {reduce!r}")
+        outputs, params, xs, _, count = self._run(inputs, backward=True, wrt_inputs=wrt_inputs)
         if count:  # a batch: one flat array, already summed over the samples
-            return flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
-        return [total(g, count) for g in params]
+            grads = flat_gradients(params, len(self.tape.parameters), reduce == "mean", count)
+        else:
+            grads = [total(g, count) for g in params]
+        return outputs, grads, xs, count
+
+    def _shaped(self, outputs: Sequence[Any]) -> Any:
+        """The output, or the list of outputs if the function returned several."""
+        return outputs[0] if self.tape.single else list(outputs)
 
     def _stored_parameters(self, adopt: bool = False) -> tuple[ParameterStore, Any] | None:
         """Where the parameters live, if all in one intact store (re-checked by epoch).
@@ -275,11 +274,13 @@ class CompiledFunction:
         when, located, tried = self._located
         if when != now:
             located, tried = ParameterStore.locate(self.tape.parameters), False
+            if located is not None:  # the whole array (a view) in the store's own order
+                located = (located[0], slice(None) if located[1] is None else located[1])
         if located is None and adopt and not tried:
             tried = True
             parameters = self.tape.parameters
             if parameters and all(type(p) is Value for p in parameters):
-                located = (ParameterStore(parameters), None)
+                located = (ParameterStore(parameters), slice(None))
         self._located = (ParameterStore.epoch(), located, tried)
         return located  # type: ignore[no-any-return]
 
@@ -291,16 +292,16 @@ class CompiledFunction:
         if located is None:
             parameters = self.tape.parameters
             return np.fromiter(map(_DATA, parameters), float, len(parameters))
-        store, index = located
-        return store.data if index is None else store.data[index]  # read, never written
+        store, where = located
+        return store.data[where]  # read, never written
 
     def _parameter_values(self) -> list[float]:
         """The parameters' current data as floats (a float call's ``params``)."""
         located = self._stored_parameters()
         if located is None:
             return [p.data for p in self.tape.parameters]
-        store, index = located
-        return (store.data if index is None else store.data[index]).tolist()  # type: ignore[no-any-return]
+        store, where = located
+        return store.data[where].tolist()  # type: ignore[no-any-return]
 
     def _run(
         self, inputs: Sequence[Any], backward: bool, wrt_inputs: bool = False
