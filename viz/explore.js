@@ -642,7 +642,8 @@ function chainruleExplorer(ident) {
         end("p") + legend();
       return;
     }
-    var rows = [["label", v.label || "(none)"], ["id", "n" + i], ["data", v.dataFull],
+    // The learner's words only: the drawing id ("n42") is for scripts (chainrule.select).
+    var rows = [["label", v.label || "(none)"], ["data", v.dataFull],
       ["grad", v.gradFull], ["op", v.opName ? v.op + " (" + v.opName + ")" : "(a leaf)"],
       ["kind", v.kind], ["scope", sc || "(none)"]];
     var html = "";

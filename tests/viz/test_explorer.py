@@ -337,7 +337,14 @@ def test_hovering_a_value_shows_its_details(opened, digits):
     order = topological_order(digits)
     root = len(order) - 1
     opened.hover(f'.cr-node[data-id="n{root}"]')
-    assert f"id\tn{root}" in opened.inner_text(".cr-panel")
+    rows = dict(row.split("\t", 1) for row in opened.locator(".cr-panel tr").all_inner_texts())
+    node = order[root]
+    # The learner's words: label, data, grad, op; never the drawing's internal id.
+    assert rows["data"] == repr(node.data)
+    assert rows["grad"] == repr(node.grad) == "1.0"
+    assert rows["op"].endswith(f"({node.op.name})")
+    assert "id" not in rows
+    assert not re.search(r"\bn\d+\b", opened.inner_text(".cr-panel"))
 
 
 @pytest.mark.browser

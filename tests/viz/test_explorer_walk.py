@@ -26,8 +26,8 @@ WALK = """() => {
         r.top >= canvas.top && r.bottom <= canvas.bottom,
       off: r ? Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy) : 1e9,
       current: chainrule.highlighted('cr-current'),
-      // What the panel says, but its table's "id" row (the id the API takes).
-      panel: [...document.querySelectorAll('.cr-panel > :not(table)')].map(e => e.innerText)
+      // Everything the panel says, its table included.
+      panel: [...document.querySelectorAll('.cr-panel > *')].map(e => e.innerText)
         .join(' | '),
       open: chainrule.open()});
   }
@@ -82,7 +82,7 @@ def test_the_panel_names_operands_by_label_and_scope(page, tmp_path):
     assert users
     assert all(u.startswith("from add") for u in users), users
     everything = page.evaluate(
-        "[...document.querySelectorAll('.cr-panel > :not(table)')].map(e => e.innerText).join()"
+        "[...document.querySelectorAll('.cr-panel > *')].map(e => e.innerText).join()"
     )
     assert not re.search(r"\bn\d+\b", everything)
     # A value inside a folded neuron is named with its scope.
