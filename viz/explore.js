@@ -521,8 +521,8 @@ function chainruleExplorer(ident) {
       out.push('<g class="cr-frame' + (sc.level % 2 ? " cr-odd" : "") + '" data-scope="' + f.s +
         '" data-path="' + esc(sc.path) + '"><title>' + esc(sc.path) + ": click the frame to fold it" + end("title") +
         '<rect rx="6" x="' + (f.x - ox) + '" y="' + (f.y - oy) + '" width="' + f.w + '" height="' + f.h + '"/>' +
-        '<text x="' + (f.x - ox + 6) + '" y="' + (f.y - oy + 12) + '">' + esc(sc.name) +
-        "  (click to fold)" + end("text") + end("g"));
+        '<text x="' + (f.x - ox + 6) + '" y="' + (f.y - oy + 12) + '">' + esc(frameTitle(sc.name, f.w)) +
+        end("text") + end("g"));
     });
     if (bands) bands.forEach(function (b) {
       out.push('<rect class="cr-band" x="' + (b[0] - ox) + '" y="' + (b[1] - oy) + '" width="' + b[2] +
@@ -564,7 +564,8 @@ function chainruleExplorer(ident) {
       }
       var text = lines.map(function (line, n) {
         return '<text x="' + (p.w / 2) + '" y="' + (15 + n * ROW) + '" text-anchor="middle"' +
-          (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line, p.w)) + end("text");
+          (n === 0 && u >= N ? ' class="cr-name"' : "") + ">" + esc(fit(line, p.w, n === 0 && u >= N)) +
+          end("text");
       }).join("");
       out.push('<g class="' + cls + '" data-unit="' + u + '" ' + (u >= N ? "data-path" : "data-id") +
         '="' + esc(unitId(u)) + '" transform="translate(' +
@@ -579,11 +580,34 @@ function chainruleExplorer(ident) {
     timings.build = built - renderStart; timings.parse = parsed - built;
     timings.decorate = performance.now() - parsed;
   }
-  function fit(line, width) {  // about 6.5 px a character at 11 px Verdana
-    var most = Math.floor((width - 8) / 6.5);
-    // By code point, not UTF-16 unit: a cut never splits an emoji into half a surrogate pair.
-    var chars = Array.from(line);
-    return chars.length > most ? chars.slice(0, most - 1).join("") + "\u2026" : line;
+  // An open scope's name and the hint, as much as fits its frame (the hint goes first: the
+  // frame's tooltip says it too). The text starts 6 px in: 4 px spare on the right.
+  function frameTitle(name, width) {
+    var whole = name + "  (click to fold)";
+    return inkWidth(whole) <= width - 10 ? whole : fit(name, width - 2);
+  }
+  // A line cut to fit ``width`` px (4 px spare each side), ending in "\u2026" when cut. Its
+  // ink is measured in the font the page draws it with: a count of characters cannot
+  // know that "W", an ideograph or an emoji is two or three times as wide as "i".
+  var pen = document.createElement("canvas").getContext("2d");
+  var FONT = "11px " + getComputedStyle(host).fontFamily;
+  function inkWidth(text, bold) {
+    if (!pen) return Array.from(text).length * 11;  // no canvas: assume the widest letters
+    pen.font = (bold ? "bold " : "") + FONT;
+    return pen.measureText(text).width;
+  }
+  function fit(line, width, bold) {
+    var room = width - 8;
+    if (inkWidth(line, bold) <= room) return line;
+    // By code point, not UTF-16 unit: a cut never splits an emoji into half a surrogate
+    // pair. The longest start that fits with its ellipsis, by bisection.
+    var chars = Array.from(line), lo = 0, hi = chars.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (inkWidth(chars.slice(0, mid).join("") + "\u2026", bold) <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    return chars.slice(0, lo).join("") + "\u2026";
   }
 
   // Classes that mark the selection, search matches, focus and the backward step.

@@ -1,0 +1,63 @@
+"""Every line of text the explorer draws fits inside its box or frame, whatever its letters."""
+
+import pytest
+
+from autograd import Value, scope
+from tests.viz.test_explorer import open_page
+from viz.explorer import explore
+
+pytestmark = pytest.mark.browser
+
+ELLIPSIS = "\u2026"
+
+# Each drawn line, its box (a value's, a folded scope's, or an open scope's frame) and its
+# room, in the box's own units: the measured ink of the text, not a count of characters.
+LINES = """() => {
+  const found = [];
+  for (const g of document.querySelectorAll('.cr-view .cr-node, .cr-view .cr-frame')) {
+    const rect = g.querySelector(':scope > rect');
+    const left = +rect.getAttribute('x') || 0, width = +rect.getAttribute('width');
+    for (const t of g.querySelectorAll(':scope > text')) {
+      const box = t.getBBox();
+      found.push({text: t.textContent, kind: g.getAttribute('class'),
+        left: box.x - left, right: left + width - (box.x + box.width), width});
+    }
+  }
+  return found;
+}"""
+
+WIDE = {
+    "W" * 30: "a wide Latin letter",
+    "\u6f22\u5b57" * 12: "CJK ideographs, twice a Latin letter's width",
+    "\U0001f600" * 16: "emoji (astral code points)",
+    "ok": "a short label, never cut",
+}
+
+
+def wide_graph() -> Value:
+    leaves = [Value(float(k + 1), label) for k, label in enumerate(WIDE)]
+    with scope("M" * 60):  # an open frame around one value: narrower than its name
+        total = leaves[0] * leaves[1] + leaves[2] * leaves[3]
+    out = total.tanh()
+    out.label = "M" * 26
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_every_line_fits_inside_its_box(page, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    open_page(page, explore(wide_graph()).save_html(tmp_path / "wide.html"))
+    for state in ("start", "expand-all"):
+        if state != "start":
+            page.click(f'[data-act="{state}"]')
+        lines = page.evaluate(LINES)
+        shown = {line["text"].rstrip(ELLIPSIS) for line in lines}
+        for label in WIDE:  # every label is drawn, cut or whole
+            assert any(label.startswith(text) and text for text in shown), (label, state)
+        assert "ok" in {line["text"] for line in lines}  # what fits is never cut
+        for line in lines:
+            assert line["left"] >= 2, (state, line)
+            assert line["right"] >= 2, (state, line)
+            if line["text"].endswith(ELLIPSIS):  # cut to the room, not far short of it
+                assert line["width"] - line["left"] - line["right"] > 0.6 * line["width"], line
