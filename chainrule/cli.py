@@ -172,13 +172,28 @@ def _check_path(text: str, what: str) -> Path:
 
 
 def _replaceable(path: Path, shown: str, option: str) -> None:
-    """Fail now unless ``path`` is a regular file, a symlink to one, or nothing yet."""
+    """Fail now unless ``path`` is a regular file, a symlink to one, or nothing yet.
+
+    A symlink's file must be creatable too: a dangling link into no folder fails here,
+    not after the work, when the files are moved into place.
+    """
+    real = os.path.realpath(path)
+    if path.is_symlink() and real != os.path.abspath(path):  # a loop is named as itself
+        shown = f"{shown!r} (a symlink to {real!r})"
+    else:
+        shown = repr(shown)
     try:
-        destination(path, option, "")
+        target = destination(path, option, "")
     except OSError as error:
         if error.errno is None:  # a directory, FIFO, device or socket: the message says so
             _fail(str(error))
-        _fail(f"cannot write {shown!r}: {os.strerror(error.errno)}")
+        _fail(f"cannot write {shown}: {os.strerror(error.errno)}")
+    if path.is_symlink() and not target.exists():  # a file in a folder elsewhere
+        folder = target.parent
+        if not folder.is_dir():  # a file on the way is ENOTDIR above
+            _fail(f"cannot write {shown}: No such file or directory")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            _fail(f"cannot write {shown}: Permission denied")
 
 
 def _writable_folder(folder: Path, shown: str) -> None:

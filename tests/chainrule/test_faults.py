@@ -384,3 +384,24 @@ def test_every_error_is_one_line_and_exit_2(tmp_path, monkeypatch, argv):
     assert re.match(r"chainrule( demo| graph)?: error: ", err), err  # usage: "chainrule graph"
     assert "Traceback" not in err
     assert sorted(os.listdir(tmp_path)) == ["file"]
+
+
+@pytest.mark.parametrize("which", ["graph", "demo"])
+@pytest.mark.parametrize("where", ["missing/x.svg", "file/x.svg"])
+def test_a_symlink_into_no_folder_fails_before_anything_runs(tmp_path, which, where):
+    (tmp_path / "file").write_text("a file, not a folder")
+    out = tmp_path / "out"
+    out.mkdir()
+    link = out / ("g.svg" if which == "graph" else "z.svg")
+    link.symlink_to(tmp_path / where)
+    argv = [*GRAPH, "-o", str(link)] if which == "graph" else ["demo", "--output-dir", str(out)]
+    code, printed, err = run(argv)
+    # Checked first: no table or demo printed, no training run, nothing written.
+    assert (code, printed) == (2, "")
+    reason = "No such file or directory" if where.startswith("missing") else "Not a directory"
+    assert one_line_error(err) == (
+        f"chainrule: error: cannot write {str(link)!r} "
+        f"(a symlink to {str(tmp_path / where)!r}): {reason}\n"
+    )
+    assert os.listdir(out) == [link.name]
+    assert sorted(os.listdir(tmp_path)) == ["file", "out"]
