@@ -96,3 +96,37 @@ def test_the_backward_stepper_walks_from_the_loss_and_opens_the_neuron(trained):
     page.locator(".cp-box[data-key='0/1']").click()
     # ReLU -> z; z = dot + b -> dot, b; dot -> w0, x1, w1, x2: seven edges, each shown
     assert page.locator(".cp-box.open[data-key='0/1'] .cp-edge").count() == 1 + 2 + 4
+
+
+# Each box of the sample's graph, how far its widest line runs past the box's right edge
+# (its content box, padding excluded) and the box past the strip's visible edge, in CSS
+# px; and the page's own overflow.
+SPILL = """() => {
+  const strip = document.querySelector('.cp-graph').getBoundingClientRect().right;
+  const spills = [...document.querySelectorAll('.cp-graph .cp-box')].map(box => {
+    const edge = box.getBoundingClientRect().right - parseFloat(getComputedStyle(box).paddingRight);
+    const range = document.createRange();
+    range.selectNodeContents(box);
+    const ink = Math.max(...[...range.getClientRects()].map(r => r.right));
+    return {text: box.innerText.slice(0, 60), spill: ink - edge,
+      hidden: box.getBoundingClientRect().right - strip};
+  });
+  return {spills, page: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_every_line_of_the_samples_graph_stays_inside_its_box(page, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 768})
+    made = playground(seed=2)  # micrograd's moons model: 16 neurons a layer
+    page.goto(made.save_html(tmp_path / "play.html").as_uri())
+    page.wait_for_function(f"{API} !== undefined")
+    page.evaluate(f"{API}.step(150)")
+    page.evaluate(f"{API}.selectSample(5)")
+    page.locator(".cp-box[data-key='0/1']").click()  # one neuron opened: its chain rule
+    seen = page.evaluate(SPILL)
+    assert len(seen["spills"]) == 2 + 16 + 16 + 1 + 3  # inputs, layers, output, hinge's nodes
+    assert [box for box in seen["spills"] if box["spill"] > 0.5] == []
+    # No column hides behind the strip's edge: a column that has no room goes below.
+    assert [box for box in seen["spills"] if box["hidden"] > 0.5] == []
+    assert seen["page"] <= 0  # a wide graph scrolls in its own strip, not the page
