@@ -55,8 +55,10 @@
       const g = (i) => (known(i) ? fmt(grads[i]) : "?");
       const byChild = new Map();
       edges.forEach((e, n) => { if (!byChild.has(e.child)) byChild.set(e.child, []); byChild.get(e.child).push(n); });
+      // One name for a neuron, on its box and on every edge from it.
+      const layers = run.graph.neurons.length, neuronName = (l, n) => `${l === layers - 1 ? "output" : "L" + l} · N${n}`;
       const neuronOf = new Map();
-      run.graph.neurons.forEach((row, l) => row.forEach((neuron, n) => neuronOf.set(neuron.out, `L${l}·N${n}`)));
+      run.graph.neurons.forEach((row, l) => row.forEach((neuron, n) => neuronOf.set(neuron.out, neuronName(l, n))));
       const edgeText = (n) => {
         const e = edges[n], p = nodes[e.parent];
         const name = p.kind === "param" || p.kind === "input" ? p.label : neuronOf.get(e.parent) || OPS[p.op] || p.op;
@@ -71,7 +73,7 @@
           const inside = current !== null && current >= dot && current <= neuron.out && current >= neuron.z - 1;
           const isOpen = open.has(key) || inside;
           const body = isOpen ? [neuron.out, neuron.z, dot].filter((v, i, a) => a.indexOf(v) === i && nodes[v].kind === "op").map(nodeRow).join("") : "";
-          return `<div class="cp-box${isOpen ? " open" : ""}${inside ? " on" : ""}" data-act="toggle" data-key="${key}" title="click to ${isOpen ? "fold" : "open"}"><b>${l === run.graph.neurons.length - 1 ? "output" : "L" + l} · N${n}</b> ${fmt(values[neuron.out])} <i>g ${g(neuron.out)}</i>${body}</div>`;
+          return `<div class="cp-box${isOpen ? " open" : ""}${inside ? " on" : ""}" data-act="toggle" data-key="${key}" title="click to ${isOpen ? "fold" : "open"}"><b>${neuronName(l, n)}</b> ${fmt(values[neuron.out])} <i>g ${g(neuron.out)}</i>${body}</div>`;
         });
         columns.push(`<div class="cp-col"><div class="cp-col-head">${l === run.graph.neurons.length - 1 ? "output" : "layer " + l}</div>${boxes.join("")}</div>`);
       });

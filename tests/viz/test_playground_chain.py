@@ -130,3 +130,18 @@ def test_every_line_of_the_samples_graph_stays_inside_its_box(page, tmp_path, wi
     # No column hides behind the strip's edge: a column that has no room goes below.
     assert [box for box in seen["spills"] if box["hidden"] > 0.5] == []
     assert seen["page"] <= 0  # a wide graph scrolls in its own strip, not the page
+
+
+def test_an_edge_names_a_neuron_as_its_box_does(trained):
+    page, *_ = trained
+    page.evaluate(f"{API}.selectSample(3)")
+    for key in ("1/0", "2/0"):  # a hidden neuron and the output's, opened: edges into neurons
+        page.locator(f".cp-box[data-key='{key}']").click()
+    boxes = {" ".join(b.split()) for b in page.locator(".cp-box > b").all_inner_texts()}
+    named = set()
+    for line in page.locator(".cp-edge").all_inner_texts():
+        name = line.split("→", 1)[1].split(":", 1)[0].strip()
+        if "N" in name and "·" in name:
+            named.add(" ".join(name.replace("·", " · ").split()))
+    assert {"L0 · N0", "L1 · N0"} <= named  # the output's dot, and the loss, name neurons
+    assert named <= boxes, named - boxes
