@@ -775,12 +775,23 @@ function chainruleExplorer(ident) {
       if (wanted < host.offsetHeight) host.style.height = wanted + "px";
     }
     var box = svg.getBoundingClientRect(), w = box.width || 800, h = box.height || 600;
-    var out = pos[unitOf[ROOT]];
-    zoom = { k: 1,
-      x: size.width <= w ? Math.floor((w - size.width) / 2) : w - (out.x + out.w + MARGIN),
-      y: size.height <= h ? Math.floor((h - size.height) / 2)
-        : Math.min(0, Math.max(h - size.height, h / 2 - (out.y + out.h / 2))) };
+    var out = pos[unitOf[ROOT]], asked = askedFrame();
+    if (asked && (size.width > w || size.height > h)) {
+      // The scope expand= named, where the learner asked to look: centred, or its title
+      // at the top left when it is bigger than the view.
+      zoom = { k: 1, x: Math.floor(asked.w <= w ? (w - asked.w) / 2 - asked.x : GAP - asked.x),
+        y: Math.floor(asked.h <= h ? (h - asked.h) / 2 - asked.y : GAP - asked.y) };
+    } else {
+      zoom = { k: 1,
+        x: size.width <= w ? Math.floor((w - size.width) / 2) : w - (out.x + out.w + MARGIN),
+        y: size.height <= h ? Math.floor((h - size.height) / 2)
+          : Math.min(0, Math.max(h - size.height, h / 2 - (out.y + out.h / 2))) };
+    }
     applyZoom();
+  }
+  function askedFrame() {  // the open frame of the first scope expand= named, if shown
+    var t = data.expand.length ? byPath.get(data.expand[0]) : undefined;
+    return frames.filter(function (f) { return f.s === t; })[0] || null;
   }
   function centerOn(u, scale) {
     var p = pos[u], box = svg.getBoundingClientRect();

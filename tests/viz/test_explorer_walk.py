@@ -156,3 +156,35 @@ def test_each_legend_key_stays_on_one_line_with_its_words(page, tmp_path, width)
     for words, lines, offset in entries:
         assert lines == 1, f"{words!r} is broken over {lines} lines"
         assert offset < 4, f"{words!r} is {offset:.1f} px off its key's line"
+
+
+# Where a scope's frame is on screen, in the canvas's rectangle, and the size of its text.
+FRAME = """path => {
+  const canvas = document.querySelector('.cr-canvas').getBoundingClientRect();
+  const frame = document.querySelector(`.cr-frame[data-path="${path}"]`);
+  if (!frame) return null;
+  const r = frame.querySelector('rect').getBoundingClientRect();
+  const t = frame.querySelector('text').getBoundingClientRect();
+  return {frame: [r.left, r.top, r.right, r.bottom], canvas: [canvas.left, canvas.top,
+    canvas.right, canvas.bottom], title: [t.left, t.top, t.right, t.bottom], text: t.height};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_page_opens_on_the_scope_expand_asked_for(page, tmp_path, width):
+    neuron = "Layer 1/Neuron 1"  # the README's example: far from the output
+    page.set_viewport_size({"width": width, "height": 800})
+    open_page(page, explore(moons_loss(), expand=[neuron]).save_html(tmp_path / "open.html"))
+    for view in ("start", "reset"):
+        if view == "reset":
+            page.mouse.wheel(0, 2000)  # zoomed out, then the default view again
+            page.click('[data-act="reset"]')
+        seen = page.evaluate(FRAME, neuron)
+        left, top, right, bottom = seen["canvas"]
+        # Its title is on screen at full size, and the frame's middle is in view.
+        title_left, title_top, title_right, title_bottom = seen["title"]
+        assert left <= title_left < title_right <= right, (view, seen)
+        assert top <= title_top < title_bottom <= bottom, (view, seen)
+        middle = (seen["frame"][1] + seen["frame"][3]) / 2
+        assert top <= middle <= bottom, (view, seen)
+        assert seen["text"] >= 11, (view, seen)  # readable: scale 1
