@@ -669,7 +669,7 @@ function chainruleExplorer(ident) {
     // The learner's words only: the drawing id ("n42") is for scripts (chainrule.select).
     var rows = [["label", v.label || "(none)"], ["data", v.dataFull],
       ["grad", v.gradFull], ["op", v.opName ? v.op + " (" + v.opName + ")" : "(a leaf)"],
-      ["kind", v.kind], ["scope", sc || "(none)"]];
+      ["kind", v.kind === "value" ? "computed" : v.kind], ["scope", sc || "(none)"]];  // the legend's word
     var html = "";
     if (stepIndex >= 0 && N - 1 - stepIndex === i) {
       html += '<p class="cr-step">Backward step ' + (stepIndex + 1) + " of " + N + ": " +

@@ -61,3 +61,28 @@ def test_every_line_fits_inside_its_box(page, tmp_path, width):
             assert line["right"] >= 2, (state, line)
             if line["text"].endswith(ELLIPSIS):  # cut to the room, not far short of it
                 assert line["width"] - line["left"] - line["right"] > 0.6 * line["width"], line
+
+
+def test_the_panel_names_each_kind_as_the_legend_does(page, tmp_path):
+    x, w = Value(2.0, "x"), Value(-1.0, "w", parameter=True)
+    p = x * w
+    p.label = "p"
+    h = p.tanh()
+    h.label = "h"
+    out = h + 1.0
+    out.backward()
+    open_page(page, explore(out).save_html(tmp_path / "kinds.html"))
+    legend = set(page.locator(".cr-panel .cr-legend i.cr-entry").all_inner_texts())
+    kinds = {}
+    for node in page.locator(".cr-node").all():
+        node.hover()
+        rows = dict(r.split("\t", 1) for r in page.locator(".cr-panel tr").all_inner_texts())
+        kinds[rows["label"]] = rows["kind"]
+    assert kinds == {
+        "x": "input",
+        "w": "parameter",
+        "p": "computed",
+        "h": "computed",
+        "(none)": "output",
+    }
+    assert set(kinds.values()) <= {entry.strip() for entry in legend}, legend
