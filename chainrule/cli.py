@@ -34,7 +34,7 @@ from typing import NoReturn
 from autograd import Value, topological_order
 from autograd.files import destination, move_atomically
 from autograd.parse import ParseError, check_name, parse
-from chainrule.arguments import build_parser, protected_expression
+from chainrule.arguments import MAX_STEPS, build_parser, protected_expression
 from chainrule.examples import demo, number, train_moons, write_demo_files
 
 FILE_TYPES = (".svg", ".dot", ".gv", ".png", ".pdf")
@@ -178,10 +178,8 @@ def _replaceable(path: Path, shown: str, option: str) -> None:
     not after the work, when the files are moved into place.
     """
     real = os.path.realpath(path)
-    if path.is_symlink() and real != os.path.abspath(path):  # a loop is named as itself
-        shown = f"{shown!r} (a symlink to {real!r})"
-    else:
-        shown = repr(shown)
+    plain = not path.is_symlink() or real == os.path.abspath(path)  # a loop: named as itself
+    shown = repr(shown) if plain else f"{shown!r} (a symlink to {real!r})"
     try:
         target = destination(path, option, "")
     except OSError as error:
@@ -387,6 +385,8 @@ def _graph_command(args: argparse.Namespace) -> int:
 def _demo_command(args: argparse.Namespace) -> int:
     if args.steps < 0:
         _fail(f"--steps must be 0 or more, got {args.steps}")
+    if args.steps > MAX_STEPS:  # a typo's 10**20 steps would run for ages, silently
+        _fail(f"--steps must be at most {MAX_STEPS}, got {args.steps}")
     folder = _check_path(args.output_dir, "folder")
     _writable_folder(folder, args.output_dir)
     for name in DEMO_FILES[: 3 if args.steps else 2]:

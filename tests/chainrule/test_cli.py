@@ -59,6 +59,16 @@ def test_demo_draws_the_graph_and_the_stepper_and_trains_the_moons(capsys, tmp_p
     assert sorted(os.listdir(tmp_path)) == ["moons.png", "z.svg", "z_steps.html"]
 
 
+@pytest.mark.parametrize("steps", ["100001", "99999999999999999999"])
+def test_steps_beyond_the_demos_limit_are_one_line_before_anything_runs(capsys, tmp_path, steps):
+    # 100 steps train in about 0.3 s: 10**20 of them would run for ages, silently.
+    assert main(["demo", "--steps", steps, "--output-dir", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"chainrule: error: --steps must be at most 100000, got {steps}\n"
+    assert captured.out == ""
+    assert os.listdir(tmp_path) == []
+
+
 def test_negative_steps_are_one_line(capsys, tmp_path):
     assert main(["demo", "--steps", "-1", "--output-dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err == "chainrule: error: --steps must be 0 or more, got -1\n"
