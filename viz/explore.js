@@ -890,12 +890,14 @@ function chainruleExplorer(ident) {
       matches = null;
       if (q) {
         matches = new Set();
-        // A value is found by its label or by where it is: "head 1/div" finds the
-        // divisions (a softmax's weights) in every scope named head 1.
+        // A value is found by its label, by where it is ("head 1/div" finds the divisions,
+        // a softmax's weights, in every scope named head 1) or by the op its box shows
+        // ("Σ", "1 - ·").
         if (!searchText) {
           searchText = values.map(function (v, j) {
             var path = scopePath(j);
-            return (v.label + "\u0000" + (path ? path + "/" : "") + names[j]).toLowerCase();
+            return (v.label + "\u0000" + (path ? path + "/" : "") + names[j] + "\u0000" +
+              v.op).toLowerCase();
           });
         }
         for (var j = 0; j < N; j++) {

@@ -86,3 +86,15 @@ def test_the_panel_names_each_kind_as_the_legend_does(page, tmp_path):
         "(none)": "output",
     }
     assert set(kinds.values()) <= {entry.strip() for entry in legend}, legend
+
+
+def test_search_finds_a_value_by_the_op_its_box_shows(page, tmp_path):
+    from tests.viz.test_hierarchy import moons_loss  # noqa: PLC0415 - one test needs it
+
+    made = explore(moons_loss())
+    open_page(page, made.save_html(tmp_path / "moons.html"))
+    shown = [value["op"] for value in made.data["values"]]
+    for symbol in ("Σ", "ReLU", "1 - ·"):  # what the loss's boxes show, as drawn
+        wanted = {f"n{i}" for i, op in enumerate(shown) if symbol.lower() in op.lower()}
+        assert wanted, symbol
+        assert wanted <= set(page.evaluate("q => chainrule.search(q)", symbol)), symbol
