@@ -157,9 +157,9 @@ def _value_node(drawing: _Drawing, i: int, kind: str) -> None:
     if drawing.show_grad:
         fields.append(f"grad {format_number(drawing.grad(i))}")
     label = one_line(node.label)  # a label of only spaces draws as no label
-    if label:
-        fields.insert(0, label)
     name = label or f"n{i}"
+    if label or drawing.highlight is not None:  # a stepper frame: its captions name them all
+        fields.insert(0, name)
     attributes = {
         "label": drawing.record(fields),
         "shape": "record",

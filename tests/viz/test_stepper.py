@@ -60,6 +60,26 @@ def test_captions_tell_the_chain_rule():
     ]
 
 
+def test_every_name_a_caption_uses_is_drawn_in_its_frame():
+    # The lecture's tanh through exp: the intermediate values have no label, so the
+    # captions call them n2, n3, ...; each frame must show those names on their boxes.
+    n = Value(0.8814, "n")
+    e = (2 * n).exp()
+    o = (e - 1) / (e + 1)
+    o.label = "o"
+    steps = viz.backward_steps(o)
+    assert "n3 = n2 - 1" in steps.caption(steps.frames[3])  # the names, as tested elsewhere
+    for frame, svg in zip(steps.frames, steps.svgs(), strict=True):
+        boxes = svg_items.nodes(svg)
+        # Each value's box starts with its name: the name is on the box it names.
+        drawn = [boxes[f"n{i}"].texts[0] for i in range(len(steps.order))]
+        assert drawn == steps.names
+        caption = steps.caption(frame)
+        used = set(re.findall(r"/d(\w+)", caption)) | set(re.findall(r"\b(n\d+)\b", caption))
+        assert used, caption
+        assert used <= set(drawn), (caption, used - set(drawn))
+
+
 def test_reused_values_accumulate_and_the_caption_shows_the_sum():
     a = Value(3.0, "a")
     b = a * a
