@@ -175,7 +175,10 @@
     const drawNetwork = () => {
       const run = state.run, s = state.settings;
       const layers = [s.features.length, ...s.layers, run.outputs];
-      const height = 440, colWidth = 96, tallest = Math.max(...layers);
+      // Columns share the view's width (its padding is 16 px a side), from 96 px down to
+      // 84, where a layer's controls still fit: six hidden layers fit at 1280 px.
+      const room = netPanel.clientWidth - 32, fitted = Math.floor(room / layers.length);
+      const height = 440, colWidth = room > 0 ? Math.max(84, Math.min(96, fitted)) : 96, tallest = Math.max(...layers);
       const size = Math.max(12, Math.min(34, Math.floor((height - 20) / tallest) - 6));
       const gap = Math.min(10, Math.floor((height - 20) / tallest) - size);
       const head = el("div", { class: "cp-net-head" },
@@ -207,6 +210,7 @@
               el("button", { title: "remove a neuron", onclick: () => s.layers[h] > 1 && actions.settings({ layers: s.layers.map((n, i) => (i === h ? n - 1 : n)) }) }, "−"),
               el("span", {}, ` ${count}`)),
             select(["relu", "tanh", "sigmoid", "leaky_relu", "linear"], s.activation[h], (v) => actions.settings({ activation: s.activation.map((a, i) => (i === h ? v : a)) }), "activation of this layer"));
+          headBox.lastChild.style.maxWidth = `${colWidth - 6}px`;  // inside its column
         }
         area.append(headBox);
         for (let n = 0; n < count; n++) {

@@ -240,3 +240,35 @@ def test_your_own_data_needs_finite_points_and_labels():
         playground([[0.0, 1.0], [1.0, 1.0]])
     made = playground([[0.0, 1.0], [1.0, 1.0], [2.0, 0.0]], [-1, 1, 1])
     assert [row[2] for row in made.points] == [0.0, 1.0, 1.0]  # -1 is the first class
+
+
+# The network view's columns: each layer's heading (and its controls) and its neurons'
+# maps, on screen, against the visible part of the view.
+COLUMNS = """() => {
+  const view = document.querySelector('.cp-net-scroll').getBoundingClientRect();
+  const heads = [...document.querySelectorAll('.cp-layer-head')].map(h => {
+    const parts = [...h.querySelectorAll('button, select, span')]
+      .map(e => e.getBoundingClientRect());
+    return {text: h.innerText.split('\\n')[0], left: Math.min(...parts.map(r => r.left)),
+      right: Math.max(...parts.map(r => r.right))};
+  });
+  const canvas = document.querySelector('.cp-weights').getBoundingClientRect();
+  return {view: [view.left, view.right], heads, drawn: [canvas.left, canvas.right]};
+}"""
+
+
+def test_the_largest_network_fits_the_view_at_1280(opened):
+    page = opened()
+    for _ in range(6):  # the most the page allows: six hidden layers
+        page.click("[title='add a hidden layer']")
+    assert page.inner_text(".cp-net-head").split("\n")[-1].startswith("6 hidden layers")
+    seen = page.evaluate(COLUMNS)
+    left, right = seen["view"]
+    assert len(seen["heads"]) == 8  # inputs, six layers, output
+    assert seen["heads"][-1]["text"] == "output"
+    drawn_left, drawn_right = seen["drawn"]
+    assert left <= drawn_left < drawn_right <= right + 0.5, seen
+    for head in seen["heads"]:
+        assert left <= head["left"] < head["right"] <= right + 0.5, (head, seen["view"])
+    for before, after in zip(seen["heads"], seen["heads"][1:], strict=False):
+        assert before["right"] <= after["left"], (before, after)  # no control under another
