@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograd import Value
 from nn import MLP, Neuron, datasets, losses, optim
 from nn.training import evaluate, fit, predict
 
@@ -340,6 +341,34 @@ def test_divergence_stops_and_restores_the_starting_weights():
         with pytest.raises(ValueError, match=r"fit: training diverged: .*lr=1e\+300"):
             fit(model, X, y, lr=1e300, epochs=5, progress=False, compiled=compiled)
         assert model.state_dict() == before
+
+
+def _everything_fit_changes(model, optimizer, outside):
+    values = [*model.parameters(), outside]
+    modes = [module.training for module in model.modules()]
+    return [(p.data, p.grad) for p in values], modes, optimizer.state_dict()
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("failure", ["diverged", "refused"])
+def test_a_failed_fit_puts_back_everything_it_changed(failure, compiled):
+    # Weights, gradients (once the refused batch's were left in, compiled), the modules'
+    # modes, and the given optimizer's state and the Values it steps outside the model.
+    X, y = [[0.0], [10.0 if failure == "refused" else 1e10]], [0, 1]
+    model = MLP(1, [1], seed=0)
+    model.layers[0].neurons[0].w[0].data, model.layers[0].neurons[0].b.data = 0.01, 0.5
+    outside = Value(2.0)
+    lr, loss = (1e300, "hinge") if failure == "diverged" else (0.01, "binary_cross_entropy")
+    optimizer = optim.Adam([*model.parameters(), outside], lr=lr)
+    for p in [*model.parameters(), outside]:
+        p.grad = 7.0  # a fit that fails must not lose a caller's gradients either
+    optimizer.step()  # state of its own, from before fit
+    model.train()
+    before = _everything_fit_changes(model, optimizer, outside)
+    with pytest.raises(ValueError, match="diverged" if failure == "diverged" else "lie in"):
+        fit(model, X, y, loss=loss, optimizer=optimizer, lr_decay="linear", epochs=50,
+            progress=False, compiled=compiled)  # fmt: skip
+    assert _everything_fit_changes(model, optimizer, outside) == before
 
 
 def test_an_optimizer_over_part_of_the_model_is_accepted():
