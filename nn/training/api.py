@@ -77,7 +77,8 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
             loss and ``nn`` model compiles; a custom loss (which must accept Value
             targets) or model is first traced at every training sample, and a
             ``ValueError`` refuses it if its graph changes (Python control flow on
-            ``.data``). Not with dropout (a trace would freeze one random mask).
+            ``.data``), or a custom loss that is no mean of per-sample losses (a sum).
+            Not with dropout (a trace would freeze one random mask).
 
     Training runs in training mode (``model.train()``: dropout drops units); validation
     and the accuracy of a model with dropout are measured in evaluation mode; the model

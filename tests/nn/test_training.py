@@ -298,6 +298,30 @@ def test_a_custom_loss_without_branches_compiles_and_equals_eager():
     assert runs[1] == pytest.approx(runs[0], rel=1e-10)
 
 
+def _sum_of_squares(predictions, targets):
+    terms = [(p - t) ** 2 for p, t in zip(predictions, targets, strict=True)]
+    return sum(terms[1:], terms[0])
+
+
+def _squared_mean_error(predictions, targets):
+    errors = [p - t for p, t in zip(predictions, targets, strict=True)]
+    return (sum(errors[1:], errors[0]) / len(errors)) ** 2
+
+
+@pytest.mark.parametrize("loss", [_sum_of_squares, _squared_mean_error])
+def test_compiled_fit_refuses_a_custom_loss_that_is_no_mean_over_samples(loss):
+    # A replay computes the loss per sample and averages: a sum, or a loss of the whole
+    # batch, once trained on other numbers than eager fit's (a sum: n times the gradient),
+    # with no error.
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit\(compiled\):.*mean of .*per-sample.*compiled=False"):
+        fit(model, X, y.astype(float), loss=loss, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before
+    fit(model, X[:1], y[:1].astype(float), loss=loss, epochs=2, progress=False, compiled=True)
+
+
 def test_compiled_training_learns_the_digits_in_seconds():
     X, y = datasets.make_digits(400, noise=0.2, seed=0)
     X_test, y_test = datasets.make_digits(200, noise=0.2, seed=1)
