@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from nn import MLP, Neuron, datasets, losses, optim
+from nn import MLP, Layer, Neuron, datasets, losses, optim
 from nn.training import evaluate, fit, predict
 
 
@@ -149,6 +149,11 @@ def test_bad_data():
         fit(MLP(2, [1]), [[0.0, math.nan]], [1], progress=False)
     with pytest.raises(ValueError, match=r"fit\(y\): this loss needs two classes"):
         fit(MLP(2, [1]), np.zeros((3, 2)), [0, 1, 2], progress=False)
+    # A one-neuron Layer returns a list: once "needs one output; this model returns 1 outputs".
+    with pytest.raises(
+        ValueError, match=r"needs a model that returns one Value; .* a list of 1 Values"
+    ):
+        fit(Layer(2, 1), np.zeros((3, 2)), [0, 1, 1], progress=False)
 
 
 @pytest.mark.parametrize(
