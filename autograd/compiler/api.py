@@ -395,6 +395,10 @@ class CompiledFunction:
                     f"{change}"
                 )
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy or pickle drops the generated programs (they hold modules): rewritten."""
+        return {**self.__dict__, "_programs": {}, "_located": (-1, None, False)}
+
     def __repr__(self) -> str:
         state = "not traced" if self._tape is None else f"{len(self.tape.nodes)} nodes"
         return f"CompiledFunction({getattr(self.fn, '__name__', 'fn')}, {state})"
