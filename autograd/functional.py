@@ -24,7 +24,7 @@ def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
     items = []
     for index, v in enumerate(given):
         if not isinstance(v, Value):
-            number = None if isinstance(v, bool) else as_number(v)
+            number = None if isinstance(v, bool) else as_number(v, f"{name}(item {index})")
             if number is None:
                 raise TypeError(
                     f"{name}: item {index} must be a Value or a number, "
