@@ -144,7 +144,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
         7.0
     """
     if type(gradient) is not float:
-        number = None if isinstance(gradient, bool) else as_number(gradient)
+        number = None if isinstance(gradient, bool) else as_number(gradient, "backward(gradient)")
         if number is None:
             raise TypeError(
                 f"backward: gradient must be a real number, "

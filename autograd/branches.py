@@ -41,3 +41,8 @@ def branch(outcome: bool) -> bool:
     if log is not None:
         log.append(outcome)
     return outcome
+
+
+def tracing() -> bool:
+    """Whether ``compile`` is tracing: a library function then builds the graph for all data."""
+    return _BRANCHES.get() is not None

@@ -141,7 +141,7 @@ def {name}(self, other):
     elif type(other) is int and -{_EXACT_INT} <= other <= {_EXACT_INT}:
         number = float(other)  # as as_number does, without its call: `x / 2`, sum()'s 0
     else:
-        number = as_number(other)
+        number = as_number(other, {op.name + "(" + op.inputs[slot] + ")"!r})
         if number is None:
             return NotImplemented
     if number:

@@ -18,12 +18,12 @@ from autograd.branches import branch
 _EXACT_INT = 2**53
 
 
-def as_number(x: Any) -> float | None:
+def as_number(x: Any, where: str = "as_number") -> float | None:
     """``x`` as a float if it is a real number (int, bool, fraction, numpy scalar), else None.
 
     A number too large for a float (a huge int, a numpy longdouble past the range) is a
-    ``ValueError``: it would otherwise become inf, or raise deep inside an op. An infinite
-    ``x`` itself is fine.
+    ``ValueError`` naming ``where`` (the function and argument): it would otherwise become
+    inf, or raise deep inside an op. An infinite ``x`` itself is fine.
 
     Example:
         >>> as_number(3), as_number("3"), as_number(float("inf"))
@@ -39,7 +39,7 @@ def as_number(x: Any) -> float | None:
         except OverflowError:
             number = math.inf
         if number in (math.inf, -math.inf) and abs(x) != math.inf:
-            raise ValueError(f"{type(x).__name__} {x!r:.40} is too large for a float")
+            raise ValueError(f"{where}: {type(x).__name__} {x!r:.40} is too large for a float")
         return number
     return None
 
@@ -49,7 +49,7 @@ def _comparison(name: str, compare: Callable[[float, float], bool]) -> Callable[
         if isinstance(other, NumberLike):  # a Value
             number: float | None = other.data
         else:
-            number = other if type(other) is float else as_number(other)
+            number = other if type(other) is float else as_number(other, f"Value.{name}")
             if number is None:
                 return NotImplemented
         return branch(compare(self.data, number))

@@ -126,7 +126,7 @@ class FunctionOp(CustomOp):
             if g is None:
                 g = 0.0
             elif not isinstance(g, Value):
-                number = as_number(g)
+                number = as_number(g, f"{name}.backward")
                 if number is None:
                     raise TypeError(
                         f"{name}.backward: the gradient of input {slot} must be a number, a "
@@ -214,7 +214,7 @@ class Function:
         recording = is_grad_enabled()
         with no_grad():
             result = cls.forward(ctx, *inputs)
-        data = result.data if isinstance(result, Value) else as_number(result)
+        data = result.data if isinstance(result, Value) else as_number(result, cls.__name__)
         if data is None:
             raise TypeError(
                 f"{cls.__name__}.forward: must return a number or a Value, "

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 
+from autograd.branches import tracing
 from autograd.coercion import as_number
 from autograd.context import scope
 from autograd.ops import DOT, SUM
@@ -23,7 +24,7 @@ def _values(name: str, values: Iterable[Value | float]) -> list[Value]:
     items = []
     for index, v in enumerate(given):
         if not isinstance(v, Value):
-            number = None if isinstance(v, bool) else as_number(v)
+            number = None if isinstance(v, bool) else as_number(v, f"{name}(item {index})")
             if number is None:
                 raise TypeError(
                     f"{name}: item {index} must be a Value or a number, "
@@ -98,12 +99,15 @@ def _shifted(
     results' gradients through the shift cancel (up to rounding).
     """
     items = _values(name, values)
-    if all(v.data == -math.inf for v in items):
+    # A trace records the graph of finite inputs whatever its numbers (a replay of this
+    # eager branch was wrong at every other sample); a replay then gives NaN at these.
+    eager = not tracing()
+    if eager and all(v.data == -math.inf for v in items):
         # Every exp is 0 and log(0) is a domain error. logsumexp is -inf (PyTorch's
         # answer), here the mean of the inputs, whose gradient, 1/n each, is the limit
         # for equal inputs; log_softmax and softmax are then -inf - -inf: NaN (PyTorch's).
         return items, total(items) / len(items), 0.0
-    if any(not math.isfinite(v.data) and v.data != -math.inf for v in items):
+    if eager and any(not math.isfinite(v.data) and v.data != -math.inf for v in items):
         # +inf (logsumexp is +inf, where inf - inf would be NaN) or NaN (NaN): no shift.
         shift: Value | float = 0.0
     else:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from autograd.coercion import as_number
 from autograd.engine import grad
 from autograd.value import Value
 
@@ -47,8 +50,7 @@ def gradcheck(  # noqa: PLR0913 - the tolerances keep PyTorch's names and order
         >>> gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.5], order=2)
         True
     """
-    if order < 1:
-        raise ValueError(f"gradcheck: order must be at least 1, got {order}")
+    _check_arguments(inputs, {"eps": eps, "atol": atol, "rtol": rtol}, order)
     names = _check_first_order(fn, inputs, eps, atol, rtol)
     for i, name in enumerate(names if order > 1 else []):
 
@@ -60,6 +62,34 @@ def gradcheck(  # noqa: PLR0913 - the tolerances keep PyTorch's names and order
         except GradcheckError as error:
             raise GradcheckError(f"in the derivative with respect to {name}: {error}") from None
     return True
+
+
+def _check_arguments(inputs: Any, tolerances: dict[str, Any], order: Any) -> None:
+    """Each argument, before ``fn`` runs: named, not a false mismatch (NaN) or a crash."""
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise TypeError(f"gradcheck(order): expected an int >= 1, got {type(order).__name__}")
+    if order < 1:
+        raise ValueError(f"gradcheck(order): order must be at least 1, got {order}")
+    for name, value in tolerances.items():
+        number = None if isinstance(value, bool) else as_number(value, f"gradcheck({name})")
+        if number is None:
+            raise TypeError(
+                f"gradcheck({name}): expected a real number, got {type(value).__name__}"
+            )
+        bound = "> 0" if name == "eps" else ">= 0"
+        if not math.isfinite(number) or number < 0 or (name == "eps" and number == 0):
+            raise ValueError(f"gradcheck({name}): expected a finite number {bound}, got {number!r}")
+    if isinstance(inputs, str | bytes) or not isinstance(inputs, Sequence):
+        raise TypeError(f"gradcheck(inputs): expected a sequence, got {type(inputs).__name__}")
+    for index, v in enumerate(inputs):
+        number = v.data if isinstance(v, Value) else None if isinstance(v, bool) else as_number(v)
+        if number is None:
+            raise TypeError(
+                f"gradcheck(inputs): item {index} must be a number or a Value, "
+                f"got {type(v).__name__}: {v!r:.40}"
+            )
+        if not math.isfinite(number):
+            raise ValueError(f"gradcheck(inputs): item {index} is {number!r}; needs a finite point")
 
 
 def _check_first_order(

@@ -338,7 +338,7 @@ def _inputs(variables: Mapping[str, Any]) -> dict[str, Value]:
         if isinstance(value, Value):
             inputs[name] = value
             continue
-        number = None if isinstance(value, bool) else as_number(value)
+        number = None if isinstance(value, bool) else as_number(value, f"parse({name})")
         if number is None:
             raise TypeError(
                 f"parse: the value of {name} must be a number or a Value, "

@@ -49,7 +49,7 @@ _STORE, _INDEX = "_store", "_store_index"
 
 def _number(field: str, value: Any) -> float:
     """``value`` as the float a store's array holds; a clear error for anything else."""
-    number = None if isinstance(value, Value) else as_number(value)
+    number = None if isinstance(value, Value) else as_number(value, f"Value.{field}")
     if number is None:
         raise TypeError(
             f"Value.{field}: expected a real number (int, float or numpy scalar), "

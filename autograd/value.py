@@ -90,7 +90,7 @@ def apply(op: Op | str, *operands: Value | float) -> Value:
         result = NotImplemented
     if result is NotImplemented:
         for name, operand in zip(entry.inputs, operands, strict=True):
-            if not isinstance(operand, Value) and as_number(operand) is None:
+            if not isinstance(operand, Value) and as_number(operand, entry.name) is None:
                 raise TypeError(
                     f"{entry.name}: {name} must be a number or a Value, "
                     f"got {type(operand).__name__}"
@@ -115,7 +115,7 @@ def _variadic(op: Op, operands: tuple[Any, ...]) -> Value:
     if not all(map(isinstance, operands, repeat(Value))):
         parents = []
         for name, operand in zip(op.slot_names(count), operands, strict=True):
-            number = operand if isinstance(operand, Value) else as_number(operand)
+            number = operand if isinstance(operand, Value) else as_number(operand, op.name)
             if number is None:
                 raise TypeError(
                     f"{op.name}: {name} must be a number or a Value, got {type(operand).__name__}"
@@ -201,7 +201,7 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         parameter: bool = False,
     ) -> None:
         if type(data) is not float:
-            number = as_number(data)
+            number = as_number(data, "Value(data)")
             if number is None:
                 raise TypeError(
                     f"Value(data): expected a real number (int, float or numpy scalar), "

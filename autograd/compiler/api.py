@@ -356,7 +356,9 @@ class CompiledFunction:
         flat = self._parameter_vector()
         name = "forward_backward" if backward else "forward"
         function = program.function(name)  # compiled first: it says if it reads `params`
-        params = flat.tolist() if program.reads_params.get(name, True) else None
+        # numpy scalars, not floats: a node of parameters alone is computed once, and with
+        # numpy's rules (2.0 / 0.0 is inf, found per sample below), not Python's (raises).
+        params = list(flat) if program.reads_params.get(name, True) else None
         with np.errstate(all="ignore"):  # domain errors are found below, per sample
             if backward:
                 result = function(*arrays, params, flat, count, np.ones(count))
@@ -394,6 +396,10 @@ class CompiledFunction:
                     f"traced at {[x.data for x in self.tape.inputs]}, called with {point}: "
                     f"{change}"
                 )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy or pickle drops the generated programs (they hold modules): rewritten."""
+        return {**self.__dict__, "_programs": {}, "_located": (-1, None, False)}
 
     def __repr__(self) -> str:
         state = "not traced" if self._tape is None else f"{len(self.tape.nodes)} nodes"

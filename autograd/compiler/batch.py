@@ -372,9 +372,8 @@ class BatchWriter:
         self.matrix_adjoint: dict[int, str] = {}
         lines: list[str] = [f"GP = _zeros({self.size})"] if self.size else []
         output = tape.outputs[0]
-        if output in needs:
-            name = self.adjoint[output] = "g_" + tape.names[output]
-            lines.append(f"{name} = seed" if output in plan.varying else f"{name} = _sum(seed)")
+        if output in needs:  # the seed, as a contribution: an output may be a parameter
+            lines.extend(self.add(output, "seed", from_varying=True))
         ends = {run.nodes[-1]: run for run in self.runs}
         start = None  # inside a run, walking back: its first node
         for node in reversed(tape.nodes):

@@ -124,14 +124,15 @@ def _tuple(names: Sequence[str]) -> str:
     return f"({', '.join(names)}{',' if names else ''})"
 
 
-def _returned(tape: Tape, adjoint: dict[Value, str] | None, batch: bool = False) -> str:
+def _returned(tape: Tape, adjoint: dict[Value, str] | None, batch: Any = None) -> str:
     """``return outputs, parameter adjoints, input adjoints, guarded values``.
 
     Guarded values are those of the ops with a domain rule (log, sqrt, div, pow, elu): a
     batch replay checks them, since a nan there can be hidden from the output (nan ** 0).
-    A batch program returns its parameters' adjoints as one flat array, ``GP``.
+    A batch program (``batch``: its BatchWriter) returns its parameters' adjoints as one flat
+    array, ``GP``. An output leaf is a constant's literal, or a name the writer notes.
     """
-    outputs = [tape.names[o] for o in tape.outputs]
+    outputs = [source((batch.expr if batch else tape.expr)(o)) for o in tape.outputs]
     if batch:
         grads = "None" if adjoint is None or not tape.parameters else "GP"
         inputs = [] if adjoint is None else [adjoint.get(x, "None") for x in tape.inputs]
@@ -198,7 +199,7 @@ class Program:
             forward = _forward_lines(tape, SOURCE_SPACE, self.runs)
             return _function("forward", tape, [*forward, _returned(tape, None)])
         writer = BatchWriter(self.plan, self.namespace, self.runs, self.places)
-        body = [*writer.forward(), _returned(tape, None, batch=True)]
+        body = [*writer.forward(), _returned(tape, None, writer)]
         self.reads_params["forward"] = writer.uses_params
         return _batch_function("forward", tape, body, writer.uses_params, places=self.places)
 
@@ -213,7 +214,7 @@ class Program:
         writer = BatchWriter(self.plan, self.namespace, self.runs, self.places)
         forward = writer.forward(store=True)
         backward, adjoint = writer.backward(self.needs)
-        body = [*forward, *backward, _returned(tape, adjoint, batch=True)]
+        body = [*forward, *backward, _returned(tape, adjoint, writer)]
         self.reads_params["forward_backward"] = writer.uses_params
         return _batch_function(
             "forward_backward", tape, body, writer.uses_params, extra="seed", places=self.places

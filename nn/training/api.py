@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -76,7 +77,8 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
             loss and ``nn`` model compiles; a custom loss (which must accept Value
             targets) or model is first traced at every training sample, and a
             ``ValueError`` refuses it if its graph changes (Python control flow on
-            ``.data``). Not with dropout (a trace would freeze one random mask).
+            ``.data``), or a custom loss that is no mean of per-sample losses (a sum).
+            Not with dropout (a trace would freeze one random mask).
 
     Training runs in training mode (``model.train()``: dropout drops units); validation
     and the accuracy of a model with dropout are measured in evaluation mode; the model
@@ -91,8 +93,8 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
             does not return a ``Value``. Nothing has changed.
         ValueError: a bad value (non-finite or mislabelled data, a negative ``l2``, ...),
             nothing changed; or training diverged (the loss or a weight became inf or
-            NaN) or the loss refused the model's outputs mid-training, and the weights
-            fit started from are back in place.
+            NaN) or the loss refused the model's outputs mid-training, and all fit changed
+            is back (weights, gradients, modes, a given optimizer's state).
 
     Example:
         >>> from nn import MLP, datasets
@@ -117,19 +119,39 @@ def fit(  # noqa: PLR0913 - keyword options, as Keras and skorch users expect
         },
     )  # fmt: skip
     step = steps.make_step(run)  # a compiled step traces (and may refuse) before any change
-    initial = run.model.state_dict()
+    restore = _snapshot(run.model, run.optimizer)
     try:
         return loop.train(run, step)
     except loop.Diverged as diverged:
-        run.model.load_state_dict(initial)
+        restore()
         rate = f"lr={lr}" if lr is not None else "the learning rate"
         raise ValueError(
             f"fit: training diverged: {diverged}; the model's weights are restored to where "
             f"fit started (try a smaller {rate}, or scale the inputs)"
         ) from None
     except (ValueError, TypeError):  # the loss refused an output mid-training: nothing lost
-        run.model.load_state_dict(initial)
+        restore()
         raise
+
+
+def _snapshot(model: Module, optimizer: str | optim.Optimizer) -> Callable[[], None]:
+    """A function that puts back all a failed ``fit`` may have changed."""
+    # Data and gradient of each Value it may step (a given optimizer's may lie outside the
+    # model), each module's mode, and a given optimizer's moments, counts and decayed lr.
+    given = optimizer if isinstance(optimizer, optim.Optimizer) else None
+    values = list(dict.fromkeys([*model.parameters(), *(given.params if given else [])]))
+    numbers, state = [(p.data, p.grad) for p in values], given and given.state_dict()
+    modes = [(module, module.training) for module in model.modules()]
+
+    def restore() -> None:
+        for p, (number, gradient) in zip(values, numbers, strict=True):
+            p.data, p.grad = number, gradient
+        for module, mode in modes:
+            module.training = mode
+        if given is not None:
+            given.load_state_dict(state)  # type: ignore[arg-type]
+
+    return restore
 
 
 def evaluate(

@@ -129,14 +129,14 @@ def output_count(function: str, net: Module, row: list[float], task: Task | None
         return len(out)
     if not isinstance(out, Value):
         raise ValueError(
-            f"{function}(loss): {task.loss.__name__} needs a model with one output; "
+            f"{function}(loss): {task.loss.__name__} needs a model that returns one Value; "
             f"this model returns {_shape(out)}"
         )
     return 1
 
 
 def _shape(out: Any) -> str:
-    return f"{len(out)} outputs" if isinstance(out, list) else f"a {type(out).__name__}"
+    return f"a list of {len(out)} Values" if isinstance(out, list) else f"a {type(out).__name__}"
 
 
 def scores(outputs: list[Any]) -> np.ndarray:

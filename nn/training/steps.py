@@ -16,6 +16,7 @@ graph changes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,8 @@ class CompiledStep:
             raise ValueError(f"fit(compiled): {error}; use compiled=False") from None
         if plan.task is None or type(plan.model) not in _BRANCH_FREE_MODELS:
             self._verify()
+        if plan.task is None:
+            self._check_mean()
 
     def _arguments(self, samples: data.Samples) -> list[np.ndarray]:
         """The compiled loss's arguments: the feature matrix, then the targets (one-hot)."""
@@ -123,6 +126,21 @@ class CompiledStep:
                 f"samples (Python control flow on .data or on a comparison of Values), so one "
                 f"trace cannot be replayed for all; use compiled=False ({error})"
             ) from None
+
+    def _check_mean(self) -> None:
+        """A custom loss must be the mean of its per-sample values: a replay averages them."""
+        plan, per_sample = self.plan, float(np.mean(self.loss(*self.train_args)[0]))
+        with no_grad():
+            outputs = [plan.model(row) for row in plan.train.rows]  # type: ignore[operator]
+            whole = loss_value("fit", plan.function(outputs, plan.labels.targets(plan.train.y)))
+        close = math.isclose(whole.data, per_sample, rel_tol=1e-9, abs_tol=1e-12)
+        if math.isfinite(whole.data) and not close:
+            raise ValueError(
+                f"fit(compiled): the custom loss of the whole training set is {whole.data!r}, but "
+                f"the mean of its per-sample values is {per_sample!r}; a compiled fit replays "
+                f"it per sample and averages, so it takes a mean over samples (divide a sum by "
+                f"the count); use compiled=False"
+            )
 
     def batch(self, indices: np.ndarray) -> tuple[float, np.ndarray]:
         """The batch's objective and outputs; its gradient is added into the parameters'."""

@@ -131,6 +131,33 @@ def test_several_outputs_differentiate_the_first():
     assert result.parameters == [3.0]
 
 
+@pytest.mark.parametrize("fuse", [True, False])
+@pytest.mark.parametrize(
+    "call", [(2.0,), (np.array([2.0, 5.0, 7.0]),), (np.array([[2.0], [5.0], [7.0]]),)]
+)
+def test_a_leaf_may_be_an_output(call, fuse):
+    # Returned as it is: a parameter (d w / d w = 1 per sample), a constant leaf (no
+    # name in the generated code: its literal) and an input. Once a KeyError, a NameError
+    # in a batch, and a parameter gradient of 0 for the batch with no error.
+    w, c = Value(0.5, parameter=True), Value(3.0)
+    x = np.ravel(call[0])
+    for function, output, dw, dx in [
+        (lambda x: w, 0.5, 1.0, 0.0),
+        (lambda x: c, 3.0, 0.0, 0.0),
+        (lambda x: [c, x * w], 3.0, 0.0, 0.0),
+        (lambda x: [w, c, x], 0.5, 1.0, 0.0),
+        (lambda x: [x, w], x, 0.0, 1.0),
+    ]:
+        f = compile(function, 1, fuse=fuse)
+        result = f.grad(*call, wrt_inputs=True)
+        first = result.output[0] if isinstance(result.output, list) else result.output
+        assert np.all(first == output)
+        called = f(*call)  # the forward program too
+        assert np.all((called[0] if isinstance(called, list) else called) == output)
+        assert result.parameters == ([dw * x.size] if f.parameters else [])
+        assert np.all(result.inputs[0] == dx)
+
+
 def test_source_is_straight_line_code_from_the_table():
     w = Value(3.0, "w", parameter=True)
     f = compile(lambda x: (w * x).tanh())

@@ -4,6 +4,7 @@ The oracle for the fused program is the unfused one (``fuse=False``, one line pe
 itself tested against the eager engine in test_compiled.py), and the eager engine directly.
 """
 
+import math
 import random
 import re
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, compile, dot, total
+from autograd import Value, compile, dot, grad, total
 from nn import MLP, losses
 
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "leaky_relu", "prelu", "elu", "selu", "softplus"]
@@ -189,6 +190,27 @@ def test_a_node_without_inputs_is_computed_once_and_its_gradient_summed():
     constant = compile(lambda x: w * 2.0)  # the output itself depends on no input
     assert constant(xs).tolist() == [6.0] * 4
     assert constant.grad(xs).parameters == [8.0]
+
+
+@pytest.mark.parametrize(
+    ("function", "gradient"),
+    [
+        (lambda w, x: (w * 0.0) ** 2 + x, 0.0),  # pow' at 0: a branch not taken divides by 0
+        (lambda w, x: (w * 1e200) ** 2 + x, math.inf),  # overflows: inf, as eagerly
+        (lambda w, x: (w * 0.0) ** 2 * (w * 0.0) + x, 0.0),
+    ],
+)
+def test_a_node_without_inputs_follows_the_engines_arithmetic(function, gradient):
+    # Computed once, on the parameters' numbers: it once ran Python's float arithmetic,
+    # which raises where the engine's gives inf (a ZeroDivisionError from the generated
+    # code, where the float program and the engine answered).
+    w = Value(0.75, parameter=True)
+    f = compile(lambda x: function(w, x))
+    x = Value(1.0)
+    eager = grad(function(w, x), [w])[0]
+    assert eager == gradient
+    assert f.grad(1.0).parameters == [gradient]
+    assert f.grad(np.array([1.0, 2.0])).parameters == [2.0 * gradient]
 
 
 def test_a_number_input_in_a_batch_is_every_samples():

@@ -324,6 +324,23 @@ def test_a_compiled_function_is_right_far_from_its_trace(name, fuse):
         )
 
 
+@pytest.mark.parametrize("fuse", [True, False], ids=["fused", "unfused"])
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("traced", [(-INF, -INF, -INF), (INF, 0.0, 1.0), (NAN, 0.0, 1.0)])
+def test_a_function_traced_at_infinite_inputs_is_right_at_finite_ones(traced, name, fuse):
+    # Eagerly such inputs take no shift (their own graph); a trace there once froze that
+    # graph: logsumexp traced at all -inf gave the mean of the inputs at every call.
+    f = compile(FUNCTIONS[name], 3, fuse=fuse)
+    with np.errstate(invalid="ignore"):
+        f.trace(*traced)
+    columns = [np.array(column) for column in zip(*FAR, strict=True)]
+    batch = _as_list(f(*columns))
+    for sample, point in enumerate(FAR):
+        expected = _exact(name, point)
+        assert _as_list(f(*point)) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+        assert [float(b[sample]) for b in batch] == pytest.approx(expected, rel=1e-12)
+
+
 def test_the_shift_is_a_tree_of_max_nodes_in_its_own_scope():
     xs = [Value(1.0), Value(3.0), Value(2.0)]
     out = logsumexp(xs)

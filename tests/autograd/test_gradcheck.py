@@ -147,3 +147,35 @@ def test_second_order_catches_a_first_derivative_that_is_only_numerically_right(
 def test_order_must_be_positive():
     with pytest.raises(ValueError, match="order must be at least 1"):
         gradcheck(lambda x: x, [1.0], order=0)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        # Once: order=nan passed (True), order=inf recursed without end, eps=0 divided by
+        # zero, eps=nan and a negative tolerance reported "gradients disagree" for a right
+        # gradient, and a str input raised float()'s own error.
+        ({"order": math.nan}, TypeError, r"gradcheck\(order\): expected an int >= 1, got float"),
+        ({"order": math.inf}, TypeError, r"gradcheck\(order\)"),
+        ({"order": "2"}, TypeError, r"gradcheck\(order\)"),
+        ({"order": True}, TypeError, r"gradcheck\(order\).*bool"),
+        ({"order": 0}, ValueError, "order must be at least 1"),
+        ({"eps": 0.0}, ValueError, r"gradcheck\(eps\): expected a finite number > 0, got 0.0"),
+        ({"eps": -1e-6}, ValueError, r"gradcheck\(eps\)"),
+        ({"eps": math.nan}, ValueError, r"gradcheck\(eps\)"),
+        ({"eps": None}, TypeError, r"gradcheck\(eps\): expected a real number, got NoneType"),
+        ({"atol": -1.0}, ValueError, r"gradcheck\(atol\): expected a finite number >= 0"),
+        ({"atol": math.inf}, ValueError, r"gradcheck\(atol\)"),
+        ({"rtol": math.nan}, ValueError, r"gradcheck\(rtol\)"),
+        ({"rtol": "a"}, TypeError, r"gradcheck\(rtol\)"),
+        ({"inputs": ["a"]}, TypeError, r"gradcheck\(inputs\): item 0 must be a number or a Value"),
+        ({"inputs": [None]}, TypeError, r"gradcheck\(inputs\): item 0"),
+        ({"inputs": [1.0, math.nan]}, ValueError, r"gradcheck\(inputs\): item 1 is nan"),
+        ({"inputs": [Value(math.inf)]}, ValueError, r"gradcheck\(inputs\): item 0 is inf"),
+        ({"inputs": "ab"}, TypeError, r"gradcheck\(inputs\): expected a sequence"),
+    ],
+)
+def test_bad_arguments_are_refused_by_name(options, error, message):
+    call = {"inputs": [1.0], **options}
+    with pytest.raises(error, match=message):
+        gradcheck(lambda *xs: xs[0] * xs[0], **call)

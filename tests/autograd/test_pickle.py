@@ -139,3 +139,27 @@ def test_a_value_subclass_keeps_its_own_attributes(copier):
     assert type(copied_x) is _Tagged
     assert copied_x.note == "kept"
     assert copied.data == 4.0
+
+
+_W = Value(0.5, "w", parameter=True)
+
+
+def _weighted_tanh(x):  # module level: picklable by name
+    return (_W * x).tanh()
+
+
+@pytest.mark.parametrize("copier", _round_trips())
+def test_a_compiled_function_copies_after_its_calls(copier):
+    # Its generated programs hold the numpy module (once "cannot pickle 'module' object"
+    # after a batch call): a copy drops them and writes them again at its first call.
+    import numpy as np  # noqa: PLC0415 - the one numpy test here
+
+    from autograd import compile  # noqa: PLC0415
+
+    f = compile(_weighted_tanh, 1)
+    batch = np.array([1.0, -2.0])
+    f(batch), f.backward(batch), f(3.0)
+    twin = copier(f)
+    assert twin(batch).tolist() == [math.tanh(0.5), math.tanh(-1.0)]
+    assert twin.grad(3.0).parameters == pytest.approx([3.0 * (1.0 - math.tanh(1.5) ** 2)])
+    assert twin.parameters[0] is not f.parameters[0]  # the copy's own parameter

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import MLP, Neuron, datasets, losses, optim
+from autograd import Value
+from nn import MLP, Layer, Neuron, datasets, losses, optim
 from nn.training import evaluate, fit, predict
 
 
@@ -148,6 +149,11 @@ def test_bad_data():
         fit(MLP(2, [1]), [[0.0, math.nan]], [1], progress=False)
     with pytest.raises(ValueError, match=r"fit\(y\): this loss needs two classes"):
         fit(MLP(2, [1]), np.zeros((3, 2)), [0, 1, 2], progress=False)
+    # A one-neuron Layer returns a list: once "needs one output; this model returns 1 outputs".
+    with pytest.raises(
+        ValueError, match=r"needs a model that returns one Value; .* a list of 1 Values"
+    ):
+        fit(Layer(2, 1), np.zeros((3, 2)), [0, 1, 1], progress=False)
 
 
 @pytest.mark.parametrize(
@@ -297,6 +303,30 @@ def test_a_custom_loss_without_branches_compiles_and_equals_eager():
     assert runs[1] == pytest.approx(runs[0], rel=1e-10)
 
 
+def _sum_of_squares(predictions, targets):
+    terms = [(p - t) ** 2 for p, t in zip(predictions, targets, strict=True)]
+    return sum(terms[1:], terms[0])
+
+
+def _squared_mean_error(predictions, targets):
+    errors = [p - t for p, t in zip(predictions, targets, strict=True)]
+    return (sum(errors[1:], errors[0]) / len(errors)) ** 2
+
+
+@pytest.mark.parametrize("loss", [_sum_of_squares, _squared_mean_error])
+def test_compiled_fit_refuses_a_custom_loss_that_is_no_mean_over_samples(loss):
+    # A replay computes the loss per sample and averages: a sum, or a loss of the whole
+    # batch, once trained on other numbers than eager fit's (a sum: n times the gradient),
+    # with no error.
+    X, y = datasets.make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit\(compiled\):.*mean of .*per-sample.*compiled=False"):
+        fit(model, X, y.astype(float), loss=loss, epochs=2, progress=False, compiled=True)
+    assert model.state_dict() == before
+    fit(model, X[:1], y[:1].astype(float), loss=loss, epochs=2, progress=False, compiled=True)
+
+
 def test_compiled_training_learns_the_digits_in_seconds():
     X, y = datasets.make_digits(400, noise=0.2, seed=0)
     X_test, y_test = datasets.make_digits(200, noise=0.2, seed=1)
@@ -340,6 +370,34 @@ def test_divergence_stops_and_restores_the_starting_weights():
         with pytest.raises(ValueError, match=r"fit: training diverged: .*lr=1e\+300"):
             fit(model, X, y, lr=1e300, epochs=5, progress=False, compiled=compiled)
         assert model.state_dict() == before
+
+
+def _everything_fit_changes(model, optimizer, outside):
+    values = [*model.parameters(), outside]
+    modes = [module.training for module in model.modules()]
+    return [(p.data, p.grad) for p in values], modes, optimizer.state_dict()
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("failure", ["diverged", "refused"])
+def test_a_failed_fit_puts_back_everything_it_changed(failure, compiled):
+    # Weights, gradients (once the refused batch's were left in, compiled), the modules'
+    # modes, and the given optimizer's state and the Values it steps outside the model.
+    X, y = [[0.0], [10.0 if failure == "refused" else 1e10]], [0, 1]
+    model = MLP(1, [1], seed=0)
+    model.layers[0].neurons[0].w[0].data, model.layers[0].neurons[0].b.data = 0.01, 0.5
+    outside = Value(2.0)
+    lr, loss = (1e300, "hinge") if failure == "diverged" else (0.01, "binary_cross_entropy")
+    optimizer = optim.Adam([*model.parameters(), outside], lr=lr)
+    for p in [*model.parameters(), outside]:
+        p.grad = 7.0  # a fit that fails must not lose a caller's gradients either
+    optimizer.step()  # state of its own, from before fit
+    model.train()
+    before = _everything_fit_changes(model, optimizer, outside)
+    with pytest.raises(ValueError, match="diverged" if failure == "diverged" else "lie in"):
+        fit(model, X, y, loss=loss, optimizer=optimizer, lr_decay="linear", epochs=50,
+            progress=False, compiled=compiled)  # fmt: skip
+    assert _everything_fit_changes(model, optimizer, outside) == before
 
 
 def test_an_optimizer_over_part_of_the_model_is_accepted():
