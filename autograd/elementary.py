@@ -123,6 +123,37 @@ def _pow(x: float, y: float) -> float:
     return float(result)
 
 
+def _powlog(x: float, y: float, k: float, power: float | None = None) -> float:
+    # x ** y * log(x) ** k: the k-th y-derivative of x ** y, and, with its shifts in y, every
+    # mixed derivative (d/dx powlog(x, y, k) = k powlog(x, y - 1, k - 1) + y powlog(x, y - 1, k)),
+    # each computed in one step: no 1/x (which overflows at a subnormal x) times x ** y.
+    # At the ends, the limits: 0 at x = 0 for y > 0 and at x = inf for y < 0 (a power
+    # beats any power of log); infinite, an error, at x = 0 for y <= 0 (log(0) is -inf).
+    # `power` (x ** y, if the caller has it) is recomputed here: one rule for the value.
+    if k == 0.0:
+        return _pow(x, y)
+    if x == 0.0:
+        if y > 0.0 or y != y:  # noqa: PLR0124 - y != y: NaN passes on
+            return 0.0 if y > 0.0 else y
+        raise ZeroDivisionError("x ** y * log(x) ** k is infinite at x = 0 for y <= 0")
+    power = _pow(x, y) if x > 0.0 else x  # x < 0: math.log raises below
+    logarithm = math.log(x)
+    if not power:  # x ** y underflowed, or x = inf and y < 0: the limit 0
+        return power
+    return power * (logarithm if k == 1.0 else logarithm**k)
+
+
+def _numpy_powlog(np: Any, x: Any, y: Any, k: float, power: Any = None) -> Any:
+    # As _powlog; NaN where it raises (x = 0 with y <= 0, x < 0), for the replay's check.
+    if k == 0.0:
+        return _numpy_power(np, x, y)
+    power = np.power(x, y)
+    value = np.where(power == 0.0, power, power * np.log(x) ** k)
+    bad = ((x == 0.0) & (y <= 0.0)) | (x < 0.0)
+    value = np.where(bad, math.nan, value)
+    return value[()] if value.ndim == 0 else value
+
+
 def _numpy_power(np: Any, x: Any, y: Any) -> Any:
     # NaN wherever the float helper raises (a negative base with a finite non-integer
     # exponent, 0 to a negative power), so the replay's check finds the sample and the
@@ -168,6 +199,12 @@ ROWS: tuple[Elementary, ...] = (
     Elementary("compare", _compare, _numpy_compare, lambda sp, x, y: sp.sign(x - y),
                arity=2, constant=True),
     Elementary("pow", _pow, _numpy_power, lambda sp, x, y: x**y, arity=2),
+    Elementary("powlog", _powlog, _numpy_powlog,
+               lambda sp, x, y, k, power=None: x**y * sp.log(x) ** k, arity=3),
+    # 0, as a term of pow's partials at x = 0 whose derivative is undefined (see
+    # autograd.powlog.pow_corner_op); on Values a node of that op.
+    Elementary("pow_corner", lambda x, y: 0.0 * x * y, lambda np, x, y: 0.0 * x * y,
+               lambda sp, x, y: sp.Integer(0), arity=2),
 )
 # fmt: on
 

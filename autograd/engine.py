@@ -15,6 +15,7 @@ from autograd.custom import CustomOp
 from autograd.elementary import FUNCTIONS
 from autograd.graph import topological_order, walk
 from autograd.ops import OPS, function_op
+from autograd.powlog import pow_corner_op, powlog_op
 from autograd.value import Value, apply, apply_unary
 
 __all__ = [
@@ -113,6 +114,24 @@ class _ValueSpace:
     def positive(self, alpha: Value | float, value: Any) -> Any:
         # Forward values are computed by the float kernels, which check the domain.
         return value
+
+    def pow_corner(self, x: Any, y: Any) -> Any:
+        """0; with a Value operand a node of :func:`~autograd.powlog.pow_corner_op`."""
+        if not isinstance(x, Value) and not isinstance(y, Value):
+            return 0.0
+        return apply(pow_corner_op(), x, y)
+
+    def powlog(self, x: Any, y: Any, k: float, power: Any = None) -> Any:
+        """``x ** y * log(x) ** k`` as a node of :func:`~autograd.powlog.powlog_op` (pow for k = 0).
+
+        ``power`` (x ** y, which the float kernels reuse) is not needed here: the node
+        computes its value, and its derivatives are the family's own.
+        """
+        if not isinstance(x, Value) and not isinstance(y, Value):
+            return FUNCTIONS["powlog"].floats(float(x), float(y), float(k))
+        if k == 0.0:
+            return x**y
+        return apply(powlog_op(int(k)), x, y)
 
 
 VALUE_SPACE = _ValueSpace()

@@ -14,8 +14,10 @@ A math space provides ``exp expm1 log sqrt tanh sigmoid softplus abs sign``,
 x < y, 0.0 where x == y, infinities included, NaN if either is NaN),
 ``select(x, positive, otherwise)``: ``positive`` where x > 0, ``otherwise`` where x <= 0,
 and NaN where x is NaN; and ``positive(alpha, value)``: ``value``, or a domain error where
-alpha <= 0. A branch may be a thunk (a function of no arguments), which spaces that can skip
-a branch never call. The arithmetic operators ``+ - * / **`` and unary ``-`` act on the
+alpha <= 0; ``powlog(x, y, k, power)`` is x ** y log(x) ** k (``power``: x ** y, if at
+hand) and ``pow_corner(x, y)`` 0 (on Values, nodes of :mod:`autograd.powlog`). A branch
+may be a thunk (a function of no arguments), which spaces that can skip a branch never
+call. The arithmetic operators ``+ - * / **`` and unary ``-`` act on the
 inputs directly.
 
 At kinks every ``select`` takes the ``otherwise`` branch at x = 0, so relu'(0) = 0,
@@ -212,6 +214,12 @@ class Op:
         """
         if self.base is _FUNCTION_OPS.get(self.name):
             return (function_op, (self.name,))
+        if self.base in REBUILT:
+            factory, args = REBUILT[self.base]
+            if not self.constants:
+                return (factory, args)
+            ((slot, value),) = self.constants.items()
+            return (_refolded, (factory, args, slot, value))
         if OPS.get(self.base.name) is not self.base:
             raise TypeError(f"cannot pickle {self!r}: only ops of the table pickle")
         if not self.constants:
@@ -311,18 +319,39 @@ DIV = Op(
 )
 POW = Op(
     "pow", "**", ("x", "y"), lambda m, x, y: x**y,
+    # The y-partial x ** y log(x) is powlog(x, y, 1): in higher-order graphs a node whose
+    # derivatives are its family's (autograd.powlog), each one term (no 1/x, inf at a
+    # subnormal x; no 0 * inf at x = inf). Float kernels multiply out by log(x) in place
+    # (0 where out is 0: the limit at x = inf for y < 0).
     # At x = 0 the formulas meet 0 * inf (y = 0) and 0 * log(0) (y > 0), where x ** y is
-    # flat: the partials are 0 there, as in PyTorch. The branches are thunks, so that no
-    # space evaluates 0 ** -1 or log(0) for the branch it does not take.
-    # At y = 0 the x-partial is y / x: 0 for every x but NaN, where y * x ** (y - 1) is
-    # 0 * inf for a tiny x (5e-324 ** -1 overflows), and with the same y-derivative, 1 / x.
+    # flat: the partials are the limits there (0, and y * 0 ** (y - 1) = 1 at y = 1), as in
+    # PyTorch. Their derivatives are infinite for 0 <= y <= 1 (x ** (y - 1) (1 + y log(x))):
+    # there (y = 0 and 1; 0 < y < 1 raises already) a partial adds pow_corner, 0 with no
+    # derivative in the other input, so that a second-order grad raises instead of taking
+    # the first-order convention (0 at y = 0) for a number; for y > 1 they are the limits,
+    # 0, at every order (powlog). The branches are thunks, so that no space evaluates
+    # 0 ** -1 or log(0) for the branch it does not take.
+    # At y = 0 and x < 1 the x-partial is (y / x) * out, the same function: 0 for every x
+    # but NaN, where y * x ** (y - 1) is 0 * inf for a tiny x (5e-324 ** -1 overflows),
+    # with the same derivatives at every order (its y-derivative 1 / x, then 2 log(x) / x).
+    # For x >= 1 the product is finite (and (y / x) * out would meet 0 * inf at x = inf).
     (lambda m, x, y, out: m.select(
-        m.abs(x) + m.abs(y),
-        lambda: m.select(m.abs(y), lambda: y * x ** (y - 1.0), lambda: y / x),
-        0.0),
-     # At x = 0 the y-partial is 0, or NaN for a NaN y (select(y, 0, 0) passes NaN on).
-     lambda m, x, y, out: m.select(m.abs(x), lambda: out * m.log(x),
-                                   lambda: m.select(y, 0.0, 0.0))),
+        m.abs(x),
+        lambda: m.select(
+            m.abs(y),
+            lambda: y * x ** (y - 1.0),
+            lambda: m.select(1.0 - x, lambda: y / x * out, lambda: y * x ** (y - 1.0))),
+        lambda: m.select(
+            y - 1.0,
+            lambda: y * x ** (y - 1.0),
+            # 0 < y < 1: 0 ** (y - 1) raises (the partial itself is infinite).
+            lambda: m.select(y, lambda: y * x ** (y - 1.0) + m.pow_corner(x, y),
+                             lambda: m.pow_corner(x, y)))),
+     # At x = 0: the limit 0, or NaN for a NaN y (select passes NaN on).
+     lambda m, x, y, out: m.select(
+         m.abs(x),
+         lambda: m.powlog(x, y, 1.0, out),
+         lambda: m.select(y, lambda: m.powlog(x, y, 1.0), lambda: m.pow_corner(y, x)))),
     domain=(POSITIVE, REALS),
     domain_text="x > 0; x < 0 only with an integer y, and y then has no derivative; "
                 "x = 0 only with y >= 0",
@@ -428,6 +457,14 @@ def _folded_op(name: str, slot: int, value: float) -> Op:
 
 
 _FUNCTION_OPS: dict[str, Op] = {}
+# Ops made outside the table (pow's partial ops, autograd.powlog): each pickles as the
+# call that makes it again, (factory, args).
+REBUILT: dict[Op, tuple[Callable[..., Op], tuple[Any, ...]]] = {}
+
+
+def _refolded(factory: Callable[..., Op], args: tuple[Any, ...], slot: int, value: float) -> Op:
+    """``factory(*args)`` with ``value`` folded into ``slot`` (an unpickled fold)."""
+    return factory(*args).fold(slot, value)
 
 
 def function_op(name: str) -> Op:

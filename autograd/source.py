@@ -130,6 +130,22 @@ class SourceSpace:
         condition = source(x)
         return Expr(f"({yes} if {condition} > 0.0 else {no} if {condition} <= 0.0 else nan)")
 
+    def powlog(
+        self, x: Expr | Number, y: Expr | Number, k: float, power: Expr | None = None
+    ) -> Expr:
+        """``x ** y * log(x) ** k`` (the registry's ``powlog``); ``power`` is ``x ** y`` if known.
+
+        With the power at hand (pow's own y-partial, k = 1) the kernel multiplies it by
+        ``log(x)`` in place, with no call, as the registry's helper does (0 where the power
+        is 0); otherwise it calls the helper.
+        """
+        if power is None or k != 1.0:
+            return Expr(f"_powlog({source(x)}, {source(y)}, {source(k)})")
+        p, base = source(power), source(x)
+        # `p or`: a nonzero power (every common case) costs no second test; x < 0 takes
+        # the log, whose domain error says y has no derivative there ((-inf) ** -1 = -0.0).
+        return Expr(f"({p} * _log({base}) if {p} or {base} < 0.0 else {p})")
+
     def positive(self, alpha: Expr, value: Expr | Number) -> Expr:
         """``value``, and a domain error (``ValueError``) where alpha <= 0.
 
@@ -156,6 +172,16 @@ class NumpySourceSpace(SourceSpace):
         """``positive`` where x > 0, ``otherwise`` where x <= 0, NaN where x is NaN."""
         yes, no = (source(b() if callable(b) else b) for b in (positive, otherwise))
         return Expr(f"_select({source(x)}, {yes}, {no})")
+
+    def powlog(
+        self, x: Expr | Number, y: Expr | Number, k: float, power: Expr | None = None
+    ) -> Expr:
+        """As :meth:`SourceSpace.powlog`, per element: ``_select`` in place of ``if``."""
+        if power is None or k != 1.0:
+            return super().powlog(x, y, k)
+        p, base = source(power), source(x)
+        product = f"{p} * _log({base})"
+        return Expr(f"_select(abs({p}), {product}, _select(-{base}, {product}, {p}))")
 
 
 NUMPY_SOURCE_SPACE = NumpySourceSpace()

@@ -95,6 +95,18 @@
     _maximum: (x, y) => (x > y ? x : x <= y ? y : NaN),
     _compare: (x, y) => (x > y ? 1.0 : x < y ? -1.0 : x === y ? 0.0 : NaN),
     _pow: Math.pow,
+    // x ** y log(x) ** k, pow's y-partial (power: x ** y, if at hand); 0 at x = 0 for y > 0
+    // and where the power is 0 (x = inf, y < 0); log(0) and log(x < 0) are the engine's
+    // errors, a non-finite number here.
+    _powlog: (x, y, k, power) => {
+      if (k === 0) return Math.pow(x, y);
+      if (x === 0) return y > 0 ? 0.0 : y !== y ? y : -Infinity;
+      const p = power === undefined ? Math.pow(x, y) : power;
+      if (!p && !(x < 0)) return p;
+      const l = Math.log(x);
+      return p * (k === 1 ? l : l ** k);
+    },
+    _pow_corner: (x, y) => 0.0 * x * y, // 0; on Values a node with no y-derivative
     _positive: (a, value) => { if (a <= 0) throw new Error("alpha must be > 0"); return value; },
   };
 

@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, apply, dot, grad, log_softmax, logsumexp, softmax, total
-from autograd.ops import TABLE, Op
+from autograd.ops import POW, TABLE, Op
 from autograd.strategies import op_inputs
 from tests.reference.torch_ops import (
     COEFFICIENTS,
@@ -38,6 +38,7 @@ from tests.reference.torch_ops import (
     KNOWN_BUGS,
     NAN,
     deliberate,
+    pow_exact,
     same,
     special_values,
     torch_function,
@@ -168,7 +169,7 @@ def check(  # noqa: PLR0917 - one case's numbers, spelled out
             difference = deliberate(name, what, tuple(point), ours, KNOWN_BUGS)
         assert difference is not None, f"{where}: {what} is {got!r}, torch says {want!r}"
         expected = difference.value(tuple(point), what)
-        assert same(got, expected), (
+        assert same(got, expected, abs_=difference.within), (
             f"{where}: {what} is {got!r}; the stated rule ({difference.reason}) says {expected!r}"
         )
 
@@ -253,6 +254,34 @@ def test_every_op_on_ordinary_inputs(torch, op):
         compare(torch, build, build_torch, point, live, op=op, abs_=1e-14, second_rel=1e-10)
 
     check()
+
+
+POW_EDGE_X = (0.0, -0.0, 5e-324, 1e-310, 1e-300, 0.5, 1.0, math.inf, NAN)
+POW_EDGE_Y = (0.0, 0.5, 1.0, 2.0, -1.0, 3.0, NAN)
+
+
+@pytest.mark.parametrize("live", [(0, 1), (0,), (1,)], ids=["both", "x", "y"])
+def test_pow_at_its_edges(torch, live):
+    """x ** y at x = 0, subnormal, tiny, inf and NaN: torch's numbers or the stated rules.
+
+    And, independently of torch, every second derivative at a tiny positive x equals the
+    closed form evaluated in mpmath (to a few units of the smallest subnormal).
+    """
+    build, build_torch = op_builders(POW, torch)
+    for point in itertools.product(POW_EDGE_X, POW_EDGE_Y):
+        compare(torch, build, build_torch, point, live, op=POW)
+        x, y = point
+        if not 0.0 < x < 1e-290 or math.isnan(y):
+            continue
+        numbers, stage, error = chainrule_numbers(build, point, live)
+        assert error is None, (point, stage, error)
+        for what, got in numbers.items():
+            if what == "value":
+                continue
+            want = pow_exact(point, what)
+            assert same(got, want, 1e-12, 1e-322) or (
+                math.isinf(want) and (got == want or math.isnan(got))  # overflowing terms
+            ), (point, what, got, want)
 
 
 # --- the Value operators: the same Python expression on Values and on tensors ------------
@@ -455,4 +484,5 @@ def test_each_stated_difference_is_real(differences_used, difference):
     found = differences_used.get(id(difference), [])
     assert found, f"{difference}: torch gives chainrule's answer wherever it applies: drop it"
     for name, point, what, got in found:
-        assert same(got, difference.value(point, what)), (name, point, what, got)
+        expected = difference.value(point, what)
+        assert same(got, expected, abs_=difference.within), (name, point, what, got)

@@ -96,6 +96,8 @@ class Difference:
     applies: Callable[[tuple[float, ...], dict[str, float]], bool]
     expected: float | Callable[[tuple[float, ...]], float]
     reason: str
+    within: float = 0.0
+    """An absolute tolerance for chainrule's number (a few subnormal units), else exact."""
 
     def value(self, point: tuple[float, ...], what: str = "value") -> float:
         """chainrule's documented number for ``what`` at ``point``."""
@@ -121,6 +123,36 @@ _NAN_RULE = (
     "for NaN, in every space); torch's backward kernels compare with the NaN and take a "
     "branch"
 )
+
+
+def pow_exact(point: tuple[float, ...], what: str) -> float:
+    """A derivative of x ** y at ``point`` from its closed form in mpmath, to 50 digits."""
+    import mpmath  # noqa: PLC0415 - sympy's dependency, needed only here
+
+    with mpmath.workdps(50):
+        x, y = mpmath.mpf(point[0]), mpmath.mpf(point[1])
+        log = mpmath.log(x)
+        exact = {
+            "d0": y * x ** (y - 1),
+            "d1": x**y * log,
+            "d0d0": y * (y - 1) * x ** (y - 2),
+            "d0d1": x ** (y - 1) * (1 + y * log),
+            "d1d0": x ** (y - 1) * (1 + y * log),
+            "d1d1": x**y * log**2,
+        }[what]
+        return float(exact)
+
+
+def _pow_at_infinity(point: tuple[float, ...], what: str) -> float:
+    """The limit of a derivative of x ** y as x -> inf, for a y where torch meets 0 * inf.
+
+    x ** y log(x) ** k -> 0 for y < 0 (d1, d1d1); x ** (y - 1) (1 + y log(x)) -> 0 for
+    y < 1 and inf for y >= 1 (d0d1, d1d0).
+    """
+    y = point[1]
+    if what in ("d0d1", "d1d0"):
+        return 0.0 if y < 1.0 else INF
+    return 0.0
 
 
 def _pow_flat_at_zero(point: tuple[float, ...], numbers: dict[str, float]) -> bool:
@@ -207,13 +239,31 @@ DELIBERATE: tuple[Difference, ...] = (
     # at x = 0 it multiplies 0 by log(0).
     Difference("pow", "d0d1", lambda p, n: p[1] == 0.0 and p[0] != 0.0 and not math.isnan(p[0]),
                lambda p: 1.0 / p[0],
-               "chainrule: d2(x ** y)/dx dy at y = 0 is 1/x (the x-partial at y = 0 is y / x); "
+               "chainrule: d2(x ** y)/dx dy at y = 0 is 1/x (the x-partial at y = 0 is y / x "
+               "times x ** y, or y x ** (y - 1) for x >= 1); "
                "torch 0.0 (its backward masks y == 0), NaN at x = inf"),
     Difference("pow", "second", _pow_flat_at_zero, 0.0,
-               "chainrule: at x = 0, where x ** y is flat in that direction, the partial is "
-               "the constant 0 and so are its derivatives (the limits: x ** y log(x) ** 2 "
-               "-> 0 for y > 0, d2/dx2 of x ** 0 is 0, d2/dx dy -> 0 for y > 1); torch NaN, "
-               "from 0 * log(0)"),
+               "chainrule: at x = 0, where x ** y is flat in that direction, the partials "
+               "are the limits, 0, and so are their derivatives (x ** y log(x) ** 2 -> 0 for "
+               "y > 0, d2/dx2 of x ** 0 is 0, d2/dx dy -> 0 for y > 1; for 0 <= y <= 1, "
+               "where d2/dx dy is infinite, grad raises); torch NaN, from 0 * log(0)"),
+    Difference("pow", "*",
+               lambda p, n: p[0] == INF and not math.isnan(p[1])
+               and n.get("_what") in ("d1", "d1d1", "d0d1", "d1d0"),
+               _pow_at_infinity,
+               "chainrule: at x = inf the derivatives of x ** y are their limits (d/dy "
+               "x ** y = x ** y log(x) -> 0 for y < 0, and so its y-derivative; d2/dx dy = "
+               "x ** (y - 1) (1 + y log(x)) -> 0 for y < 1, inf for y >= 1), each computed "
+               "as one term (x ** y log(x) ** k is one function); torch NaN, from 0 * inf"),
+    Difference("pow", "second",
+               lambda p, n: p[0] > 0.0 and 0.0 < p[1] < INF and p[0] ** p[1] < sys.float_info.min,
+               pow_exact,
+               "chainrule: where x ** y is subnormal or underflows (x = 1e-300, y = 2), the "
+               "second derivatives are the exact value (mpmath, 50 digits) to a few units "
+               "of the smallest subnormal, each term computed in one step; torch's double "
+               "backward adds x ** y * (1 / x) (or x ** y / x) with x ** y rounded to a "
+               "subnormal or to 0 (at x = 1e-300, y = 2 it drops the 1 of 1 + y log(x))",
+               within=1e-322),
     Difference("pow", "d0d0", lambda p, n: p[1] == 0.0 and math.isfinite(p[0]), 0.0,
                "chainrule: d2(x ** 0)/dx2 is 0 (the x-partial is y / x); torch NaN at a "
                "tiny x (0 * x ** -2 overflows)"),
@@ -251,23 +301,9 @@ DELIBERATE: tuple[Difference, ...] = (
                "derivatives are 0.0"),
 )  # fmt: skip
 
-# A bug not fixed yet: chainrule answers where it should raise (an infinite derivative).
-KNOWN_BUGS: tuple[Difference, ...] = (
-    Difference("pow", "second",
-               lambda p, n: p[0] == 0.0 and 0.0 <= p[1] <= 1.0
-               and n.get("_what") in ("d0d1", "d1d0"),
-               0.0,
-               "d2(x ** y)/dx dy = x ** (y - 1) (1 + y log(x)) is infinite at x = 0 for "
-               "0 <= y <= 1 (y = 1: log(x) + 1 = -inf), which should raise as sqrt'(0) does; "
-               "chainrule gives 0.0 (its partials at x = 0 are the constant 0)"),
-    Difference("pow", "d1d0", lambda p, n: math.isinf(p[0]) and p[1] == 0.0, NAN,
-               "d2(x ** y)/dy dx at x = inf, y = 0 is 1/x = 0; chainrule's graph of "
-               "out * log(x) meets 0 * inf = NaN (torch 0.0; the other order, d0d1, is 0.0)"),
-    Difference("pow", "d1d0", lambda p, n: 0.0 < p[0] < sys.float_info.min and p[1] > 0.0,
-               lambda p: INF if p[1] <= 1.0 else NAN,
-               "at a subnormal x, log's partial 1/x overflows to inf, and out * inf is inf "
-               "or NaN where out / x is finite (torch -743.44 at x = 5e-324, y = 1)"),
-)  # fmt: skip
+# Bugs not fixed yet: chainrule answers where it should raise, or a wrong number. Empty:
+# an entry here states the wrong number, so the tests pass until the bug is fixed.
+KNOWN_BUGS: tuple[Difference, ...] = ()
 
 
 def deliberate(
