@@ -23,7 +23,7 @@ from typing import Any
 from autograd import ops
 from autograd.backward import backward as _backward_pass
 from autograd.builder import binary_method, bind, record, unary_method
-from autograd.coercion import NumberLike, as_number
+from autograd.coercion import NumberLike, as_number, is_array
 from autograd.context import STATE, Scope, is_grad_enabled, no_grad, scope, scope_tags
 from autograd.custom import ClosureOp, CustomOp
 from autograd.micrograd import MicrogradSurface
@@ -201,7 +201,9 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         parameter: bool = False,
     ) -> None:
         if type(data) is not float:
-            number = as_number(data, "Value(data)")
+            # A leaf's data is a number, not an array: even a 0-d one is refused here
+            # (`float(a)` says what is meant), though operators take it as its number.
+            number = None if is_array(data) else as_number(data, "Value(data)")
             if number is None:
                 raise TypeError(
                     f"Value(data): expected a real number (int, float or numpy scalar), "
