@@ -66,6 +66,29 @@ def is_array(x: Any) -> bool:
     return any(c.__name__ == "ndarray" and c.__module__ == "numpy" for c in type(x).__mro__)
 
 
+def flag(function: str, name: str, value: Any) -> bool:
+    """``value`` if it is a bool (numpy's too), else a TypeError naming ``function(name)``.
+
+    The one check of every public yes/no argument of ``autograd`` and ``nn``: a truthy
+    ``"no"`` or ``None`` would otherwise pass as True or False. Ints are refused too, even 0
+    and 1, as scikit-learn's ``"boolean"`` and PyTorch's ``requires_grad`` refuse them.
+
+    Example:
+        >>> flag("compile", "verify", "no")
+        Traceback (most recent call last):
+        ...
+        TypeError: compile(verify): expected True or False, got str: 'no'
+    """
+    if value is True or value is False:
+        return value  # type: ignore[no-any-return]
+    kind = type(value)
+    if kind.__name__ in ("bool", "bool_") and kind.__module__ == "numpy":
+        return bool(value)
+    raise TypeError(
+        f"{function}({name}): expected True or False, got {kind.__name__}: {value!r:.40}"
+    )
+
+
 def _comparison(name: str, compare: Callable[[float, float], bool]) -> Callable[..., Any]:
     def method(self: NumberLike, other: Any) -> Any:
         if isinstance(other, NumberLike):  # a Value

@@ -133,8 +133,7 @@ class Module:
             >>> model.train().dropouts[0].training
             True
         """
-        if not isinstance(mode, bool):
-            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        mode = checks.flag("train", "mode", mode)
         for module in self.modules():
             module.training = mode
         return self

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Function, Interval, Op, Value, apply, topological_order
+from autograd.coercion import flag
 from autograd.testing._nodes import (
     Finding,
     check_node,
@@ -310,6 +311,7 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
             "check_gradients: needs hypothesis; install it with pip install 'chainrule[strategies]'"
         ) from error
 
+    shapes = flag("check_gradients", "shapes", shapes)
     if order not in (1, 2):
         raise ValueError(f"check_gradients: order must be 1 or 2, got {order!r}")
     if not time_budget > 0:

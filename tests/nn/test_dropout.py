@@ -112,7 +112,7 @@ def test_train_and_eval_reach_every_part_and_return_the_model():
     assert all(part.training for part in parts)
     model.train(False)
     assert not model.dropouts[1].training
-    with pytest.raises(TypeError, match=r"train: mode must be a bool"):
+    with pytest.raises(TypeError, match=r"train\(mode\): expected True or False, got"):
         model.train("no")
 
 
