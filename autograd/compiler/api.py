@@ -220,10 +220,10 @@ class CompiledFunction:
         """The output and its gradients at ``inputs``; ``.grad`` of nothing is touched.
 
         For a batch, parameter gradients are summed over the samples (``reduce="mean"``
-        averages them); input gradients stay per sample and are never scaled by ``reduce``
-        (a PyTorch mean loss would give each sample's input gradient divided by n). ``inputs`` has one gradient per
-        scalar input, a 2-D argument's columns included (``numpy.column_stack`` of its
-        slice gives the argument's shape): the same list for every way of passing them.
+        averages them); input gradients stay per sample, never scaled by ``reduce`` (a
+        PyTorch mean loss divides each by n). ``inputs`` has one gradient per scalar input,
+        a 2-D argument's columns included (``numpy.column_stack`` of its slice gives the
+        argument's shape): the same list for every way of passing them.
         """
         wrt_inputs = flag("grad", "wrt_inputs", wrt_inputs)
         outputs, grads, xs, count = self._gradients(inputs, reduce, wrt_inputs)
