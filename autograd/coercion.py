@@ -21,6 +21,9 @@ _EXACT_INT = 2**53
 def as_number(x: Any, where: str = "as_number") -> float | None:
     """``x`` as a float if it is a real number (int, bool, fraction, numpy scalar), else None.
 
+    A 0-d numpy array is its number; an array of one or more dimensions is a ``TypeError``
+    naming ``where`` and the shape (a Value is a scalar: no broadcasting).
+
     A number too large for a float (a huge int, a numpy longdouble past the range) is a
     ``ValueError`` naming ``where`` (the function and argument): it would otherwise become
     inf, or raise deep inside an op. An infinite ``x`` itself is fine.
@@ -41,7 +44,49 @@ def as_number(x: Any, where: str = "as_number") -> float | None:
         if number in (math.inf, -math.inf) and abs(x) != math.inf:
             raise ValueError(f"{where}: {type(x).__name__} {x!r:.40} is too large for a float")
         return number
+    if is_array(x):
+        if x.shape == ():  # a 0-d array holds one number, as a numpy scalar does
+            item = x[()]
+            return None if item is x else as_number(item, where)
+        raise TypeError(
+            f"{where}: got a numpy.ndarray of shape {x.shape}, but a Value is one number "
+            "(use one Value per element)"
+        )
     return None
+
+
+def is_array(x: Any) -> bool:
+    """Whether ``x`` is a numpy array of any shape (not a numpy scalar), without numpy.
+
+    Example:
+        >>> import numpy as np
+        >>> is_array(np.array(1.0)), is_array(np.float64(1.0)), is_array([1.0])
+        (True, False, False)
+    """
+    return any(c.__name__ == "ndarray" and c.__module__ == "numpy" for c in type(x).__mro__)
+
+
+def flag(function: str, name: str, value: Any) -> bool:
+    """``value`` if it is a bool (numpy's too), else a TypeError naming ``function(name)``.
+
+    The one check of every public yes/no argument of ``autograd`` and ``nn``: a truthy
+    ``"no"`` or ``None`` would otherwise pass as True or False. Ints are refused too, even 0
+    and 1, as scikit-learn's ``"boolean"`` and PyTorch's ``requires_grad`` refuse them.
+
+    Example:
+        >>> flag("compile", "verify", "no")
+        Traceback (most recent call last):
+        ...
+        TypeError: compile(verify): expected True or False, got str: 'no'
+    """
+    if value is True or value is False:
+        return value  # type: ignore[no-any-return]
+    kind = type(value)
+    if kind.__name__ in ("bool", "bool_") and kind.__module__ == "numpy":
+        return bool(value)
+    raise TypeError(
+        f"{function}({name}): expected True or False, got {kind.__name__}: {value!r:.40}"
+    )
 
 
 def _comparison(name: str, compare: Callable[[float, float], bool]) -> Callable[..., Any]:

@@ -23,7 +23,8 @@ grad_output)`` as static methods, and call ``MyFn.apply(*inputs)``::
 - ``ctx.save_for_backward(*values)`` keeps what backward needs; ``ctx.saved_values``
   (MiniTorch's name; ``ctx.saved_tensors`` is PyTorch's) gives it back. Saving the value
   ``forward`` returned gives backward the output node. Any other attribute may be set on
-  ``ctx`` too (``ctx.t = t``).
+  ``ctx`` too (``ctx.t = t``). ``ctx.mark_non_differentiable(out)`` makes the output a
+  leaf that takes no gradient, as PyTorch's does.
 
 Higher order (as PyTorch's ``create_graph=True``): ``backward()`` and first-order
 ``grad`` call ``backward`` under ``no_grad`` with a float ``grad_output``. With
@@ -67,6 +68,17 @@ class Context:
         self.needs_input_grad = needs_input_grad
         self._saved: tuple[Any, ...] = ()
         self._output: weakref.ref[Value] | None = None
+        self._constants: tuple[Any, ...] = ()
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """Mark the value ``forward`` returns as taking no gradient (PyTorch's name).
+
+        ``apply`` then returns a leaf: gradients stop there (an argmax, a rounding), and
+        ``backward`` is never called for it.
+        """
+        if not outputs:
+            raise TypeError("mark_non_differentiable: takes forward's outputs, got none")
+        self._constants = outputs
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (Values or numbers) for ``backward``; replaces earlier ones."""
@@ -221,7 +233,12 @@ class Function:
                 f"got {type(result).__name__}: {result!r:.60}"
             )
         slots = tuple(i for i, needed in enumerate(needs) if needed)
-        if not slots or not recording:
+        if ctx._constants and not any(item is result for item in ctx._constants):
+            raise TypeError(
+                f"{cls.__name__}.forward: mark_non_differentiable takes the value forward "
+                f"returns, not an input or another value"
+            )
+        if not slots or not recording or ctx._constants:
             return Value(data)
         op = FunctionOp(cls, ctx, slots, inputs)
         parents = tuple(inputs[i] for i in slots)

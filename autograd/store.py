@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from autograd.coercion import as_number
+from autograd.coercion import as_number, is_array
 from autograd.value import Value
 
 __all__ = ["ParameterStore", "StoredValue"]
@@ -49,7 +49,9 @@ _STORE, _INDEX = "_store", "_store_index"
 
 def _number(field: str, value: Any) -> float:
     """``value`` as the float a store's array holds; a clear error for anything else."""
-    number = None if isinstance(value, Value) else as_number(value, f"Value.{field}")
+    number = (
+        None if isinstance(value, Value) or is_array(value) else as_number(value, f"Value.{field}")
+    )
     if number is None:
         raise TypeError(
             f"Value.{field}: expected a real number (int, float or numpy scalar), "

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 try:
     from hypothesis import strategies as st
@@ -32,8 +33,20 @@ except ImportError as error:  # pragma: no cover - exercised only without hypoth
         'autograd.strategies needs hypothesis: pip install "chainrule[strategies]"'
     ) from error
 
+from autograd.coercion import as_number
 from autograd.ops import OPS, TABLE, Interval, Op
 from autograd.value import Value, apply
+
+
+def _real(function: str, name: str, value: Any, sign: str = "") -> float:
+    """``value`` as a finite float, or an error naming it; ``sign`` ">= 0" or "> 0" too."""
+    number = None if isinstance(value, bool) else as_number(value, f"{function}({name})")
+    if number is None:
+        raise TypeError(f"{function}({name}): expected a real number, got {type(value).__name__}")
+    if not math.isfinite(number) or number < 0 < len(sign) or (sign == "> 0" and number == 0):
+        wanted = f" {sign}" if sign else ""
+        raise ValueError(f"{function}({name}): expected a finite number{wanted}, got {value!r}")
+    return number
 
 
 def values(
@@ -46,7 +59,12 @@ def values(
         >>> find(values(0.0, 1.0), lambda v: v.data > 0.5).data <= 1.0
         True
     """
-    floats = st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
+    low, high = _real("values", "min_value", min_value), _real("values", "max_value", max_value)
+    if high < low:
+        raise ValueError(f"values(max_value): {max_value!r} is below min_value {min_value!r}")
+    if not isinstance(label, str):
+        raise TypeError(f"values(label): expected a str, got {type(label).__name__}")
+    floats = st.floats(low, high, allow_nan=False, allow_infinity=False)
     # builds, not map(lambda): hypothesis then reports a failing case as Value(0.5, '')
     return st.builds(Value, floats, st.just(label))
 
@@ -77,6 +95,13 @@ def op_inputs(
         >>> 0.001 <= x < 0.5
         True
     """
+    if not isinstance(op, Op):
+        raise TypeError(
+            f"op_inputs(op): expected an Op (autograd.OPS[name]), got {type(op).__name__}"
+        )
+    for name, value, sign in (("bound", bound, "> 0"), ("margin", margin, ">= 0")):
+        _real("op_inputs", name, value, sign)
+    _real("op_inputs", "max_partial", max_partial, "> 0")
 
     def slot(interval: Interval, kinks: tuple[float, ...]) -> st.SearchStrategy[float]:
         low, high = max(interval.low, -bound), min(interval.high, bound)
@@ -145,9 +170,7 @@ class Expression:
         return "\n".join(lines)
 
 
-@st.composite
 def expressions(  # noqa: PLR0913 - keyword-only options, each with a default
-    draw: st.DrawFn,
     *,
     max_inputs: int = 3,
     max_steps: int = 12,
@@ -155,11 +178,10 @@ def expressions(  # noqa: PLR0913 - keyword-only options, each with a default
     input_bound: float = 3.0,
     margin: float = 1e-3,
     bound: float = 1e3,
-) -> Expression:
+) -> st.SearchStrategy[Expression]:
     """Random expression DAGs over the op table (see the module docstring).
 
     Args:
-        draw: supplied by hypothesis.
         max_inputs: at most this many inputs (at least one).
         max_steps: at most this many operations before the final sum of loose ends.
         ops: names of the ops to draw from (default: the whole table).
@@ -169,8 +191,45 @@ def expressions(  # noqa: PLR0913 - keyword-only options, each with a default
         bound: every intermediate value and local partial stays within ``[-bound, bound]``.
 
     Nodes that no other node uses are added into the output (while it stays within
-    ``bound``), so that almost every node reaches the output.
+    ``bound``), so that almost every node reaches the output. Every option is checked
+    here, by name, not at the first draw.
     """
+    for name, value in (("max_inputs", max_inputs), ("max_steps", max_steps)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"expressions({name}): expected an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"expressions({name}): expected an int >= 1, got {value}")
+    if ops is not None:
+        if isinstance(ops, str | bytes) or not isinstance(ops, Sequence):
+            raise TypeError(f"expressions(ops): expected a sequence of op names, got {ops!r:.40}")
+        if not ops:
+            raise ValueError("expressions(ops): expected at least one op name, got none")
+        for name in ops:
+            if name not in OPS:
+                raise ValueError(
+                    f"expressions(ops): unknown op {name!r:.40}; known: {', '.join(OPS)}"
+                )
+    for name, value, sign in (("input_bound", input_bound, "> 0"), ("margin", margin, ">= 0")):
+        _real("expressions", name, value, sign)
+    _real("expressions", "bound", bound, "> 0")
+    return _expressions(
+        max_inputs=max_inputs, max_steps=max_steps, ops=ops,
+        input_bound=input_bound, margin=margin, bound=bound,
+    )  # fmt: skip
+
+
+@st.composite
+def _expressions(  # noqa: PLR0913 - expressions' options, checked there
+    draw: st.DrawFn,
+    *,
+    max_inputs: int = 3,
+    max_steps: int = 12,
+    ops: Sequence[str] | None = None,
+    input_bound: float = 3.0,
+    margin: float = 1e-3,
+    bound: float = 1e3,
+) -> Expression:
+    """The strategy :func:`expressions` returns, its options checked."""
     table = [OPS[name] for name in ops] if ops is not None else list(TABLE)
     count = draw(st.integers(1, max_inputs))
     floats = st.floats(-input_bound, input_bound, allow_nan=False, allow_infinity=False)

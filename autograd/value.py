@@ -23,7 +23,7 @@ from typing import Any
 from autograd import ops
 from autograd.backward import backward as _backward_pass
 from autograd.builder import binary_method, bind, record, unary_method
-from autograd.coercion import NumberLike, as_number
+from autograd.coercion import NumberLike, as_number, flag, is_array
 from autograd.context import STATE, Scope, is_grad_enabled, no_grad, scope, scope_tags
 from autograd.custom import ClosureOp, CustomOp
 from autograd.micrograd import MicrogradSurface
@@ -201,7 +201,9 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         parameter: bool = False,
     ) -> None:
         if type(data) is not float:
-            number = as_number(data, "Value(data)")
+            # A leaf's data is a number, not an array: even a 0-d one is refused here
+            # (`float(a)` says what is meant), though operators take it as its number.
+            number = None if is_array(data) else as_number(data, "Value(data)")
             if number is None:
                 raise TypeError(
                     f"Value(data): expected a real number (int, float or numpy scalar), "
@@ -220,9 +222,10 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         self._first: Value | tuple[Value, ...] | None = None
         self._second: Value | None = None
         state = _state()
-        if state is None and not parameter:  # the common case, kept cheap: many leaves
+        if state is None and parameter is False:  # the common case, kept cheap: many leaves
             self._tags = None
         else:
+            parameter = flag("Value", "parameter", parameter)
             scope_ = None if state is None else state.scope
             self._tags = (scope_, True) if parameter else scope_tags(scope_)
 
@@ -317,8 +320,9 @@ class Value(NumberLike, MicrogradSurface, Picklable, NotebookDisplay):
         return self._tags is not None and self._tags[1]
 
     @is_parameter.setter
-    def is_parameter(self, flag: bool) -> None:
-        self._tags = (self.scope, True) if flag else scope_tags(self.scope)
+    def is_parameter(self, marked: bool) -> None:
+        marked = flag("Value.is_parameter", "value", marked)
+        self._tags = (self.scope, True) if marked else scope_tags(self.scope)
 
     def __repr__(self) -> str:
         extra = f", label={self.label!r}" if self.label else ""

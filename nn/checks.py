@@ -86,6 +86,9 @@ def count(function: str, name: str, value: object, minimum: int = 1) -> int:
 def flag(function: str, name: str, value: object) -> bool:
     """A bool (numpy's included): ``progress="no"`` would otherwise read as True.
 
+    Ints are refused, even 0 and 1, as scikit-learn's ``"boolean"`` constraint and
+    PyTorch's ``requires_grad`` do; ``autograd``'s own flags follow the same rule.
+
     Example:
         >>> flag("fit", "progress", "no")
         Traceback (most recent call last):

@@ -9,8 +9,9 @@ passes ``1 / (1 - p)`` times its upstream gradient.
 
 from __future__ import annotations
 
+import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import Value
@@ -59,9 +60,27 @@ class Dropout(Module):
         )
         self.mask: list[bool] | None = None
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        """The inputs with a random mask applied (training mode) or unchanged (eval mode)."""
-        values = [v if isinstance(v, Value) else Value(v, f"x{i}") for i, v in enumerate(x)]
+    def __call__(self, x: Value | float | Sequence[Value | float]) -> Any:
+        """The inputs with a random mask applied (training mode) or unchanged (eval mode).
+
+        One Value (or number) is one unit, given back as one Value: a Layer of one neuron
+        returns its Value alone.
+        """
+        if isinstance(x, Value | numbers.Real):
+            return self([x])[0]
+        if isinstance(x, str | bytes) or not isinstance(x, Iterable):
+            raise TypeError(
+                "Dropout(x): expected a Value, a number or a sequence of them, "
+                f"got {type(x).__name__}"
+            )
+        values = list(x)
+        for i, v in enumerate(values):
+            if isinstance(v, bool) or not isinstance(v, Value | numbers.Real):
+                raise TypeError(
+                    f"Dropout(x): item {i} must be a Value or a number, got {type(v).__name__}"
+                )
+            if not isinstance(v, Value):
+                values[i] = Value(v, f"x{i}")
         if not self.training:
             return values
         if self.p == 0.0:

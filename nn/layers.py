@@ -159,9 +159,7 @@ def _activation_or_nonlin(activation: str | None, nonlin: bool | None, owner: st
         return "relu" if activation is None else activation
     if activation is not None:
         raise TypeError(f"{owner}(nonlin): pass activation or micrograd's nonlin, not both")
-    if not isinstance(nonlin, bool):
-        raise TypeError(f"{owner}(nonlin): expected a bool, got {type(nonlin).__name__}")
-    return "relu" if nonlin else "linear"
+    return "relu" if checks.flag(owner, "nonlin", nonlin) else "linear"
 
 
 def _checked_activation(name: str, owner: str, argument: str = "activation") -> str:

@@ -77,8 +77,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define config()")
 
     def parameters(self) -> list[Value]:
-        """Every trainable ``Value``, in the order of :meth:`named_parameters`."""
-        return [p for _, p in self.named_parameters()]
+        """Every trainable ``Value`` once, in the order of :meth:`named_parameters`.
+
+        A parameter listed twice (a weight shared by two parts) appears once, at its first
+        place, as in PyTorch: an optimizer steps it once, on the gradient of both uses.
+        """
+        return list(dict.fromkeys(p for _, p in self.named_parameters()))
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (gradients accumulate across backward)."""
@@ -133,8 +137,7 @@ class Module:
             >>> model.train().dropouts[0].training
             True
         """
-        if not isinstance(mode, bool):
-            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        mode = checks.flag("train", "mode", mode)
         for module in self.modules():
             module.training = mode
         return self

@@ -29,7 +29,13 @@ MODULE_LIMIT = 500
 # 8,079 with dot and total making their node without a second check (row C about 10 % faster);
 # 8,089 with softmax's shift built the same at any traced point (a trace at infinities froze
 # the eager branch), 8,093 with compiled functions that copy and pickle after a call, 8,125
-# with gradcheck checking its arguments (once a NaN order passed, an inf one recursed);
+# with gradcheck checking its arguments (once a NaN order passed, an inf one recursed),
+# 8,151 with numpy arrays beside a Value (a 0-d one is its number, an n-d one a clear
+# error), 8,181 with one check of every yes/no argument (compile(verify="no") passed),
+# 8,182 with CompiledFunction.grad saying reduce= leaves input gradients unscaled,
+# 8,199 with Function's ctx.mark_non_differentiable (PyTorch's), 8,232 with check_gradients
+# checking every option by name (a NaN or negative tolerance reported a right derivative wrong),
+# 8,291 with the hypothesis strategies checking their options when made (not at a draw);
 # then +223 with pow's derivative ops (autograd/powlog.py: the powlog family
 # x ** y log(x) ** k and pow_corner, their registry rows and spaces), which make pow's
 # second and higher derivatives right or raising at x = 0, at x = inf and at a subnormal x;
@@ -37,7 +43,9 @@ MODULE_LIMIT = 500
 # PyTorch bridge, 5,915 with optimizers on a store's arrays (issue 23) and their change-
 # counting params list, 5,932 with fit putting back all a failed run changed (gradients,
 # modes, a given optimizer's state and Values), 5,951 with compiled fit refusing a custom
-# loss that is no mean over samples; viz 3,488, 4,133 with the explorer's walk
+# loss that is no mean over samples, 5,956 with Module.parameters() listing a shared
+# parameter once, 5,975 with Dropout taking one Value and naming a bad input;
+# viz 3,488, 4,133 with the explorer's walk
 # and scale (issue 19) and the
 # playground (issue 20: its page writer and JavaScript space), then issue 19's creation order
 # on every Graphviz (viz/ranks.py), drawn constants and the notebook pictures: 4,434;
@@ -46,8 +54,8 @@ MODULE_LIMIT = 500
 # Graph.render / Graph.save written atomically with the system Graphviz too (viz.files) and
 # collapse= names checked; chainrule 633.
 CEILINGS = {
-    "autograd": 8_355,
-    "nn": 5_955,
+    "autograd": 8_520,
+    "nn": 5_975,
     "viz": 4_580,
     "chainrule": 700,
 }

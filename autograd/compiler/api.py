@@ -39,6 +39,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from autograd.branches import recording_branches
+from autograd.coercion import flag
 from autograd.compiler import torch_code
 from autograd.compiler.diagnosis import diagnose, find_domain_errors, first_change
 from autograd.compiler.inputs import (
@@ -97,6 +98,7 @@ class CompiledFunction:
     ) -> None:
         if not callable(fn):
             raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
+        verify, fuse = flag("compile", "verify", verify), flag("compile", "fuse", fuse)
         self.fn = fn
         if n_inputs is not None and (type(n_inputs) is not int or n_inputs < 0):
             raise ValueError(f"compile: n_inputs must be an int >= 0, got {n_inputs!r:.40}")
@@ -218,10 +220,12 @@ class CompiledFunction:
         """The output and its gradients at ``inputs``; ``.grad`` of nothing is touched.
 
         For a batch, parameter gradients are summed over the samples (``reduce="mean"``
-        averages them); input gradients stay per sample. ``inputs`` has one gradient per
-        scalar input, a 2-D argument's columns included (``numpy.column_stack`` of its
-        slice gives the argument's shape): the same list for every way of passing them.
+        averages them); input gradients stay per sample, never scaled by ``reduce`` (a
+        PyTorch mean loss divides each by n). ``inputs`` has one gradient per scalar input,
+        a 2-D argument's columns included (``numpy.column_stack`` of its slice gives the
+        argument's shape): the same list for every way of passing them.
         """
+        wrt_inputs = flag("grad", "wrt_inputs", wrt_inputs)
         outputs, grads, xs, count = self._gradients(inputs, reduce, wrt_inputs)
         input_grads = [(zeros_like(g, count) if g is None else g) for g in xs] if wrt_inputs else []
         return Gradients(self._shaped(outputs), grads.tolist() if count else grads, input_grads)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Function, Interval, Op, Value, apply, topological_order
+from autograd.coercion import as_number, flag
 from autograd.testing._nodes import (
     Finding,
     check_node,
@@ -233,6 +234,42 @@ def _prune(found: _Found, order: int, atol: float, rtol: float) -> tuple[Finding
     return found.finding, found.ops, False
 
 
+def _check_options(order: Any, max_examples: Any, seed: Any, numbers: Any, **reals: Any) -> None:
+    """Every option but ``fn``, ``domains`` and ``shapes``, by name, before anything runs.
+
+    A NaN or negative tolerance would report a right derivative as wrong.
+    """
+    for name, value in (("order", order), ("max_examples", max_examples), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(
+                f"check_gradients: {name} must be an int, got {type(value).__name__}: {value!r:.40}"
+            )
+    for name, value in reals.items():
+        number = None if isinstance(value, bool) else as_number(value, f"check_gradients({name})")
+        if number is None:
+            raise TypeError(
+                f"check_gradients: {name} must be a real number, got {type(value).__name__}"
+            )
+        if math.isnan(number) or number < 0 or (name != "time_budget" and number == math.inf):
+            raise ValueError(f"check_gradients: {name} must be a finite number >= 0, got {value!r}")
+    if order not in (1, 2):
+        raise ValueError(f"check_gradients: order must be 1 or 2, got {order!r}")
+    if not reals["time_budget"] > 0:
+        raise ValueError(
+            f"check_gradients: time_budget must be positive, got {reals['time_budget']!r}"
+        )
+    if max_examples < 1:
+        raise ValueError(f"check_gradients: max_examples must be at least 1, got {max_examples!r}")
+    try:
+        positions = None if isinstance(numbers, str | bytes) else list(numbers)
+    except TypeError:  # not iterable
+        positions = None
+    if positions is None or not all(type(i) is int for i in positions):  # True: position 1
+        raise TypeError(
+            f"check_gradients: numbers must be ints (input positions), got {numbers!r:.40}"
+        )
+
+
 def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
     fn: Callable[..., Any] | type[Function] | Op,
     *,
@@ -310,12 +347,10 @@ def check_gradients(  # noqa: PLR0913 - keyword options, each with a default
             "check_gradients: needs hypothesis; install it with pip install 'chainrule[strategies]'"
         ) from error
 
-    if order not in (1, 2):
-        raise ValueError(f"check_gradients: order must be 1 or 2, got {order!r}")
-    if not time_budget > 0:
-        raise ValueError(f"check_gradients: time_budget must be positive, got {time_budget!r}")
-    if max_examples < 1:
-        raise ValueError(f"check_gradients: max_examples must be at least 1, got {max_examples!r}")
+    shapes = flag("check_gradients", "shapes", shapes)
+    _check_options(
+        order, max_examples, seed, numbers, time_budget=time_budget, atol=atol, rtol=rtol
+    )
     call, names, domains_, kinks = _target(fn, domains)
     fixed = frozenset(numbers)
     if not fixed <= set(range(len(names))):

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from nn.checks import count, non_negative
+from nn.checks import count, flag, non_negative
 
 __all__ = [
     "Dataset",
@@ -108,13 +108,6 @@ def finish_as_sklearn(
         np.ascontiguousarray(points, dtype=np.float64),
         np.ascontiguousarray(labels, dtype=np.int64),
     )
-
-
-def flag(function: str, name: str, value: object) -> bool:
-    """A bool or numpy bool, as scikit-learn's ``"boolean"`` (1 and "yes" are refused)."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{function}({name}): expected a bool, got {type(value).__name__}")
-    return bool(value)
 
 
 def counts(function: str, n_samples: object, expected: str) -> list[int] | None:

@@ -114,8 +114,16 @@ def plan(  # noqa: PLR0913 - fit's arguments, by the names fit gives them
             "fit(early_stopping): needs validation data (validation_split or validation_data)"
         )
     outputs = data.output_count("fit", net, rows[0], found)
-    every_label = np.concatenate([labels_all, val.y]) if validation_data is not None else labels_all
-    labels = Labels.read("fit", "y", found.kind if found else "regression", every_label, outputs)
+    kind = found.kind if found else "regression"
+    if validation_data is None:
+        labels = Labels.read("fit", "y", kind, labels_all, outputs)
+    else:  # read together (y may hold one class, X_val's labels the other), blamed apart
+        every_label = np.concatenate([labels_all, val.y])
+        try:
+            labels = Labels.read("fit", "y", kind, every_label, outputs)
+        except ValueError:  # the same reads again, to name the culprit: each raises
+            Labels.read("fit", "y", kind, labels_all, outputs)  # if y alone is wrong
+            labels = Labels.read("fit", "validation_data", kind, every_label, outputs)
     return Plan(
         model=net,
         task=found,

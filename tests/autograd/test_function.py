@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from autograd import Function, GradcheckError, TraceError, Value, compile, grad, gradcheck
+from autograd import Context, Function, GradcheckError, TraceError, Value, compile, grad, gradcheck
 
 
 class Exp(Function):
@@ -227,3 +227,50 @@ def test_drawn_like_any_node():
 
     x = Value(0.5, "x")
     assert "label=Mul" in to_dot(Mul.apply(x, x))
+
+
+class _Round(Function):
+    """round(x): piecewise constant, so its output takes no gradient (PyTorch's rule too)."""
+
+    calls = 0
+
+    @staticmethod
+    def forward(ctx, x):
+        out = float(round(x.data))
+        ctx.mark_non_differentiable(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        _Round.calls += 1
+        return 0.0
+
+
+def test_a_non_differentiable_output_is_a_leaf_and_backward_is_never_called():
+    # As torch: an output marked by ctx.mark_non_differentiable has requires_grad=False.
+    x = Value(2.4)
+    y = _Round.apply(x)
+    assert y.data == 2.0
+    assert y.parents == ()
+    z = x * 3 + y * x  # the graph around it still flows to x, but not through y
+    z.backward()
+    assert x.grad == 3 + 2.0
+    assert grad(z, x) == 5.0
+    assert _Round.calls == 0
+
+
+def test_marking_anything_but_the_output_is_an_error():
+    class Wrong(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_non_differentiable(x)
+            return x.data * 2
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * 2
+
+    with pytest.raises(TypeError, match=r"Wrong\.forward: mark_non_differentiable"):
+        Wrong.apply(Value(1.0))
+    with pytest.raises(TypeError, match="mark_non_differentiable: takes forward's outputs"):
+        Context().mark_non_differentiable()

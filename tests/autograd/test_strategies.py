@@ -100,3 +100,34 @@ def test_expression_rejects_wrong_number_of_inputs():
     expression = Expression((1.0, 2.0), (), (1.0, 2.0))
     with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
         expression(1.0)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: values("a"), TypeError, "values(min_value): expected a real number, got str"),
+        (lambda: values(5, 1), ValueError, "values(max_value): 1 is below min_value 5"),
+        (lambda: values(0, math.inf), ValueError, "values(max_value): expected a finite number"),
+        (lambda: values(label=3), TypeError, "values(label): expected a str, got int"),
+        (
+            lambda: op_inputs("log"),
+            TypeError,
+            "op_inputs(op): expected an Op (autograd.OPS[name]), got str",
+        ),
+        (lambda: op_inputs(OPS["log"], bound=-1), ValueError, "op_inputs(bound): expected a"),
+        (lambda: op_inputs(OPS["log"], margin=math.nan), ValueError, "op_inputs(margin)"),
+        (lambda: expressions(max_inputs=0), ValueError, "expressions(max_inputs): expected an"),
+        (lambda: expressions(max_steps=True), TypeError, "expressions(max_steps): expected an"),
+        (lambda: expressions(ops=[]), ValueError, "expressions(ops): expected at least one"),
+        (lambda: expressions(ops="add"), TypeError, "expressions(ops): expected a sequence"),
+        (lambda: expressions(ops=["nope"]), ValueError, "expressions(ops): unknown op 'nope'"),
+        (lambda: expressions(bound=math.nan), ValueError, "expressions(bound): expected a"),
+        (lambda: expressions(input_bound=-1), ValueError, "expressions(input_bound)"),
+    ],
+)
+def test_bad_options_are_named_when_the_strategy_is_made(make, error, words):
+    # Before: hypothesis's own messages at the first draw, a KeyError 'a' for ops="add",
+    # and bound=nan drawing unbounded expressions.
+    with pytest.raises(error) as caught:
+        make()
+    assert words in str(caught.value)

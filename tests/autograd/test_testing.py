@@ -287,3 +287,35 @@ def test_the_reality_check_can_fail():
     bug = next(b for b in corpus() if b.family == "Function")
     same = type(bug)(bug.name, bug.family, bug.kind, bug.truth, bug.truth, bug.domains, "")
     assert differs(same) is None
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "words"),
+    [
+        ({"atol": -1}, ValueError, "atol must be a finite number >= 0, got -1"),
+        ({"rtol": float("nan")}, ValueError, "rtol must be a finite number >= 0, got nan"),
+        ({"atol": float("inf")}, ValueError, "atol must be a finite number >= 0, got inf"),
+        ({"time_budget": float("nan")}, ValueError, "time_budget must be a finite number >= 0"),
+        ({"atol": "0.1"}, TypeError, "atol must be a real number, got str"),
+        ({"time_budget": True}, TypeError, "time_budget must be a real number, got bool"),
+        ({"max_examples": True}, TypeError, "max_examples must be an int, got bool: True"),
+        ({"max_examples": 2.5}, TypeError, "max_examples must be an int, got float: 2.5"),
+        ({"order": "2"}, TypeError, "order must be an int, got str: '2'"),
+        ({"seed": "a"}, TypeError, "seed must be an int, got str: 'a'"),
+        ({"numbers": [True]}, TypeError, "numbers must be ints (input positions), got [True]"),
+        ({"numbers": "0"}, TypeError, "numbers must be ints (input positions), got '0'"),
+        ({"numbers": 0}, TypeError, "numbers must be ints (input positions), got 0"),
+    ],
+)
+def test_bad_option_types_and_tolerances_are_named_before_anything_runs(options, error, words):
+    # A negative or NaN tolerance once reported the right derivative of mul as wrong.
+    calls = []
+
+    def fn(x, y):
+        calls.append(1)
+        return x * y
+
+    with pytest.raises(error, match="check_gradients: ") as caught:
+        check_gradients(fn, **options)
+    assert words in str(caught.value)
+    assert calls == []

@@ -107,6 +107,16 @@ CASES: list[tuple[str, str, type[Exception], Any]] = [
     ("fit", "validation_data", V, lambda c: c.fit(validation_data=(c.X, c.y[:3]))),
     ("fit", "validation_data", V, lambda c: c.fit(validation_data=(c.X[:, :1], c.y))),
     ("fit", "validation_data", V, lambda c: c.fit(validation_data=(c.X, c.y * NAN))),
+    # labels that only the validation data gets wrong are validation_data's, not y's
+    (
+        "fit",
+        "validation_data",
+        V,
+        lambda c: c.fit(model=c.classifier, loss="cross_entropy", validation_data=(c.X, c.y * 5)),
+    ),
+    ("fit", "validation_data", V, lambda c: c.fit(validation_data=(c.X, c.y + 1))),
+    ("fit", "validation_data", V, lambda c: c.fit(validation_data=(c.X, c.y - 1))),
+    ("fit", "y", V, lambda c: c.fit(y=np.arange(12) % 3, validation_data=(c.X, c.y))),
     (
         "fit",
         "validation_data",

@@ -112,7 +112,7 @@ def test_train_and_eval_reach_every_part_and_return_the_model():
     assert all(part.training for part in parts)
     model.train(False)
     assert not model.dropouts[1].training
-    with pytest.raises(TypeError, match=r"train: mode must be a bool"):
+    with pytest.raises(TypeError, match=r"train\(mode\): expected True or False, got"):
         model.train("no")
 
 
@@ -227,3 +227,31 @@ def test_modules_lists_a_shared_part_once_and_survives_a_cycle():
     assert parts.count(model) == 1
     model.eval()
     assert not shared.training
+
+
+def test_one_value_is_one_unit_as_a_one_neuron_layer_gives():
+    # A Layer of one neuron returns a Value, not a list: dropout after it takes that Value.
+    drop = Dropout(0.5, seed=0)
+    kept = [Dropout(0.5, seed=0)([1.0])[0].data]
+    out = drop(Value(1.0))
+    assert isinstance(out, Value)
+    assert [out.data] == kept
+    assert drop.eval()(Value(3.0)).data == 3.0
+    assert Dropout(0.0)(2.5).data == 2.5
+
+
+@pytest.mark.parametrize(
+    ("x", "match"),
+    [
+        ("ab", r"Dropout\(x\): expected a Value, a number or a sequence of them, got str"),
+        (None, r"Dropout\(x\): expected a Value, a number or a sequence of them, got NoneType"),
+        ([1.0, "a"], r"Dropout\(x\): item 1 must be a Value or a number, got str"),
+        ([1.0, None], r"Dropout\(x\): item 1 must be a Value or a number, got NoneType"),
+    ],
+)
+def test_bad_input_is_named_and_draws_no_mask(x, match):
+    drop = Dropout(0.5, seed=0)
+    with pytest.raises(TypeError, match=match):
+        drop(x)
+    assert drop.mask is None
+    assert drop([1.0, 1.0, 1.0, 1.0])[0].data == Dropout(0.5, seed=0)([1.0])[0].data

@@ -1,11 +1,13 @@
 """Module state, JSON save/load: round trips, atomic writes, and bad files changing nothing."""
 
 import json
+import math
 import os
 
 import pytest
 
 import nn
+from autograd import Value
 from nn import MLP, Layer, Neuron
 
 
@@ -163,3 +165,46 @@ def test_zero_grad():
     assert any(p.grad for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+class _Tied(nn.Module):
+    """y = w * tanh(w * x + b): one weight used (and listed) twice, as tied weights are."""
+
+    def __init__(self) -> None:
+        self.w, self.b = Value(0.7, parameter=True), Value(-0.2, parameter=True)
+
+    def named_parameters(self):
+        return [("encoder.w", self.w), ("b", self.b), ("decoder.w", self.w)]
+
+    def config(self):
+        return {}
+
+    def __call__(self, x):
+        return self.w * (self.w * x[0] + self.b).tanh()
+
+
+def _tied_loss(w: float, b: float, X, y) -> float:
+    return sum((w * math.tanh(w * x[0] + b) - t) ** 2 for x, t in zip(X, y, strict=True)) / len(y)
+
+
+def test_a_shared_parameter_is_listed_once_and_trained_once():
+    # As PyTorch's Module.parameters(): a shared parameter appears once (its first place).
+    model = _Tied()
+    assert model.parameters() == [model.w, model.b]
+    X, y = [[0.5], [-1.0], [2.0]], [0.3, -0.4, 0.9]
+    w0, b0, lr, h = model.w.data, model.b.data, 0.1, 1e-6
+    nn.fit(
+        model,
+        X,
+        y,
+        loss="mse",
+        optimizer=nn.optim.SGD(model.parameters(), lr=lr),
+        epochs=1,
+        batch_size=3,
+        progress=False,
+    )
+    # one plain step on the full gradient (central differences: the oracle) of the shared w
+    dw = (_tied_loss(w0 + h, b0, X, y) - _tied_loss(w0 - h, b0, X, y)) / (2 * h)
+    db = (_tied_loss(w0, b0 + h, X, y) - _tied_loss(w0, b0 - h, X, y)) / (2 * h)
+    assert model.w.data == pytest.approx(w0 - lr * dw, rel=1e-6)
+    assert model.b.data == pytest.approx(b0 - lr * db, rel=1e-6)
