@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, overload
 
 from autograd.backward import backward, backward_step, derivative_error
+from autograd.coercion import flag
 from autograd.custom import CustomOp
 from autograd.elementary import FUNCTIONS
 from autograd.graph import topological_order, walk
@@ -190,6 +191,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    create_graph = flag("grad", "create_graph", create_graph)
     single = isinstance(inputs, Value)
     wanted = _checked_inputs(inputs)
     order = walk(output, with_leaves=False)

@@ -33,8 +33,8 @@ replays (unlike PyTorch, whose relu'(nan) is 1 and abs'(nan) 0: tests/reference 
 each difference). A formula that does not read an input (d(x * y)/dx = y) is not made NaN
 by it.
 
-Adding a primitive is one :class:`Op` entry here (with ``doc``, its README row) plus a
-one-line ``Value`` method, and a row of :mod:`autograd.elementary` for a new function.
+Adding a primitive is one :class:`Op` entry here (with ``doc``, its README row), a one-line
+``Value`` method, and a row of :mod:`autograd.elementary` for a new function.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from autograd.coercion import flag
 from autograd.elementary import FUNCTIONS
 from autograd.source import Kernels, kernels, variadic_kernels, with_constant
 
@@ -62,6 +63,10 @@ class Interval:
     high: float = math.inf
     low_closed: bool = False
     high_closed: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("low_closed", "high_closed"):
+            flag("Interval", name, getattr(self, name))
 
     def __contains__(self, x: float) -> bool:
         above = x >= self.low if self.low_closed else x > self.low
@@ -141,6 +146,7 @@ class Op:
     ) -> None:
         if len(partials) != len(inputs):
             raise ValueError(f"op {name!r}: one partial per input is required")
+        flag("Op", "variadic", variadic), flag("Op", "kink_where_equal", kink_where_equal)
         self.name = name
         self.symbol = symbol
         self.inputs = inputs
@@ -161,10 +167,7 @@ class Op:
 
     @property
     def arity(self) -> int:
-        """Number of operand slots (``Value`` parents plus folded constants).
-
-        For a variadic op, the size of one group: the op takes any multiple of it.
-        """
+        """Operand slots (``Value`` parents, folded constants); a variadic op's group size."""
         return len(self.inputs)
 
     def slot_names(self, count: int) -> tuple[str, ...]:
