@@ -41,11 +41,12 @@ MODULE_LIMIT = 500
 # 4,516 with explore's cut of a graph over max_values (issue 19), 4,526 with
 # viz.embed.html_document (one page wrapper for three pages, with its doctest), 4,576 with
 # Graph.render / Graph.save written atomically with the system Graphviz too (viz.files) and
-# collapse= names checked; chainrule 633.
+# collapse= names checked, 4,583 with the legend in one packed column and the counts
+# of bundled edges moved off their arrowheads (the outside audit's pictures); chainrule 633.
 CEILINGS = {
     "autograd": 8_130,
     "nn": 5_955,
-    "viz": 4_580,
+    "viz": 4_583,
     "chainrule": 700,
 }
 
