@@ -638,6 +638,9 @@ function chainruleExplorer(ident) {
       (matches ? "; " + matches.size + " match" + (matches.size === 1 ? "" : "es") : "") +
       (stepIndex >= 0 ? "; backward step " + (stepIndex + 1) + "/" + N : "") +
       (farOut ? "; zoom in to see the values" : "");
+    // The walk's ends, visibly: nothing before the first step, nothing after the last.
+    app.querySelector('[data-act="back"]').disabled = stepIndex <= 0;
+    app.querySelector('[data-act="next"]').disabled = !N || stepIndex >= N - 1;
   }
   function unitsOf(set) {
     var found = new Set();
@@ -933,7 +936,8 @@ function chainruleExplorer(ident) {
     },
     clearFocus: function () { focus = null; decorate(); },
     step: function (delta) {
-      if (!N) return null;
+      // Before any step there is nothing behind: ◀ does nothing (it once wrapped to the end).
+      if (!N || (stepIndex < 0 && delta < 0)) return null;
       stepIndex = stepIndex < 0 ? (delta > 0 ? 0 : N - 1)
         : Math.min(N - 1, Math.max(0, stepIndex + delta));
       var i = N - 1 - stepIndex, changed = false, inside = new Set(chains[i]);

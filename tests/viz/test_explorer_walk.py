@@ -188,3 +188,35 @@ def test_the_page_opens_on_the_scope_expand_asked_for(page, tmp_path, width):
         middle = (seen["frame"][1] + seen["frame"][3]) / 2
         assert top <= middle <= bottom, (view, seen)
         assert seen["text"] >= 11, (view, seen)  # readable: scale 1
+
+
+def test_step_back_before_any_step_does_nothing_and_says_so(page, tmp_path):
+    from autograd import Value  # noqa: PLC0415
+
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    root = x * y + x
+    root.backward()
+    size = len(topological_order(root))
+    open_page(page, explore(root).save_html(tmp_path / "small.html"))
+    back, ahead = page.locator('[data-act="back"]'), page.locator('[data-act="next"]')
+
+    def state() -> tuple[bool, bool, list[str]]:
+        return (
+            back.is_disabled(),
+            ahead.is_disabled(),
+            page.evaluate("chainrule.highlighted('cr-current')"),
+        )
+
+    # At the start there is no step to go back to (it once jumped to the last step).
+    assert state() == (True, False, [])
+    assert page.evaluate("chainrule.step(-1)") is None
+    assert state() == (True, False, [])
+    grey = back.evaluate("b => getComputedStyle(b).color")
+    assert grey != ahead.evaluate("b => getComputedStyle(b).color")  # visibly so
+    ahead.click()
+    assert state() == (True, False, [f"n{size - 1}"])  # the first step: nothing before it
+    for _ in range(size - 1):
+        ahead.click()
+    assert state() == (False, True, ["n0"])  # the last step: nothing after it
+    back.click()
+    assert state() == (False, False, ["n1"])
