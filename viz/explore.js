@@ -785,9 +785,15 @@ function chainruleExplorer(ident) {
       zoom = { k: 1, x: Math.floor(asked.w <= w ? (w - asked.w) / 2 - asked.x : GAP - asked.x),
         y: Math.floor(asked.h <= h ? (h - asked.h) / 2 - asked.y : GAP - asked.y) };
     } else {
+      // What is drawn, without the margins around it: a graph that fits the view only
+      // once they shrink still fits (a 692 px graph in a 707 px canvas lost its inputs).
+      var left = Infinity, top = Infinity;
+      shown.forEach(function (u) { left = Math.min(left, pos[u].x); top = Math.min(top, pos[u].y); });
+      frames.forEach(function (f) { left = Math.min(left, f.x); top = Math.min(top, f.y); });
+      var inner = { w: size.width - MARGIN - left, h: size.height - MARGIN - top };
       zoom = { k: 1,
-        x: size.width <= w ? Math.floor((w - size.width) / 2) : w - (out.x + out.w + MARGIN),
-        y: size.height <= h ? Math.floor((h - size.height) / 2)
+        x: inner.w <= w ? Math.floor((w - inner.w) / 2 - left) : w - (out.x + out.w + MARGIN),
+        y: inner.h <= h ? Math.floor((h - inner.h) / 2 - top)
           : Math.min(0, Math.max(h - size.height, h / 2 - (out.y + out.h / 2))) };
     }
     applyZoom();

@@ -220,3 +220,43 @@ def test_step_back_before_any_step_does_nothing_and_says_so(page, tmp_path):
     assert state() == (False, True, ["n0"])  # the last step: nothing after it
     back.click()
     assert state() == (False, False, ["n1"])
+
+
+# Each value's box against the canvas (px to spare on each side) and its text's size.
+BOXES = """() => {
+  const c = document.querySelector('.cr-canvas').getBoundingClientRect();
+  return Object.fromEntries([...document.querySelectorAll('.cr-node')].map(n => {
+    const r = n.getBoundingClientRect(), t = n.querySelector('text').getBoundingClientRect();
+    return [n.getAttribute('data-id'),
+      [r.left - c.left, c.right - r.right, r.top - c.top, c.bottom - r.bottom, t.height]];
+  }));
+}"""
+
+
+def _tiny():
+    from autograd import Value  # noqa: PLC0415
+
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    out = x * y + x  # three columns and a lane: 692 px of boxes, a 707 px canvas at 1024
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+@pytest.mark.parametrize("graph", ["tiny", "moons"])
+def test_the_start_view_shows_a_small_graph_whole_and_a_big_one_at_its_output(
+    page, tmp_path, width, graph
+):
+    root = _tiny() if graph == "tiny" else moons_loss()
+    page.set_viewport_size({"width": width, "height": 800})
+    open_page(page, explore(root).save_html(tmp_path / "start.html"))
+    for view in ("start", "reset"):
+        if view == "reset":
+            page.mouse.wheel(0, 2000)
+            page.click('[data-act="reset"]')
+        boxes = page.evaluate(BOXES)
+        out = f"n{len(topological_order(root)) - 1}"
+        assert min(boxes[out][:4]) >= 0, (view, boxes[out])  # the output, whole
+        assert min(box[4] for box in boxes.values()) >= 11, view  # scale 1: readable
+        if graph == "tiny":  # it fits: every box wholly in view (x was cut at 1024)
+            assert all(min(box[:4]) >= 0 for box in boxes.values()), (view, boxes)
