@@ -294,7 +294,8 @@ def test_jupyter_gets_a_picture_of_the_last_frame_that_the_script_replaces():
     assert "<style" not in picture
     source = re.search(r'src="data:image/png;base64,([^"]+)"', picture)[1]
     assert base64.b64decode(source) == display.compact_png(
-        engines.svg_to_png(steps.svgs()[-1], display.NOTEBOOK_PNG_SCALE)
+        engines.svg_to_png(steps.svgs()[-1], display.NOTEBOOK_PNG_SCALE),
+        keep=display.svg_colours(steps.svgs()[-1]),
     )
     width = int(re.search(r'width="(\d+)"', picture)[1])
     assert width == round(engines.svg_size(steps.svgs()[-1])[0] * 4 / 3)
