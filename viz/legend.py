@@ -147,7 +147,13 @@ def add_legend(drawing: _Drawing, kinds: set[str]) -> None:
         chain = names[::-1] if direction == "BT" else names
         for tail, head in itertools.pairwise(chain):
             legend.edge(tail, head, style="invis")
+    body = drawing.graph.body
+    before = len(body)
     drawing.graph.subgraph(legend)
+    # Declared first, the block goes under the drawing's first rank (dot orders a rank by
+    # declaration, and "LR" draws that order top down... after the nodes it went on top,
+    # and pushed a stepper's graph below a short notebook output's fold).
+    body[:] = body[before:] + body[:before]
     # dot's last, global crossing pass would reorder the drawing's scopes around the legend's
     # block (Neuron 1 above Neuron 0); the first passes already keep their order.
     drawing.graph.graph_attr["remincross"] = "false"

@@ -56,3 +56,12 @@ def test_the_legend_never_widens_a_small_drawing_beyond_its_column(engine):
     assert column < plain / 3  # the key is a narrow part of the picture
     # It sits over the inputs' rank: at most its own width more than without it.
     assert _width(keyed) <= plain + column
+
+
+@pytest.mark.parametrize("engine", [engine_param(e) for e in ENGINES])
+def test_the_legend_goes_under_the_drawing_not_over_it(engine):
+    # Over it, a stepper's graph started below a short notebook output's fold.
+    steps = viz.backward_steps(_small())
+    svg = steps.svgs(engine)[1]
+    place = {t: float(y) for y, t in re.findall(r'<text[^>]*y="(-?[\d.]+)"[^>]*>([^<]+)<', svg)}
+    assert place["legend"] > max(place["x"], place["y"])  # SVG's y grows downwards
