@@ -390,6 +390,29 @@ def test_the_saved_page_steps_through_the_frames_in_a_browser(page, page_log, tm
     page_log.assert_clean()
 
 
+@pytest.mark.browser
+def test_the_players_ends_grey_the_buttons_that_cannot_move(page, page_log, tmp_path):
+    steps = viz.backward_steps(seed_graph())
+    page.goto(steps.save_html(tmp_path / "steps.html").as_uri())
+
+    def disabled() -> list[str]:
+        return page.eval_on_selector_all(
+            ".chainrule-steps button:disabled", "bs => bs.map(b => b.dataset.action)"
+        )
+
+    assert disabled() == ["first", "previous"]  # step 0: nothing before it
+    grey = page.eval_on_selector("[data-action=previous]", "b => getComputedStyle(b).color")
+    assert grey != page.eval_on_selector("[data-action=next]", "b => getComputedStyle(b).color")
+    page.click("text=next")
+    assert disabled() == []
+    page.click("text=last")
+    assert disabled() == ["next", "last"]
+    page.keyboard.press("ArrowLeft")  # the player keeps the focus its greyed button lost
+    assert disabled() == []
+    expect_step(page, steps, 1)
+    page_log.assert_clean()
+
+
 def notebook_output_page(tmp_path, html_fragment: str):
     path = tmp_path / "output.html"
     path.write_text(f"<!DOCTYPE html><html><body>{html_fragment}</body></html>", "utf-8")
