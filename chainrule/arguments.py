@@ -6,6 +6,7 @@ Usage errors are one line (and exit status 2), as every failure of the command i
 from __future__ import annotations
 
 import argparse
+import shlex
 from typing import NoReturn
 
 from autograd import __version__
@@ -98,3 +99,30 @@ def protected_expression(argv: list[str]) -> tuple[list[str], str | None]:
     if command != "graph" or end + 1 == len(argv):
         return argv, None
     return argv[:end] + argv[end + 2 :], argv[end + 1]
+
+
+def expression_hint(words: list[str], args: argparse.Namespace, extra: list[str]) -> str:
+    """How to pass the expression argparse took for an unknown option ("" if it took none).
+
+    ``-x*2`` reads as an option; one such word before the expression argparse found (then
+    a NAME=VALUE), or with none found, was the expression. Call it only when no ``--``
+    protected an expression.
+
+    Example:
+        >>> words = ["graph", "-x", "x=1"]
+        >>> hint = expression_hint(words, *build_parser().parse_known_args(words))
+        >>> hint.endswith("chainrule graph -- -x x=1, or chainrule graph 'out = -x' x=1")
+        True
+    """
+    if args.command != "graph":
+        return ""
+    given = [] if args.expression is None else [args.expression, *args.variables]
+    before = words[: words.index(args.expression)] if given else words
+    dashed = [word for word in extra if word[:1] == "-" != word[1:2] and word in before]
+    if not dashed:
+        return ""
+    ways = [f"-- {shlex.quote(dashed[0])}", shlex.quote(f"out = {dashed[0]}")]
+    commands = [" ".join(["chainrule graph", way, *map(shlex.quote, given)]) for way in ways]
+    return '; put -- before an expression that starts with "-", or name it: ' + ", or ".join(
+        commands
+    )

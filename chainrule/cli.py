@@ -34,7 +34,7 @@ from typing import NoReturn
 from autograd import Value, topological_order
 from autograd.files import destination, move_atomically
 from autograd.parse import ParseError, check_name, parse
-from chainrule.arguments import MAX_STEPS, build_parser, protected_expression
+from chainrule.arguments import MAX_STEPS, build_parser, expression_hint, protected_expression
 from chainrule.examples import demo, number, train_moons, write_demo_files
 
 FILE_TYPES = (".svg", ".dot", ".gv", ".png", ".pdf")
@@ -425,7 +425,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     words, protected = protected_expression(list(sys.argv[1:] if argv is None else argv))
     try:
-        args = parser.parse_args(words)
+        args, extra = parser.parse_known_args(words)
+        if extra:
+            hint = "" if protected is not None else expression_hint(words, args, extra)
+            parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
         if args.command == "graph":
             if protected is not None:
                 given = [] if args.expression is None else [args.expression]

@@ -228,7 +228,11 @@ def _count_edge(drawing: _Drawing, position: int) -> None:
     # A head label, not a label: in dot, one labelled edge doubles every rank (a label
     # is a node in a rank of its own), and hundreds of bundled edges would stack there.
     count = int(attributes.get("headlabel", TIMES + "1")[1:].replace(",", "")) + 1
-    drawing.edges[position] = (tail, head, {**attributes, "headlabel": f"{TIMES}{count:,}"})
+    label = f"{TIMES}{count:,}"
+    # Graphviz puts a head label 10 points from the head, 25 degrees off the edge: on the
+    # arrowhead. Farther and wider, farther for a longer count (it is as wide as long).
+    room = {"labeldistance": f"{1.5 + 0.3 * len(label):g}", "labelangle": "-35"}
+    drawing.edges[position] = (tail, head, {**attributes, "headlabel": label, **room})
 
 
 def build_graph(  # noqa: PLR0913 - the drawing options, all keywords

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import io
+import re
 from collections.abc import Iterable
 
 from viz.embed import script_json
@@ -34,8 +35,26 @@ PALETTE = 16
 """Colours of a notebook's PNG: a drawing's few fills and the grey steps of its text edges."""
 
 
-def compact_png(png: bytes, top: float | None = None) -> bytes:
+_NAMED = re.compile(r'(?:fill|stroke)="#([0-9a-fA-F]{6})"')
+
+
+def svg_colours(svg: str | bytes) -> list[str]:
+    """The colours an SVG names for its fills and strokes ("#rrggbb", sorted), and white.
+
+    Example:
+        >>> svg_colours('<rect fill="#B7E4C7" stroke="#495057"/><path fill="none"/>')
+        ['#495057', '#b7e4c7', '#ffffff']
+    """
+    text = svg.decode("utf-8", "replace") if isinstance(svg, bytes) else svg
+    return sorted({f"#{found.lower()}" for found in _NAMED.findall(text)} | {"#ffffff"})
+
+
+def compact_png(png: bytes, top: float | None = None, keep: Iterable[str] = ()) -> bytes:
     """``png`` in at most :data:`PALETTE` colours (a palette PNG), cut to its ``top`` rows.
+
+    The colours in ``keep`` ("#rrggbb": a drawing's fills, see :func:`svg_colours`) stay
+    exact, beyond the :data:`PALETTE`; a median cut alone merged a fill that covers few
+    pixels (the output's green box in a whole network) into a grey.
 
     A notebook stores every picture it shows, base64 in its JSON: a whole network's PNG
     weighs about a third as much in a palette, and looks the same (a drawing has a few
@@ -45,6 +64,7 @@ def compact_png(png: bytes, top: float | None = None) -> bytes:
     Args:
         png: the PNG's bytes.
         top: keep only this many rows from the top (None: all).
+        keep: colours ("#rrggbb") to keep exact.
 
     Example:
         >>> png = svg_to_png(render_svg("digraph { a -> b }"))
@@ -63,11 +83,16 @@ def compact_png(png: bytes, top: float | None = None) -> bytes:
     # Onto white (a drawing's background), then a palette without dithering: flat fills
     # stay flat, and the same picture always gives the same bytes.
     flat = Image.alpha_composite(Image.new("RGBA", picture.size, "white"), picture).convert("RGB")
-    palette = flat.quantize(
-        colors=PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
+    cut = flat.quantize(colors=PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    kept = [tuple(bytes.fromhex(colour[1:])) for colour in keep]
+    if kept:  # the kept colours first, then the cut's; every pixel to the nearest of them
+        values = iter(cut.getpalette()[: 3 * len(cut.getcolors())])
+        colours = list(dict.fromkeys([*kept, *zip(values, values, values, strict=True)]))[:256]
+        fixed = Image.new("P", (1, 1))
+        fixed.putpalette([value for colour in colours for value in colour])
+        cut = flat.quantize(palette=fixed, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    palette.save(out, "PNG", optimize=True)
+    cut.save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
@@ -93,7 +118,7 @@ def png_display(svg: str | bytes, top: float | None = None) -> tuple[str, dict[s
     rows = None
     if top is not None and size:
         rows = top * int.from_bytes(png[16:20], "big") / (size[0] * CSS_PX_PER_PT)
-    png = compact_png(png, rows)
+    png = compact_png(png, rows, svg_colours(svg))
     # Unconfined: JupyterLab shows the picture at that width and the output scrolls
     # sideways, instead of shrinking a whole network to the column, where no label reads.
     metadata: dict[str, int | bool] = {"width": width, "unconfined": True} if width else {}

@@ -638,6 +638,9 @@ function chainruleExplorer(ident) {
       (matches ? "; " + matches.size + " match" + (matches.size === 1 ? "" : "es") : "") +
       (stepIndex >= 0 ? "; backward step " + (stepIndex + 1) + "/" + N : "") +
       (farOut ? "; zoom in to see the values" : "");
+    // The walk's ends, visibly: nothing before the first step, nothing after the last.
+    app.querySelector('[data-act="back"]').disabled = stepIndex <= 0;
+    app.querySelector('[data-act="next"]').disabled = !N || stepIndex >= N - 1;
   }
   function unitsOf(set) {
     var found = new Set();
@@ -782,9 +785,15 @@ function chainruleExplorer(ident) {
       zoom = { k: 1, x: Math.floor(asked.w <= w ? (w - asked.w) / 2 - asked.x : GAP - asked.x),
         y: Math.floor(asked.h <= h ? (h - asked.h) / 2 - asked.y : GAP - asked.y) };
     } else {
+      // What is drawn, without the margins around it: a graph that fits the view only
+      // once they shrink still fits (a 692 px graph in a 707 px canvas lost its inputs).
+      var left = Infinity, top = Infinity;
+      shown.forEach(function (u) { left = Math.min(left, pos[u].x); top = Math.min(top, pos[u].y); });
+      frames.forEach(function (f) { left = Math.min(left, f.x); top = Math.min(top, f.y); });
+      var inner = { w: size.width - MARGIN - left, h: size.height - MARGIN - top };
       zoom = { k: 1,
-        x: size.width <= w ? Math.floor((w - size.width) / 2) : w - (out.x + out.w + MARGIN),
-        y: size.height <= h ? Math.floor((h - size.height) / 2)
+        x: inner.w <= w ? Math.floor((w - inner.w) / 2 - left) : w - (out.x + out.w + MARGIN),
+        y: inner.h <= h ? Math.floor((h - inner.h) / 2 - top)
           : Math.min(0, Math.max(h - size.height, h / 2 - (out.y + out.h / 2))) };
     }
     applyZoom();
@@ -933,7 +942,8 @@ function chainruleExplorer(ident) {
     },
     clearFocus: function () { focus = null; decorate(); },
     step: function (delta) {
-      if (!N) return null;
+      // Before any step there is nothing behind: ◀ does nothing (it once wrapped to the end).
+      if (!N || (stepIndex < 0 && delta < 0)) return null;
       stepIndex = stepIndex < 0 ? (delta > 0 ? 0 : N - 1)
         : Math.min(N - 1, Math.max(0, stepIndex + delta));
       var i = N - 1 - stepIndex, changed = false, inside = new Set(chains[i]);

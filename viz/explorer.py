@@ -32,7 +32,7 @@ from viz.engines import RenderError, render_svg
 from viz.labels import box_lines, chain_text, format_number, node_kind, op_text
 from viz.options import check_root as _check_root
 from viz.output import write_atomic
-from viz.scopes import ScopeTree
+from viz.scopes import ScopeTree, preview
 
 _DISPLAYS = itertools.count(1)  # each notebook display gets its own element id
 
@@ -188,9 +188,8 @@ def graph_data(
     wanted = [expand] if isinstance(expand, str) else list(expand)
     unknown = [path for path in wanted if path not in paths]
     if unknown:
-        known = ", ".join(sorted(paths)[:6]) + (", ..." if len(paths) > 6 else "")
         raise ValueError(
-            f"explore: expand names no scope of this graph: {unknown!r} (scopes: {known})"
+            f"explore: expand names no scope of this graph: {unknown!r} (scopes: {preview(paths)})"
         )
     budget_depth = tree.default_depth()
     return {

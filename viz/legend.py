@@ -96,8 +96,7 @@ def add_legend(drawing: _Drawing, kinds: set[str]) -> None:
     """A key to the colours and edge labels this drawing uses: a small block of sample nodes.
 
     Plain nodes, not an HTML table: Graphviz's WebAssembly build cannot lay out HTML labels.
-    Up to three ranks (the kinds of Values, the other marks, the edge label), each one rank
-    of the drawing: a block up to three columns wide in an "LR" layout, three rows in "TB".
+    One column: the kinds of Values, then the other marks, then the edge label.
     """
     legend = graphviz.Digraph(
         name="cluster_legend",
@@ -110,7 +109,7 @@ def add_legend(drawing: _Drawing, kinds: set[str]) -> None:
         },
     )
     small = {"fontsize": "9", "height": "0.25", "margin": "0.06,0.02", "class": "legend"}
-    groups: list[list[str]] = [[], [], []]
+    groups: list[list[str]] = [[], [], []]  # reading order: Values, marks, edge label
     for kind, text in legend_rows(drawing, kinds):
         attributes = {"label": text if kind == "edge" else dot_text(text), **small}
         if kind == "edge":
@@ -128,23 +127,33 @@ def add_legend(drawing: _Drawing, kinds: set[str]) -> None:
             attributes.update(shape="box", style="rounded,filled", fillcolor=COLOURS[kind])
         groups[2 if kind == "edge" else int(kind in _MARKS)].append(f"legend_{kind}")
         legend.node(f"legend_{kind}", **attributes)
-    groups = [group for group in groups if group]
-    stacked = drawing.graph.graph_attr.get("rankdir") in ("LR", "RL")
-    for group in groups:
+    names = [name for group in groups for name in group]
+    # One column, read top to bottom: one rank in "LR" (dot stacks a rank's nodes in the
+    # order they are declared, packed), consecutive ranks in "TB". Spread over ranks in "LR"
+    # it took their widths, set by the drawing's own nodes: wide gaps, and a block wider
+    # than a small graph.
+    direction = drawing.graph.graph_attr.get("rankdir", "TB")
+    if direction in ("LR", "RL"):
         with legend.subgraph() as same:
             same.attr(rank="same")
-            for name in group:
+            for name in names:
                 same.node(name)
-            # Flat edges keep a group in reading order in both Graphviz builds; dot's "LR"
-            # turns its left-to-right order into bottom-to-top, so there they point the
-            # other way.
-            ordered = group[::-1] if stacked else group
-            for tail, head in itertools.pairwise(ordered):
-                same.edge(tail, head, style="invis")
-    # Invisible edges put the groups in consecutive ranks.
-    for before, after in itertools.pairwise(groups):
-        legend.edge(before[0], after[0], style="invis")
+            # Flat edges keep the order in both Graphviz builds (the WebAssembly one stacks
+            # bare nodes bottom up); dot's "LR" turns left-to-right into bottom-to-top.
+            # minlen 0: in a drawing with edge labels a flat edge would keep a label's room.
+            for tail, head in itertools.pairwise(names[::-1]):
+                same.edge(tail, head, style="invis", minlen="0")
+    else:  # "BT" draws its ranks bottom up
+        chain = names[::-1] if direction == "BT" else names
+        for tail, head in itertools.pairwise(chain):
+            legend.edge(tail, head, style="invis")
+    body = drawing.graph.body
+    before = len(body)
     drawing.graph.subgraph(legend)
+    # Declared first, the block goes under the drawing's first rank (dot orders a rank by
+    # declaration, and "LR" draws that order top down... after the nodes it went on top,
+    # and pushed a stepper's graph below a short notebook output's fold).
+    body[:] = body[before:] + body[:before]
     # dot's last, global crossing pass would reorder the drawing's scopes around the legend's
     # block (Neuron 1 above Neuron 0); the first passes already keep their order.
     drawing.graph.graph_attr["remincross"] = "false"

@@ -302,8 +302,7 @@ class ScopeTree:
 
     def names_preview(self, limit: int = 6) -> str:
         """The first ``limit`` scope names, for an error message (or "none")."""
-        names = sorted({i.scope.name for i in self.scopes if i.scope is not None})
-        return ", ".join(names[:limit]) + (", ..." if len(names) > limit else "") or "none"
+        return preview({i.scope.name for i in self.scopes if i.scope is not None}, limit)
 
     def box_count(self, depth: int) -> int:
         """How many boxes a drawing at ``depth`` shows: folded scopes plus single Values."""
@@ -362,3 +361,14 @@ def _unique(path: str, paths: set[str]) -> str:
         unique = f"{path} ({n})"
     paths.add(unique)
     return unique
+
+
+def preview(names: Collection[str], limit: int = 6) -> str:
+    """The first ``limit`` of ``names`` in order, for an error message: "none" if empty.
+
+    Example:
+        >>> preview([]), preview(["b", "a"]), preview("abc", limit=2)
+        ('none', 'a, b', 'a, b, ...')
+    """
+    ordered = sorted(names)
+    return ", ".join(ordered[:limit]) + (", ..." if len(ordered) > limit else "") or "none"

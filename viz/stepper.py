@@ -55,6 +55,7 @@ _STYLE = """
 .chainrule-steps.js .controls{display:flex}
 .chainrule-steps.js .frame-caption{display:none}
 .chainrule-steps button{font:inherit;padding:.15em .6em;cursor:pointer}
+.chainrule-steps button:disabled{color:#adb5bd;cursor:default}
 .chainrule-steps .caption{min-height:2.6em;margin:.3em 0}
 .chainrule-steps .frame{overflow-x:auto}
 .chainrule-steps .frame svg{max-width:100%;height:auto}
@@ -78,6 +79,12 @@ _SCRIPT = """
     caption.textContent = frames[current].getAttribute('data-caption');
     counter.textContent = 'step ' + current + ' of ' + (frames.length - 1);
     slider.value = current;
+    // The ends, visibly: nothing to go back to at the start, nor on to at the end.
+    root.querySelectorAll('[data-action]').forEach(function (b) {
+      var a = b.getAttribute('data-action');
+      b.disabled = a === 'first' || a === 'previous' ? current === 0
+        : (a === 'next' || a === 'last') && current === frames.length - 1;
+    });
   }
   function stop() {
     if (timer !== null) { clearInterval(timer); timer = null; play.textContent = 'play'; }
@@ -96,6 +103,7 @@ _SCRIPT = """
     stop();
     var next = {first: 0, previous: current - 1, next: current + 1, last: frames.length - 1};
     show(next[action]);
+    if (event.target.disabled) { root.focus(); }  // keep the arrow keys' focus in the player
   });
   slider.addEventListener('input', function () { stop(); show(+slider.value); });
   root.addEventListener('keydown', function (event) {

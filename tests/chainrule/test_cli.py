@@ -4,6 +4,7 @@ import contextlib
 import io
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -373,6 +374,46 @@ def test_usage_errors_are_one_line(argv, message):
     assert err.count("\n") == 1
     assert message in err
     assert err.rstrip().endswith("--help)")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["graph", "-x", "x=1"],
+        ["graph", "-x*2", "x=3", "y=1"],
+        ["graph", "-o", "m.svg", "-(x+y)", "x=1", "y=2"],  # with a space it is no option
+        ["graph", "-sin(x)"],
+    ],
+)
+def test_an_expression_read_as_an_option_gets_the_two_ways_to_pass_it(argv, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    expression = next(w for w in argv[1:] if w.startswith("-") and w != "-o")
+    assert f"unrecognized arguments: {expression}; " in err
+    # Both ways, each a command that works as written, with the variables given.
+    given = " ".join(w for w in argv if "=" in w)
+    assert f"chainrule graph -- {shlex.quote(expression)} {given}".strip() in err
+    assert f"chainrule graph {shlex.quote('out = ' + expression)} {given}".strip() in err
+    assert err.rstrip().endswith("--help)")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["graph", "x*2", "-y"],  # after the expression: a stray option, not an expression
+        ["graph", "--", "-x*2", "-y"],  # the expression is protected already
+        ["graph", "x", "x=1", "--bogus"],
+        ["demo", "-x"],
+    ],
+)
+def test_other_unrecognized_words_get_no_expression_hint(argv):
+    code, _, err = run(argv)
+    assert code == 2
+    assert "unrecognized arguments" in err
+    assert "out =" not in err
 
 
 def test_an_expression_starting_with_minus_goes_after_a_double_dash(tmp_path):

@@ -337,7 +337,8 @@ def test_display_bundle_is_svg_or_the_dot_text_and_hint(monkeypatch, seed):
     assert list(engines.display_bundle(source)) == ["image/svg+xml", "image/png"]
     data, metadata = engines.display_data(source)
     assert base64.b64decode(data["image/png"]) == display.compact_png(
-        engines.svg_to_png(data["image/svg+xml"], display.NOTEBOOK_PNG_SCALE)
+        engines.svg_to_png(data["image/svg+xml"], display.NOTEBOOK_PNG_SCALE),
+        keep=display.svg_colours(data["image/svg+xml"]),
     )
     assert metadata == {
         "image/png": {

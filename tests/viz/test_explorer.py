@@ -332,6 +332,23 @@ def test_expand_names_an_unknown_scope_clearly():
         explore(moons_loss(), expand=["Layer 7"])
 
 
+def test_explore_and_draw_list_the_scopes_alike_even_none():
+    bare = Value(2.0, "x") * 3.0  # no scope at all
+    for call, name in [
+        (lambda: explore(bare, expand="x"), "expand"),
+        (lambda: viz.draw(bare, collapse=["x"]), "collapse"),
+    ]:
+        with pytest.raises(ValueError, match=f"{name} names no scope") as e:
+            call()
+        assert str(e.value).endswith("['x'] (scopes: none)")
+    with pytest.raises(ValueError, match="expand names no scope") as e:
+        explore(digits_loss(), expand="Layer 9")  # 43 scopes: the first six, then "..."
+    assert str(e.value).endswith(
+        "(scopes: Inputs, Layer 0, Layer 0/Neuron 0, Layer 0/Neuron 1, Layer 0/Neuron 10, "
+        "Layer 0/Neuron 11, ...)"
+    )
+
+
 @pytest.mark.browser
 def test_hovering_a_value_shows_its_details(opened, digits):
     order = topological_order(digits)

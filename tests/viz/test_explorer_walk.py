@@ -188,3 +188,75 @@ def test_the_page_opens_on_the_scope_expand_asked_for(page, tmp_path, width):
         middle = (seen["frame"][1] + seen["frame"][3]) / 2
         assert top <= middle <= bottom, (view, seen)
         assert seen["text"] >= 11, (view, seen)  # readable: scale 1
+
+
+def test_step_back_before_any_step_does_nothing_and_says_so(page, tmp_path):
+    from autograd import Value  # noqa: PLC0415
+
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    root = x * y + x
+    root.backward()
+    size = len(topological_order(root))
+    open_page(page, explore(root).save_html(tmp_path / "small.html"))
+    back, ahead = page.locator('[data-act="back"]'), page.locator('[data-act="next"]')
+
+    def state() -> tuple[bool, bool, list[str]]:
+        return (
+            back.is_disabled(),
+            ahead.is_disabled(),
+            page.evaluate("chainrule.highlighted('cr-current')"),
+        )
+
+    # At the start there is no step to go back to (it once jumped to the last step).
+    assert state() == (True, False, [])
+    assert page.evaluate("chainrule.step(-1)") is None
+    assert state() == (True, False, [])
+    grey = back.evaluate("b => getComputedStyle(b).color")
+    assert grey != ahead.evaluate("b => getComputedStyle(b).color")  # visibly so
+    ahead.click()
+    assert state() == (True, False, [f"n{size - 1}"])  # the first step: nothing before it
+    for _ in range(size - 1):
+        ahead.click()
+    assert state() == (False, True, ["n0"])  # the last step: nothing after it
+    back.click()
+    assert state() == (False, False, ["n1"])
+
+
+# Each value's box against the canvas (px to spare on each side) and its text's size.
+BOXES = """() => {
+  const c = document.querySelector('.cr-canvas').getBoundingClientRect();
+  return Object.fromEntries([...document.querySelectorAll('.cr-node')].map(n => {
+    const r = n.getBoundingClientRect(), t = n.querySelector('text').getBoundingClientRect();
+    return [n.getAttribute('data-id'),
+      [r.left - c.left, c.right - r.right, r.top - c.top, c.bottom - r.bottom, t.height]];
+  }));
+}"""
+
+
+def _tiny():
+    from autograd import Value  # noqa: PLC0415
+
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    out = x * y + x  # three columns and a lane: 692 px of boxes, a 707 px canvas at 1024
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+@pytest.mark.parametrize("graph", ["tiny", "moons"])
+def test_the_start_view_shows_a_small_graph_whole_and_a_big_one_at_its_output(
+    page, tmp_path, width, graph
+):
+    root = _tiny() if graph == "tiny" else moons_loss()
+    page.set_viewport_size({"width": width, "height": 800})
+    open_page(page, explore(root).save_html(tmp_path / "start.html"))
+    for view in ("start", "reset"):
+        if view == "reset":
+            page.mouse.wheel(0, 2000)
+            page.click('[data-act="reset"]')
+        boxes = page.evaluate(BOXES)
+        out = f"n{len(topological_order(root)) - 1}"
+        assert min(boxes[out][:4]) >= 0, (view, boxes[out])  # the output, whole
+        assert min(box[4] for box in boxes.values()) >= 11, view  # scale 1: readable
+        if graph == "tiny":  # it fits: every box wholly in view (x was cut at 1024)
+            assert all(min(box[:4]) >= 0 for box in boxes.values()), (view, boxes)

@@ -68,7 +68,13 @@ def test_inputs_are_grouped_and_layers_drawn_in_creation_order():
     assert labels[-1].startswith("shift (9 values)")
     # The 64 inputs reach each first-layer neuron as one edge counted 64 times.
     assert (
-        len(re.findall(r'n\d+_box -> n\d+_box \[headlabel="\N{MULTIPLICATION SIGN}64"\]', text))
+        len(
+            re.findall(
+                r"n\d+_box -> n\d+_box \[headlabel="
+                + re.escape(f'"\N{MULTIPLICATION SIGN}64" {ROOM}2.4]'),
+                text,
+            )
+        )
         == 32
     )
 
@@ -119,6 +125,10 @@ def test_a_folded_layer_counts_its_outputs():
     assert labels[1].split("\\n")[2].startswith("param grad norm ")
 
 
+# A count stands clear of its arrowhead, farther the longer it is (tests/viz/test_edge_counts.py).
+ROOM = "labelangle=-35 labeldistance="
+
+
 def test_edges_between_boxes_are_bundled_with_a_count():
     x = Value(1.0, "x")
     with scope("a"):
@@ -128,11 +138,11 @@ def test_edges_between_boxes_are_bundled_with_a_count():
     text = viz.to_dot(b, depth=0)
     edges = re.findall(r"^\t(n\d+(?:_box)?) -> (n\d+(?:_box)?)(.*)$", text, re.MULTILINE)
     assert [(e[0], e[1], e[2]) for e in edges if e[1].endswith("_box")] == [
-        ("n0", "n1_box", ' [headlabel="\N{MULTIPLICATION SIGN}2"]'),  # x into a twice
+        ("n0", "n1_box", f' [headlabel="\N{MULTIPLICATION SIGN}2" {ROOM}2.1]'),  # x into a twice
         (
             "n1_box",
             "n3_box",
-            ' [headlabel="\N{MULTIPLICATION SIGN}3"]',
+            f' [headlabel="\N{MULTIPLICATION SIGN}3" {ROOM}2.1]',
         ),  # a1 twice and a2 once into b
     ]
 

@@ -1,6 +1,7 @@
 """Jupyter: a Value displays as its graph, repr() stays short, display never raises."""
 
 import base64
+import io
 import subprocess
 import sys
 import types
@@ -9,8 +10,10 @@ import pytest
 
 import viz
 from autograd import Value
+from nn import MLP
 from tests.viz.helpers import chain, seed_graph
 from viz import display, engines, jupyter
+from viz.legend import COLOURS
 
 
 class FakeFormatter:
@@ -61,7 +64,7 @@ def check_png_display(svg: str, png: str, metadata: dict) -> None:
     Unconfined: JupyterLab does not shrink it to the column (the output scrolls instead).
     """
     assert base64.b64decode(png) == display.compact_png(
-        engines.svg_to_png(svg, display.NOTEBOOK_PNG_SCALE)
+        engines.svg_to_png(svg, display.NOTEBOOK_PNG_SCALE), keep=display.svg_colours(svg)
     )
     assert metadata == {"width": round(engines.svg_size(svg)[0] * 4 / 3), "unconfined": True}
 
@@ -223,3 +226,19 @@ def test_a_whole_network_shows_as_its_png_only_to_keep_notebooks_small():
     assert list(viz.value_bundle(loss)[0]) == ["image/png"]
     # Under the budget both stay.
     assert sorted(viz.draw(seed_graph())._repr_mimebundle_()[0]) == ["image/png", "image/svg+xml"]
+
+
+def test_a_notebook_png_keeps_every_colour_the_drawing_names():
+    # A whole MLP: a picture whose output and inputs are a few small boxes. A 16-colour
+    # median cut merged their fills into greys: the output was drawn brown-grey.
+    model = MLP(3, [4, 4, 1], activation="tanh", seed=0)
+    out = (model([2.0, 3.0, -1.0]) - 1.0) ** 2
+    out.backward()
+    image_module = pytest.importorskip("PIL.Image", reason="compact_png needs Pillow")
+    svg = viz.to_svg(out)
+    png, _ = display.png_display(svg)
+    with image_module.open(io.BytesIO(base64.b64decode(png))) as image:
+        shown = {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}
+    named = {COLOURS[kind] for kind in ("output", "input", "parameter", "value", "op")}
+    for colour in named:
+        assert tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)) in shown, colour

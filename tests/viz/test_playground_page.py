@@ -272,3 +272,16 @@ def test_the_largest_network_fits_the_view_at_1280(opened):
         assert left <= head["left"] < head["right"] <= right + 0.5, (head, seen["view"])
     for before, after in zip(seen["heads"], seen["heads"][1:], strict=False):
         assert before["right"] <= after["left"], (before, after)  # no control under another
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_the_column_borders_run_the_whole_body_down(opened, optimizer):
+    page = opened(playground(optimizer=optimizer))
+    box = page.evaluate(
+        """() => Object.fromEntries(['.cp-data', '.cp-net', '.cp-out', '.cp-optimizer table']
+          .map(s => [s, document.querySelector(s).getBoundingClientRect().bottom]))"""
+    )
+    # The borders between the columns reach below the last thing beside them: the
+    # optimizer's table, at the foot of the output column (once drawn past the net's end).
+    assert box[".cp-data"] == box[".cp-net"] == box[".cp-out"], box
+    assert box[".cp-net"] >= box[".cp-optimizer table"], box

@@ -227,13 +227,11 @@ def test_a_legend_frame_shows_both_marks_in_their_colours():
 def test_the_legend_reads_in_order_in_every_direction(engine, rankdir):
     svg = viz.backward_steps(fresh_seed(), rankdir=rankdir).svgs(engine)[1]
     place = {}
-    for x, y, text in re.findall(r'<text[^>]*x="(-?[\d.]+)" y="(-?[\d.]+)"[^>]*>([^<]+)<', svg):
-        place[text] = float(x) if rankdir in ("TB", "BT") else float(y)  # across a rank
-    for group in [
-        ["input (a leaf)", "output", "computed value"],
-        ["operation", "current step", "gradient just updated"],
-    ]:
-        assert sorted(group, key=place.__getitem__) == group
+    for _x, y, text in re.findall(r'<text[^>]*x="(-?[\d.]+)" y="(-?[\d.]+)"[^>]*>([^<]+)<', svg):
+        place[text] = float(y)  # one column, read top down
+    column = ["input (a leaf)", "output", "computed value"]
+    column += ["operation", "current step", "gradient just updated", "edge label:"]
+    assert sorted(column, key=place.__getitem__) == column
 
 
 def _group(svg: str, title: str) -> str:
@@ -296,7 +294,8 @@ def test_jupyter_gets_a_picture_of_the_last_frame_that_the_script_replaces():
     assert "<style" not in picture
     source = re.search(r'src="data:image/png;base64,([^"]+)"', picture)[1]
     assert base64.b64decode(source) == display.compact_png(
-        engines.svg_to_png(steps.svgs()[-1], display.NOTEBOOK_PNG_SCALE)
+        engines.svg_to_png(steps.svgs()[-1], display.NOTEBOOK_PNG_SCALE),
+        keep=display.svg_colours(steps.svgs()[-1]),
     )
     width = int(re.search(r'width="(\d+)"', picture)[1])
     assert width == round(engines.svg_size(steps.svgs()[-1])[0] * 4 / 3)
@@ -388,6 +387,29 @@ def test_the_saved_page_steps_through_the_frames_in_a_browser(page, page_log, tm
     box = page.locator(".frame:not([hidden]) svg").bounding_box()
     assert box["width"] > 300
     assert box["height"] > 100
+    page_log.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_players_ends_grey_the_buttons_that_cannot_move(page, page_log, tmp_path):
+    steps = viz.backward_steps(seed_graph())
+    page.goto(steps.save_html(tmp_path / "steps.html").as_uri())
+
+    def disabled() -> list[str]:
+        return page.eval_on_selector_all(
+            ".chainrule-steps button:disabled", "bs => bs.map(b => b.dataset.action)"
+        )
+
+    assert disabled() == ["first", "previous"]  # step 0: nothing before it
+    grey = page.eval_on_selector("[data-action=previous]", "b => getComputedStyle(b).color")
+    assert grey != page.eval_on_selector("[data-action=next]", "b => getComputedStyle(b).color")
+    page.click("text=next")
+    assert disabled() == []
+    page.click("text=last")
+    assert disabled() == ["next", "last"]
+    page.keyboard.press("ArrowLeft")  # the player keeps the focus its greyed button lost
+    assert disabled() == []
+    expect_step(page, steps, 1)
     page_log.assert_clean()
 
 
