@@ -218,17 +218,13 @@ def expressions(  # noqa: PLR0913 - keyword-only options, each with a default
     )  # fmt: skip
 
 
+# fmt: off
 @st.composite
 def _expressions(  # noqa: PLR0913 - expressions' options, checked there
-    draw: st.DrawFn,
-    *,
-    max_inputs: int = 3,
-    max_steps: int = 12,
-    ops: Sequence[str] | None = None,
-    input_bound: float = 3.0,
-    margin: float = 1e-3,
-    bound: float = 1e3,
+    draw: st.DrawFn, *, max_inputs: int, max_steps: int, ops: Sequence[str] | None,
+    input_bound: float, margin: float, bound: float,
 ) -> Expression:
+    # fmt: on
     """The strategy :func:`expressions` returns, its options checked."""
     table = [OPS[name] for name in ops] if ops is not None else list(TABLE)
     count = draw(st.integers(1, max_inputs))

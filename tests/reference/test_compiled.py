@@ -259,6 +259,20 @@ def hessian(fn: Callable[..., Value], point: Sequence[float]) -> list[list[float
     return [grad(g, leaves) for g in graphs]
 
 
+def sympy_output(expression: Any, inputs: int) -> tuple[Any, Any]:
+    """The symbols ``x0..`` and ``expression``'s output over them, from the table's formulas."""
+    import sympy  # noqa: PLC0415 - only on a disagreement
+
+    symbols = sympy.symbols(f"x0:{inputs}")
+    nodes: list[Any] = list(symbols)
+    for step in expression.steps:
+        operands = tuple(
+            nodes[o] if isinstance(o, int) else sympy.nsimplify(o) for o in step.operands
+        )
+        nodes.append(OPS[step.op].evaluate(SYMPY, operands))
+    return symbols, nodes[-1]
+
+
 def sympy_second(expression: Any, point: Sequence[float], i: int, j: int) -> float:
     """d2 output / dx_i dx_j at ``point`` by sympy, from the op table's forward formulas.
 
@@ -266,14 +280,8 @@ def sympy_second(expression: Any, point: Sequence[float], i: int, j: int) -> flo
     """
     import sympy  # noqa: PLC0415 - only on a disagreement
 
-    symbols = sympy.symbols(f"x0:{len(point)}")
-    nodes: list[Any] = list(symbols)
-    for step in expression.steps:
-        operands = tuple(
-            nodes[o] if isinstance(o, int) else sympy.nsimplify(o) for o in step.operands
-        )
-        nodes.append(OPS[step.op].evaluate(SYMPY, operands))
-    second = sympy.diff(nodes[-1], symbols[i], symbols[j])
+    symbols, output = sympy_output(expression, len(point))
+    second = sympy.diff(output, symbols[i], symbols[j])
     return float(second.subs(dict(zip(symbols, point, strict=True))).evalf())
 
 
@@ -285,15 +293,9 @@ def sympy_gradient(expression: Any, point: Sequence[float]) -> list[float]:
     """
     import sympy  # noqa: PLC0415 - only on a disagreement
 
-    symbols = sympy.symbols(f"x0:{len(point)}")
-    nodes: list[Any] = list(symbols)
-    for step in expression.steps:
-        operands = tuple(
-            nodes[o] if isinstance(o, int) else sympy.nsimplify(o) for o in step.operands
-        )
-        nodes.append(OPS[step.op].evaluate(SYMPY, operands))
+    symbols, output = sympy_output(expression, len(point))
     exact = {x: sympy.Rational(value) for x, value in zip(symbols, point, strict=True)}
-    return [float(sympy.diff(nodes[-1], x).subs(exact).evalf(40)) for x in symbols]
+    return [float(sympy.diff(output, x).subs(exact).evalf(40)) for x in symbols]
 
 
 def special_points(inputs: Sequence[float]) -> list[tuple[float, ...]]:
