@@ -89,6 +89,26 @@ def flag(function: str, name: str, value: Any) -> bool:
     )
 
 
+def real(function: str, name: str, value: Any, sign: str = "") -> float:
+    """``value`` as a finite float, or an error naming ``function(name)``; bools are refused.
+
+    ``sign`` is ``">= 0"`` or ``"> 0"`` to refuse negatives (and 0) too.
+
+    Example:
+        >>> real("gradcheck", "eps", 0.0, "> 0")
+        Traceback (most recent call last):
+        ...
+        ValueError: gradcheck(eps): expected a finite number > 0, got 0.0
+    """
+    number = None if isinstance(value, bool) else as_number(value, f"{function}({name})")
+    if number is None:
+        raise TypeError(f"{function}({name}): expected a real number, got {type(value).__name__}")
+    if not math.isfinite(number) or number < 0 < len(sign) or (sign == "> 0" and number == 0):
+        wanted = f" {sign}" if sign else ""
+        raise ValueError(f"{function}({name}): expected a finite number{wanted}, got {value!r}")
+    return number
+
+
 def _comparison(name: str, compare: Callable[[float, float], bool]) -> Callable[..., Any]:
     def method(self: NumberLike, other: Any) -> Any:
         if isinstance(other, NumberLike):  # a Value

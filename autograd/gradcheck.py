@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.coercion import as_number
+from autograd.coercion import as_number, real
 from autograd.engine import grad
 from autograd.value import Value
 
@@ -71,14 +71,7 @@ def _check_arguments(inputs: Any, tolerances: dict[str, Any], order: Any) -> Non
     if order < 1:
         raise ValueError(f"gradcheck(order): order must be at least 1, got {order}")
     for name, value in tolerances.items():
-        number = None if isinstance(value, bool) else as_number(value, f"gradcheck({name})")
-        if number is None:
-            raise TypeError(
-                f"gradcheck({name}): expected a real number, got {type(value).__name__}"
-            )
-        bound = "> 0" if name == "eps" else ">= 0"
-        if not math.isfinite(number) or number < 0 or (name == "eps" and number == 0):
-            raise ValueError(f"gradcheck({name}): expected a finite number {bound}, got {number!r}")
+        real("gradcheck", name, value, "> 0" if name == "eps" else ">= 0")
     if isinstance(inputs, str | bytes) or not isinstance(inputs, Sequence):
         raise TypeError(f"gradcheck(inputs): expected a sequence, got {type(inputs).__name__}")
     for index, v in enumerate(inputs):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 try:
     from hypothesis import strategies as st
@@ -33,20 +32,9 @@ except ImportError as error:  # pragma: no cover - exercised only without hypoth
         'autograd.strategies needs hypothesis: pip install "chainrule[strategies]"'
     ) from error
 
-from autograd.coercion import as_number
+from autograd.coercion import real as _real
 from autograd.ops import OPS, TABLE, Interval, Op
 from autograd.value import Value, apply
-
-
-def _real(function: str, name: str, value: Any, sign: str = "") -> float:
-    """``value`` as a finite float, or an error naming it; ``sign`` ">= 0" or "> 0" too."""
-    number = None if isinstance(value, bool) else as_number(value, f"{function}({name})")
-    if number is None:
-        raise TypeError(f"{function}({name}): expected a real number, got {type(value).__name__}")
-    if not math.isfinite(number) or number < 0 < len(sign) or (sign == "> 0" and number == 0):
-        wanted = f" {sign}" if sign else ""
-        raise ValueError(f"{function}({name}): expected a finite number{wanted}, got {value!r}")
-    return number
 
 
 def values(
