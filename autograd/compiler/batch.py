@@ -260,12 +260,24 @@ class BatchWriter:
             self.uses_params = True
         return self.tape.expr(node)
 
-    def input_matrix(self, nodes: list[Value] | tuple[Value, ...]) -> str | None:
-        """``nodes`` as columns of one 2-D argument of the call: a slice (a view), or None."""
+    def stack(self, nodes: list[Value] | tuple[Value, ...]) -> str:
+        """``nodes`` as one matrix's columns: a 2-D argument's slice (a view), or stacked."""
         found = [self.places.get(n, (None, None)) for n in nodes]
-        if len({a for a, _ in found}) != 1 or found[0][1] is None:
-            return None  # not all inputs, from several arguments, or a 1-D one
-        return _vector(f"arg{found[0][0]}", [c for _, c in found], self.globals, ":, ")
+        if len({a for a, _ in found}) == 1 and found[0][1] is not None:
+            return _vector(f"arg{found[0][0]}", [c for _, c in found], self.globals, ":, ")
+        columns = ", ".join(source(self.expr(n)) for n in nodes)
+        if all(n in self.plan.varying for n in nodes):
+            return f"_column_stack(({columns},))"
+        return f"_columns(count, ({columns},))"
+
+    def adjoint_matrix(self, nodes: list[Any] | tuple[Any, ...]) -> str | None:
+        """The adjoints of ``nodes`` as one matrix (zero where one has none); None if none has."""
+        cells = [self.adjoint.get(n) for n in nodes]
+        if all(c is None for c in cells):
+            return None
+        if all(c is not None for c in cells):
+            return f"_column_stack(({', '.join(cells)},))"  # type: ignore[arg-type]
+        return f"_columns(count, ({', '.join(c if c is not None else '0.0' for c in cells)},))"
 
     def operands(self, node: Value) -> tuple[Expr | float, ...]:
         """A node's operands (folded numbers in place) as source expressions."""
@@ -322,15 +334,8 @@ class BatchWriter:
         plural = "s" if len(layer.dots) > 1 else ""
         size = f"{len(layer.dots)} dot node{plural} over the same {len(layer.inputs)} inputs"
         lines = [f"# layer {k}: {size}"]
-        view = self.input_matrix(layer.inputs) if layer.source is None else None
-        if view is not None:
-            lines.append(f"X{k} = {view}")
-        elif layer.source is None:
-            columns = [source(self.expr(x)) for x in layer.inputs]
-            if all(x in self.plan.varying for x in layer.inputs):
-                lines.append(f"X{k} = _column_stack(({', '.join(columns)},))")
-            else:
-                lines.append(f"X{k} = _columns(count, ({', '.join(columns)},))")
+        if layer.source is None:
+            lines.append(f"X{k} = {self.stack(layer.inputs)}")
         weights = _block("P", layer.weights, self.size, self.globals)
         lines.append(f"W{k} = {weights}")
         lines.append(f"{layer.matrix(0)} = {layer.input_matrix} @ W{k}.T")
@@ -488,11 +493,5 @@ class BatchWriter:
         matrix = self.matrix_adjoint.get(layer.number)
         if matrix is not None:
             parts.append(matrix)
-        columns = [self.adjoint.get(node) for node in layer.finals]
-        if any(c is not None for c in columns):
-            if all(c is not None for c in columns):
-                parts.append(f"_column_stack(({', '.join(columns)},))")  # type: ignore[arg-type]
-            else:
-                cells = ", ".join(c if c is not None else "0.0" for c in columns)
-                parts.append(f"_columns(count, ({cells},))")
-        return parts
+        columns = self.adjoint_matrix(layer.finals)
+        return parts if columns is None else [*parts, columns]

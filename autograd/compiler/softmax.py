@@ -222,23 +222,13 @@ def _used_outside(plan: BatchPlan, node: Value, block: Softmax) -> bool:
     return any(plan.fused_of.get(user) is not block for user in plan.consumers.get(node, []))
 
 
-def _stack(writer: BatchWriter, nodes: list[Value] | tuple[Value, ...]) -> str:
-    view = writer.input_matrix(nodes)  # columns of a 2-D argument: its slice
-    if view is not None:
-        return view
-    columns = ", ".join(source(writer.expr(n)) for n in nodes)
-    if all(n in writer.plan.varying for n in nodes):
-        return f"_column_stack(({columns},))"
-    return f"_columns(count, ({columns},))"
-
-
 def forward_lines(writer: BatchWriter, block: Softmax) -> list[str]:
     """The block's forward: the matrix operations, then the columns read from outside."""
     plan, names = writer.plan, writer.tape.names
     z, s, e, p = (block.name(part) for part in "ZSEP")
     n = len(block.logits)
     lines = [f"# softmax {block.number}: log-softmax over {n} values (shift, exp, sum, log)"]
-    logits = block.layer.output if block.layer is not None else _stack(writer, block.logits)
+    logits = block.layer.output if block.layer is not None else writer.stack(block.logits)
     lines.append(f"{z} = {logits}")
     shift = f"M{block.number}s"
     lines.append(f"{shift} = {z}.max(1)")
@@ -260,19 +250,9 @@ def forward_lines(writer: BatchWriter, block: Softmax) -> list[str]:
         if lp is not None and _used_outside(plan, lp, block):
             lines.append(f"{names[lp]} = {p}[:, {k}]")
     if block.dot is not None:
-        lines.append(f"T{block.number}s = {_stack(writer, weights(block))}")
+        lines.append(f"T{block.number}s = {writer.stack(weights(block))}")
         lines.append(f"{names[block.dot]} = (T{block.number}s * {p}).sum(1)")
     return lines
-
-
-def _columns_adjoint(writer: BatchWriter, nodes: list[Value | None]) -> str | None:
-    """The matrix of the adjoints of ``nodes`` (zero columns where none), or None."""
-    cells = [writer.adjoint.get(n) if n is not None else None for n in nodes]
-    if all(c is None for c in cells):
-        return None
-    if all(c is not None for c in cells):
-        return f"_column_stack(({', '.join(cells)},))"  # type: ignore[arg-type]
-    return f"_columns(count, ({', '.join(c if c is not None else '0.0' for c in cells)},))"
 
 
 def backward_lines(writer: BatchWriter, block: Softmax) -> list[str]:
@@ -286,7 +266,7 @@ def backward_lines(writer: BatchWriter, block: Softmax) -> list[str]:
         parts.append(f"{writer.adjoint[block.dot]}[:, None] * T{k}s")
         for j, w in enumerate(weights(block)):
             lines.extend(writer.add(w, f"{writer.adjoint[block.dot]} * {p}[:, {j}]", True))
-    column = _columns_adjoint(writer, block.logprobs)  # type: ignore[arg-type]
+    column = writer.adjoint_matrix(block.logprobs)
     if column is not None:
         parts.append(column)
     # lp_k = s_k - L: s_k gets g_lp_k, and L gets -sum_k g_lp_k.
@@ -296,7 +276,7 @@ def backward_lines(writer: BatchWriter, block: Softmax) -> list[str]:
     if block.log in writer.adjoint:
         gl_parts.append(writer.adjoint[block.log])
     gs_parts = [gp] if parts else []
-    outside = _columns_adjoint(writer, block.shifted)  # type: ignore[arg-type]
+    outside = writer.adjoint_matrix(block.shifted)
     if outside is not None:
         gs_parts.append(outside)
     if gl_parts:
