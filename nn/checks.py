@@ -19,9 +19,6 @@ from typing import Any
 
 import numpy as np
 
-# A yes/no argument: a bool (numpy's too), ints refused, the one check autograd uses.
-from autograd.coercion import flag  # noqa: F401 - nn.checks.flag, used by nn
-
 Check = Callable[[str, str, Any], Any]
 
 
@@ -84,6 +81,25 @@ def count(function: str, name: str, value: object, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{function}({name}): expected an int >= {minimum}, got {value}")
     return int(value)
+
+
+def flag(function: str, name: str, value: object) -> bool:
+    """A bool (numpy's included): ``progress="no"`` would otherwise read as True.
+
+    Ints are refused, even 0 and 1, as scikit-learn's ``"boolean"`` constraint and
+    PyTorch's ``requires_grad`` do; ``autograd``'s own flags follow the same rule.
+
+    Example:
+        >>> flag("fit", "progress", "no")
+        Traceback (most recent call last):
+        ...
+        TypeError: fit(progress): expected True or False, got str: 'no'
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"{function}({name}): expected True or False, got {type(value).__name__}: {value!r:.40}"
+        )
+    return bool(value)
 
 
 def seed(function: str, name: str, value: object) -> int | None:
